@@ -1,0 +1,80 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using SelectBench.Common;
+
+namespace SelectBench.Data;
+
+/// <summary>
+/// The compact on-disk cache of a decoded <see cref="ImageSet"/>: a folder holding raw arrays
+/// (<c>pixels.u8</c>, <c>labels.i32</c>), <c>ids.txt</c>, optional <c>provenance.json</c> and a
+/// <c>manifest.json</c> written last. A folder without a manifest is incomplete and is never read.
+/// It is a data format only: nothing in it is executed.
+/// </summary>
+public static class ImageSetStore
+{
+    public const int FormatVersion = 1;
+    private const string ManifestFile = "manifest.json";
+
+    public sealed record Manifest(
+        int FormatVersion, int Count, int Channels, int Height, int Width,
+        string[] ClassNames, string[] ClassIds, long PixelBytes, bool HasProvenance,
+        string? Description = null, IReadOnlyList<string>? Skipped = null);
+
+    public static bool Exists(string folder) => File.Exists(Path.Combine(folder, ManifestFile));
+
+    /// <summary>Saves a set. <paramref name="skipped"/> lists inputs left out by a skip policy, so later steps can see them.</summary>
+    public static void Save(ImageSet set, string folder, string? description = null, IReadOnlyList<string>? skipped = null)
+    {
+        Directory.CreateDirectory(folder);
+        // The manifest is removed first and written last, so a killed save leaves no readable half-set.
+        File.Delete(Path.Combine(folder, ManifestFile));
+        AtomicFile.Write(Path.Combine(folder, "pixels.u8"), s => s.Write(set.Pixels));
+        AtomicFile.Write(Path.Combine(folder, "labels.i32"), s => s.Write(MemoryMarshal.AsBytes(set.Labels.AsSpan())));
+        AtomicFile.WriteAllText(Path.Combine(folder, "ids.txt"), string.Join('\n', set.Ids));
+        if (set.Provenance != null) AtomicFile.WriteJson(Path.Combine(folder, "provenance.json"), set.Provenance);
+        AtomicFile.WriteJson(Path.Combine(folder, ManifestFile), new Manifest(
+            FormatVersion, set.Count, set.Channels, set.Height, set.Width,
+            set.LabelSet.Names.ToArray(), set.LabelSet.Ids.ToArray(), set.Pixels.LongLength,
+            set.Provenance != null, description, skipped));
+    }
+
+    public static Manifest ReadManifest(string folder)
+    {
+        var path = Path.Combine(folder, ManifestFile);
+        if (!File.Exists(path))
+            throw new SelectBenchException($"{folder}: not a SelectBench image set (no {ManifestFile}). " +
+                                           "It may be incomplete from a killed run; delete it and rerun.");
+        var m = Json.Read<Manifest>(path);
+        if (m.FormatVersion != FormatVersion)
+            throw new SelectBenchException($"{path}: format version {m.FormatVersion}, this SelectBench reads {FormatVersion}. Delete the folder to rebuild it.");
+        return m;
+    }
+
+    public static ImageSet Load(string folder, bool withProvenance = true)
+    {
+        var m = ReadManifest(folder);
+        var pixelsPath = Path.Combine(folder, "pixels.u8");
+        var pixels = ReadExact(pixelsPath, m.PixelBytes);
+        var labelBytes = ReadExact(Path.Combine(folder, "labels.i32"), 4L * m.Count);
+        var labels = MemoryMarshal.Cast<byte, int>(labelBytes).ToArray();
+        var idsText = File.ReadAllText(Path.Combine(folder, "ids.txt"), Encoding.UTF8);
+        var ids = m.Count == 0 ? [] : idsText.Split('\n');
+        if (ids.Length != m.Count) throw new BadInputException(Path.Combine(folder, "ids.txt"), $"expected {m.Count} ids, found {ids.Length}. Delete the folder to rebuild it.");
+        SampleProvenance[]? prov = null;
+        if (m.HasProvenance && withProvenance)
+        {
+            prov = Json.Read<SampleProvenance[]>(Path.Combine(folder, "provenance.json"));
+            if (prov.Length != m.Count) throw new BadInputException(Path.Combine(folder, "provenance.json"), $"expected {m.Count} records, found {prov.Length}.");
+        }
+        return new ImageSet(pixels, labels, new LabelSet(m.ClassNames, m.ClassIds), m.Channels, m.Height, m.Width, ids, prov);
+    }
+
+    private static byte[] ReadExact(string path, long length)
+    {
+        if (!File.Exists(path)) throw new BadInputException(path, "missing. The image-set folder is incomplete; delete it and rerun.");
+        var info = new FileInfo(path);
+        if (info.Length != length)
+            throw new BadInputException(path, $"is {info.Length} bytes but the manifest says {length}: truncated or replaced. Delete the folder and rerun.");
+        return File.ReadAllBytes(path);
+    }
+}
