@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text;
+using SelectBench.Common;
+
+namespace SelectBench.Reporting;
+
+/// <summary>One metric of one shift: the mean over seeds (or the point estimate) with a 95% interval (DESIGN section 7).</summary>
+public sealed record MetricSummary(double Mean, double CiLow, double CiHigh, int N)
+{
+    public static MetricSummary Point(double value) => new(value, value, value, 1);
+    public bool Overlaps(MetricSummary other) => CiLow <= other.CiHigh && other.CiLow <= CiHigh;
+}
+
+/// <summary>One row of the leaderboard: a shift and its metrics keyed by stable snake_case names.</summary>
+public sealed record LeaderboardEntry(
+    string Name,
+    string Strategy,
+    int Images,
+    int ClassesPresent,
+    double Cost,
+    IReadOnlyDictionary<string, MetricSummary> Metrics)
+{
+    /// <summary>1-based rank by the primary metric (ties share a rank when their intervals overlap the leader's of that rank).</summary>
+    public int Rank { get; init; }
+    /// <summary>Names of shifts this one is statistically tied with on the primary metric.</summary>
+    public IReadOnlyList<string> TiedWith { get; init; } = [];
+    /// <summary>Paired p-value of this shift against the reference shift on the primary metric (null for the reference).</summary>
+    public double? PValueVsReference { get; init; }
+}
+
+/// <summary>
+/// The ranked leaderboard of a run and its three file forms (leaderboard.json, .csv, .md) plus a console table.
+/// Ranking uses the primary metric's mean (higher is better unless listed in <see cref="LowerIsBetter"/>);
+/// two shifts are tied when the paired comparison is not significant (p >= alpha) or, without a p-value,
+/// when their 95% intervals overlap.
+/// </summary>
+public sealed record Leaderboard(string PrimaryMetric, IReadOnlyList<LeaderboardEntry> Shifts, string? ReferenceShift = null)
+{
+    /// <summary>Metrics where smaller values are better; all others rank descending.</summary>
+    public static readonly IReadOnlySet<string> LowerIsBetter = new HashSet<string>
+    {
+        "mce", "relative_mce", "fid", "kid", "cmmd", "label_noise_true", "label_noise_est", "lt", "ls_5pct",
+        "imbalance_ratio", "gini", "near_duplicates", "leakage", "cost",
+    };
+
+    public static bool HigherIsBetter(string metric) => !LowerIsBetter.Contains(metric);
+
+    /// <summary>Orders shifts by the primary metric and marks ranks and ties.</summary>
+    public static Leaderboard Rank(string primaryMetric, IEnumerable<LeaderboardEntry> entries,
+                                   string? referenceShift = null, double alpha = 0.05)
+    {
+        bool higher = HigherIsBetter(primaryMetric);
+        double Key(LeaderboardEntry e) => e.Metrics.TryGetValue(primaryMetric, out var m) ? m.Mean : double.NaN;
+        var ordered = entries
+            .OrderBy(e => double.IsNaN(Key(e)) ? 1 : 0)
+            .ThenBy(e => higher ? -Key(e) : Key(e))
+            .ToList();
+        var ranked = new List<LeaderboardEntry>();
+        for (int i = 0; i < ordered.Count; i++)
+        {
+            var e = ordered[i];
+            var ties = new List<string>();
+            if (e.Metrics.TryGetValue(primaryMetric, out var mine))
+            {
+                foreach (var other in ordered)
+                {
+                    if (ReferenceEquals(other, e) || !other.Metrics.TryGetValue(primaryMetric, out var theirs)) continue;
+                    if (mine.Overlaps(theirs)) ties.Add(other.Name);
+                }
+            }
+            // A shift shares the rank of the best-placed shift above it that it is tied with.
+            int rank = i + 1;
+            for (int j = 0; j < i; j++)
+                if (ties.Contains(ordered[j].Name)) { rank = ranked[j].Rank; break; }
+            ranked.Add(e with { Rank = rank, TiedWith = ties });
+        }
+        return new Leaderboard(primaryMetric, ranked, referenceShift);
+    }
+
+    /// <summary>Every metric name present in any shift, primary first, then alphabetical.</summary>
+    public IReadOnlyList<string> MetricNames() =>
+        Shifts.SelectMany(s => s.Metrics.Keys).Distinct()
+              .OrderBy(n => n == PrimaryMetric ? 0 : 1).ThenBy(n => n, StringComparer.Ordinal).ToList();
+
+    public void WriteAll(string folder)
+    {
+        AtomicFile.WriteJson(Path.Combine(folder, "leaderboard.json"), this);
+        AtomicFile.WriteAllText(Path.Combine(folder, "leaderboard.csv"), ToCsv());
+        AtomicFile.WriteAllText(Path.Combine(folder, "leaderboard.md"), ToMarkdown());
+    }
+
+    public static Leaderboard Read(string path) => Json.Read<Leaderboard>(path);
+
+    public string ToCsv()
+    {
+        var names = MetricNames();
+        var sb = new StringBuilder();
+        sb.Append("rank,name,strategy,images,classes_present,cost");
+        foreach (var n in names) sb.Append($",{n},{n}_ci_low,{n}_ci_high,{n}_n");
+        sb.Append('\n');
+        foreach (var s in Shifts)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"{s.Rank},{Csv(s.Name)},{Csv(s.Strategy)},{s.Images},{s.ClassesPresent},{F(s.Cost)}");
+            foreach (var n in names)
+            {
+                if (s.Metrics.TryGetValue(n, out var m)) sb.Append(CultureInfo.InvariantCulture, $",{F(m.Mean)},{F(m.CiLow)},{F(m.CiHigh)},{m.N}");
+                else sb.Append(",,,,");
+            }
+            sb.Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Markdown table of the given metrics (default: all), "mean [low, high]" per cell; ties marked with "≈".</summary>
+    public string ToMarkdown(IReadOnlyList<string>? metrics = null)
+    {
+        var names = metrics ?? MetricNames();
+        var sb = new StringBuilder();
+        sb.Append("| rank | shift | strategy | images | classes | cost |");
+        foreach (var n in names) sb.Append($" {n} |");
+        sb.Append('\n').Append("|---|---|---|---:|---:|---:|");
+        foreach (var _ in names) sb.Append("---:|");
+        sb.Append('\n');
+        foreach (var s in Shifts)
+        {
+            var tie = s.TiedWith.Count > 0 ? " ≈" : "";
+            sb.Append(CultureInfo.InvariantCulture, $"| {s.Rank}{tie} | {s.Name} | {s.Strategy} | {s.Images} | {s.ClassesPresent} | {s.Cost:0.##} |");
+            foreach (var n in names)
+                sb.Append(s.Metrics.TryGetValue(n, out var m) ? $" {FormatCell(m)} |" : " – |");
+            sb.Append('\n');
+        }
+        sb.Append("\n≈ marks a shift whose 95% interval on ").Append(PrimaryMetric)
+          .Append(" overlaps another's (a statistical tie).\n");
+        return sb.ToString();
+    }
+
+    public static string FormatCell(MetricSummary m) =>
+        m.N > 1 || m.CiLow != m.CiHigh
+            ? string.Create(CultureInfo.InvariantCulture, $"{m.Mean:0.###} [{m.CiLow:0.###}, {m.CiHigh:0.###}]")
+            : string.Create(CultureInfo.InvariantCulture, $"{m.Mean:0.###}");
+
+    private static string F(double v) => double.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Csv(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+}

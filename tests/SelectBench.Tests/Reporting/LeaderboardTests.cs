@@ -1,0 +1,54 @@
+using SelectBench.Reporting;
+
+namespace SelectBench.Tests.Reporting;
+
+public class LeaderboardTests
+{
+    private static LeaderboardEntry Entry(string name, double mean, double low, double high) =>
+        new(name, name, 100, 10, 1.5, new Dictionary<string, MetricSummary> { ["base_top1"] = new(mean, low, high, 3) });
+
+    [Fact]
+    public void RanksByPrimaryMetricAndMarksOverlappingIntervalsAsTies()
+    {
+        var board = Leaderboard.Rank("base_top1",
+        [
+            Entry("synthetic", 0.50, 0.48, 0.52),
+            Entry("expert", 0.90, 0.89, 0.91),
+            Entry("search", 0.885, 0.87, 0.895),
+        ]);
+        Assert.Equal(["expert", "search", "synthetic"], board.Shifts.Select(s => s.Name));
+        // search's interval overlaps expert's, so it shares rank 1; synthetic overlaps nobody.
+        Assert.Equal([1, 1, 3], board.Shifts.Select(s => s.Rank));
+        Assert.Equal(["search"], board.Shifts[0].TiedWith);
+        Assert.Empty(board.Shifts[2].TiedWith);
+    }
+
+    [Fact]
+    public void LowerIsBetterMetricsRankAscending()
+    {
+        var a = new LeaderboardEntry("a", "s", 1, 1, 0, new Dictionary<string, MetricSummary> { ["fid"] = MetricSummary.Point(10) });
+        var b = new LeaderboardEntry("b", "s", 1, 1, 0, new Dictionary<string, MetricSummary> { ["fid"] = MetricSummary.Point(2) });
+        Assert.Equal(["b", "a"], Leaderboard.Rank("fid", [a, b]).Shifts.Select(s => s.Name));
+    }
+
+    [Fact]
+    public void FilesRoundTripAndHoldTheContractFields()
+    {
+        var dir = Directory.CreateTempSubdirectory("lb").FullName;
+        try
+        {
+            var board = Leaderboard.Rank("base_top1", [Entry("expert", 0.9, 0.88, 0.92), Entry("crowd", 0.7, 0.6, 0.8)]);
+            board.WriteAll(dir);
+            var json = File.ReadAllText(Path.Combine(dir, "leaderboard.json"));
+            foreach (var field in new[] { "\"name\"", "\"strategy\"", "\"images\"", "\"classes_present\"", "\"cost\"", "\"metrics\"", "\"base_top1\"", "\"mean\"", "\"ci_low\"", "\"ci_high\"", "\"n\"" })
+                Assert.Contains(field, json);
+            var back = Leaderboard.Read(Path.Combine(dir, "leaderboard.json"));
+            Assert.Equal(0.9, back.Shifts[0].Metrics["base_top1"].Mean);
+            var csv = File.ReadAllLines(Path.Combine(dir, "leaderboard.csv"));
+            Assert.StartsWith("rank,name,strategy,images,classes_present,cost,base_top1,base_top1_ci_low", csv[0]);
+            Assert.StartsWith("1,expert,expert,100,10,1.5,0.9,0.88,0.92,3", csv[1]);
+            Assert.Contains("| 1 | expert |", File.ReadAllText(Path.Combine(dir, "leaderboard.md")));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}
