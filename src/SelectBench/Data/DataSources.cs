@@ -126,14 +126,51 @@ public static class DataSources
 
     private static ResolvedSource Resolve(string path, string? split, string spec)
     {
+        if (path.Contains('{') && !File.Exists(path) && !Directory.Exists(path))
+        {
+            var shards = ShardPattern.Expand(path);
+            return WebDatasetSource(shards, path, split);
+        }
         if (File.Exists(path))
         {
             var name = Path.GetFileName(path);
             if (IdxSource.IsImagesFile(name)) return IdxSource.FromImagesFile(path, split);
+            if (name.EndsWith(".tar", StringComparison.OrdinalIgnoreCase)) return WebDatasetSource([path], path, split);
+            if (name.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)) return ParquetSource([path], path, split);
         }
         else if (Directory.Exists(path))
         {
+            if (CifarReader.Detect(path) is { } cifar)
+            {
+                var cifarSplit = split ?? "train";
+                var files = CifarReader.SplitFiles(cifar.Kind, cifar.Folder, cifarSplit);
+                return new ResolvedSource($"{cifar.Kind}-{cifarSplit}".ToLowerInvariant(), $"{cifar.Kind} {cifar.Folder}:{cifarSplit}", files,
+                    o => CifarReader.Read(cifar.Kind, cifar.Folder, cifarSplit, o));
+            }
             if (IdxSource.HasIdxFiles(path)) return IdxSource.FromFolder(path, split ?? "train");
+            var tars = Directory.GetFiles(path, "*.tar").Order(StringComparer.Ordinal).ToArray();
+            if (tars.Length > 0) return WebDatasetSource(tars, path, split);
+            var parquets = Directory.GetFiles(path, "*.parquet").Concat(Directory.Exists(Path.Combine(path, "data"))
+                ? Directory.GetFiles(Path.Combine(path, "data"), "*.parquet") : []).Order(StringComparer.Ordinal).ToArray();
+            if (parquets.Length > 0)
+            {
+                if (split != null)
+                {
+                    parquets = parquets.Where(f => Path.GetFileName(f).StartsWith(split, StringComparison.OrdinalIgnoreCase)).ToArray();
+                    if (parquets.Length == 0) throw new SelectBenchException($"{path}: no parquet file whose name starts with '{split}'.");
+                }
+                return ParquetSource(parquets, path, null);
+            }
+            var root = split != null ? Path.Combine(path, split) : path;
+            if (split != null && !Directory.Exists(root))
+                throw new SelectBenchException($"{path}: no '{split}' sub-folder for the split.");
+            if (Directory.GetDirectories(root).Any(d => !Path.GetFileName(d).StartsWith('.')))
+            {
+                var images = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+                    .Where(f => ImageFolderReader.Extensions.Contains(Path.GetExtension(f))).ToArray();
+                return new ResolvedSource($"imagefolder-{Path.GetFileName(root)}", $"ImageFolder {root}", images,
+                    o => ImageFolderReader.Read(root, o));
+            }
         }
         else
         {
@@ -143,5 +180,21 @@ public static class DataSources
         throw new SelectBenchException(
             $"Data source '{spec}': {path} is not a format SelectBench reads (image-set folder, IDX, CIFAR binary, " +
             "WebDataset .tar shards, .parquet, or an ImageFolder tree with one sub-folder per class).");
+    }
+
+    private static ResolvedSource WebDatasetSource(IReadOnlyList<string> shards, string spec, string? split)
+    {
+        if (split != null) throw new SelectBenchException($"{spec}: WebDataset shards have no splits; give the shards of split '{split}' directly.");
+        var missing = shards.Where(s => !File.Exists(s)).Take(3).ToArray();
+        if (missing.Length > 0) throw new SelectBenchException($"WebDataset shard {missing[0]} does not exist{(missing.Length > 1 ? " (nor do others of the pattern)" : "")}.");
+        return new ResolvedSource($"webdataset-{Path.GetFileNameWithoutExtension(shards[0])}", $"WebDataset {spec}", shards,
+            o => WebDatasetReader.Read(shards, o));
+    }
+
+    private static ResolvedSource ParquetSource(IReadOnlyList<string> files, string spec, string? split)
+    {
+        if (split != null) throw new SelectBenchException($"{spec} is one parquet file; give the folder to choose split '{split}'.");
+        return new ResolvedSource($"parquet-{Path.GetFileNameWithoutExtension(files[0])}", $"parquet {spec}", files,
+            o => ParquetImageReader.Read(files, o));
     }
 }
