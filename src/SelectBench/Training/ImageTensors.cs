@@ -1,0 +1,119 @@
+using SelectBench.Common;
+using SelectBench.Data;
+using SelectBench.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SelectBench.Training;
+
+/// <summary>
+/// An image set held as one uint8 tensor (N x C x H x W) on the CPU, from which batches are gathered by
+/// index and turned into float tensors. One copy of the pixels, no per-image work per batch.
+/// </summary>
+public sealed class ImageTensors : IDisposable
+{
+    public Tensor Pixels { get; }
+    public Tensor Labels { get; }
+    public int Count { get; }
+
+    public ImageTensors(ImageSet images)
+    {
+        Count = images.Count;
+        Pixels = tensor(images.Pixels, [images.Count, images.Channels, images.Height, images.Width], dtype: ScalarType.Byte);
+        Labels = tensor(images.Labels.Select(l => (long)l).ToArray(), dtype: ScalarType.Int64);
+    }
+
+    /// <summary>Images at <paramref name="indices"/> as float in [0, 1] on <paramref name="device"/>.</summary>
+    public Tensor Batch(Tensor indices, Device device)
+    {
+        using var scope = NewDisposeScope();
+        return Pixels.index_select(0, indices).to(device).to(ScalarType.Float32).div_(255f).MoveToOuterDisposeScope();
+    }
+
+    public Tensor BatchLabels(Tensor indices, Device device)
+    {
+        using var scope = NewDisposeScope();
+        return Labels.index_select(0, indices).to(device).MoveToOuterDisposeScope();
+    }
+
+    public void Dispose()
+    {
+        Pixels.Dispose();
+        Labels.Dispose();
+    }
+
+    /// <summary>(x - mean) / std per channel, in place.</summary>
+    public static Tensor Normalize(Tensor batch, InputNormalization normalization)
+    {
+        using var mean = tensor(normalization.Mean, device: batch.device).view(1, -1, 1, 1);
+        using var std = tensor(normalization.Std, device: batch.device).view(1, -1, 1, 1);
+        return batch.sub_(mean).div_(std);
+    }
+
+    /// <summary>
+    /// Adapts a [0, 1] float batch to a model's input: grey to colour by replicating the channel, colour to
+    /// grey by averaging, and bilinear resizing (antialiased when shrinking) to the model's height and width.
+    /// </summary>
+    public static Tensor Conform(Tensor batch, int channels, int height, int width)
+    {
+        using var scope = NewDisposeScope();
+        var x = batch;
+        long c = x.shape[1];
+        if (c != channels)
+        {
+            if (c == 1) x = x.expand(x.shape[0], channels, x.shape[2], x.shape[3]);
+            else if (channels == 1) x = x.mean([1], keepdim: true);
+            else throw new SelectBenchException($"Cannot feed {c}-channel images to a model that expects {channels} channels.");
+        }
+        if (x.shape[2] != height || x.shape[3] != width)
+        {
+            bool shrink = x.shape[2] > height || x.shape[3] > width;
+            x = nn.functional.interpolate(x, [height, width], mode: InterpolationMode.Bilinear, align_corners: false, antialias: shrink);
+        }
+        return (ReferenceEquals(x, batch) ? x.alias() : x.contiguous()).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>Batched, gradient-free forward passes of a trained network.</summary>
+public static class ModelInference
+{
+    /// <summary>Softmax probabilities, row-major N x classes.</summary>
+    public static float[] PredictProbabilities(ClassifierNet model, InputNormalization normalization, int height, int width,
+                                               ImageSet images, Device device, int batchSize = 256) =>
+        Run(model, normalization, height, width, images, device, batchSize, model.Classes,
+            (m, x) => nn.functional.softmax(m.forward(x), 1));
+
+    /// <summary>Penultimate features, row-major N x <see cref="ClassifierNet.FeatureDimension"/>.</summary>
+    public static float[] Features(ClassifierNet model, InputNormalization normalization, int height, int width,
+                                   ImageSet images, Device device, int batchSize = 256) =>
+        Run(model, normalization, height, width, images, device, batchSize, model.FeatureDimension, (m, x) => m.Features(x));
+
+    private static float[] Run(ClassifierNet model, InputNormalization normalization, int height, int width, ImageSet images,
+                               Device device, int batchSize, int columns, Func<ClassifierNet, Tensor, Tensor> forward)
+    {
+        var result = new float[(long)images.Count * columns];
+        if (images.Count == 0) return result;
+        bool wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var _ = no_grad();
+            using var data = new ImageTensors(images);
+            for (int start = 0; start < images.Count; start += batchSize)
+            {
+                using var scope = NewDisposeScope();
+                int n = Math.Min(batchSize, images.Count - start);
+                var idx = arange(start, start + n, dtype: ScalarType.Int64);
+                var x = ImageTensors.Conform(data.Batch(idx, device), normalization.Mean.Length, height, width);
+                ImageTensors.Normalize(x, normalization);
+                var y = forward(model, x).to(ScalarType.Float32).cpu().contiguous();
+                y.data<float>().CopyTo(result.AsSpan(start * columns, n * columns));
+            }
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,358 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using SelectBench.Common;
+using SelectBench.Data;
+using SelectBench.Evaluation;
+using SelectBench.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SelectBench.Training;
+
+/// <summary>How a training call behaves around the recipe (not part of the recipe's identity).</summary>
+/// <param name="Force">Discard an existing checkpoint of another recipe or data set in the output folder instead of failing.</param>
+/// <param name="ShowProgress">Draw the per-epoch progress bar.</param>
+/// <param name="StopAfterEpochs">Stop once this many epochs in total are done, leaving the checkpoint to
+/// resume from (for time-sliced jobs; the recipe and its schedule are unchanged). Null = run to the end.</param>
+/// <param name="EvalBatchSize">Batch size for validation and test passes.</param>
+public sealed record TrainerOptions(bool Force = false, bool ShowProgress = true, int? StopAfterEpochs = null, int EvalBatchSize = 256);
+
+/// <summary>The final metrics JSON (snake_case). <c>top1</c> is the test top-1 (DESIGN section 5 "base accuracy").</summary>
+public sealed record TrainingMetrics(
+    double? Top1,
+    double? Top5,
+    double? BalancedAccuracy,
+    string[] ClassNames,
+    double?[]? PerClassAccuracy,
+    double?[]? PerClassPrecision,
+    int[][]? ConfusionMatrix,
+    int Epochs,
+    double Seconds,
+    double ImagesPerSecond,
+    int TrainImages,
+    int? TestImages,
+    string Model,
+    int Seed,
+    double FinalTrainLoss,
+    double FinalTrainAccuracy,
+    string RecipeHash,
+    bool ResumedFromCheckpoint);
+
+/// <summary>What <see cref="Trainer.Train"/> produced. <see cref="Metrics"/> is null when the run stopped early.</summary>
+public sealed record TrainingResult(string Folder, string CheckpointPath, int EpochsDone, TrainingMetrics? Metrics);
+
+/// <summary>
+/// Trains a zoo model with a <see cref="TrainingRecipe"/>: SGD with momentum, warm-up + cosine schedule,
+/// optional class-weighted loss, balanced sampler, batched augmentation and mixup/cutmix. Writes, in the
+/// output folder: <c>checkpoint.ckpt</c> (every epoch, atomically; the final one is the trained model),
+/// <c>log.csv</c> (one row per epoch), <c>recipe.json</c>, and at the end <c>metrics.json</c> plus the
+/// test predictions as .npy. Rerunning on the same folder resumes from the checkpoint.
+/// </summary>
+public sealed class Trainer
+{
+    public const string CheckpointFile = "checkpoint.ckpt";
+    public const string LogFile = "log.csv";
+    public const string MetricsFile = "metrics.json";
+    public const string RecipeFile = "recipe.json";
+
+    private readonly TrainingRecipe recipe;
+    private readonly TrainerOptions options;
+
+    public Trainer(TrainingRecipe recipe, TrainerOptions? options = null)
+    {
+        this.recipe = recipe.Validate();
+        this.options = options ?? new TrainerOptions();
+    }
+
+    /// <summary>"cpu", or "cuda" when libtorch sees a GPU (else an error that says how to get one).</summary>
+    public static Device ResolveDevice(string name)
+    {
+        if (name == "cpu") return CPU;
+        if (name != "cuda") throw new SelectBenchException($"Unknown device '{name}': use 'cpu' or 'cuda'.");
+        if (!cuda.is_available())
+            throw new SelectBenchException(
+                "--device cuda: libtorch sees no CUDA device. This build references the CPU-only TorchSharp-cpu package; " +
+                "reference TorchSharp-cuda-linux (or -windows) instead, as docs/training.md explains, and check nvidia-smi.");
+        return CUDA;
+    }
+
+    /// <summary>
+    /// Three independent seeds from the recipe seed (SplitMix64 finaliser), for the init, order and augment
+    /// generators: changing how many numbers one stream draws never shifts the others.
+    /// </summary>
+    public static ulong StreamSeed(int seed, int stream)
+    {
+        ulong z = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + (ulong)stream * 0xBF58476D1CE4E5B9UL + 0x94D049BB133111EBUL);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return z ^ (z >> 31);
+    }
+
+    /// <summary>SHA-256 over shape, labels, label set and pixels: a resume must see the same training data.</summary>
+    public static string DataFingerprint(ImageSet images)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes($"{images.Count}x{images.Channels}x{images.Height}x{images.Width}|{string.Join("|", images.LabelSet.Ids)}"));
+        hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(images.Labels.AsSpan()));
+        hash.AppendData(images.Pixels);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>
+    /// Batch boundaries for one epoch of <paramref name="count"/> samples: batches of
+    /// <paramref name="batchSize"/>, the remainder as a last batch, except that a remainder of a single
+    /// sample joins the previous batch (batch norm cannot train on one sample).
+    /// </summary>
+    public static IReadOnlyList<(int Start, int Length)> Batches(int count, int batchSize)
+    {
+        var batches = new List<(int, int)>();
+        for (int start = 0; start < count; start += batchSize) batches.Add((start, Math.Min(batchSize, count - start)));
+        if (batches.Count > 1 && batches[^1].Item2 == 1)
+        {
+            var (s, l) = batches[^2];
+            batches[^2] = (s, l + 1);
+            batches.RemoveAt(batches.Count - 1);
+        }
+        return batches;
+    }
+
+    public TrainingResult Train(ImageSet train, ImageSet? validation, ImageSet? test, string outDir)
+    {
+        if (train.Count < 2) throw new SelectBenchException($"Training needs at least 2 images; the training set has {train.Count}.");
+        foreach (var (set, name) in new[] { (validation, "validation"), (test, "test") })
+            if (set is not null && !set.LabelSet.SameAs(train.LabelSet))
+                throw new SelectBenchException($"The {name} set's label set differs from the training set's; evaluate on data with the same classes.");
+        var device = ResolveDevice(recipe.Device);
+        if (recipe.Threads > 0) set_num_threads(recipe.Threads);
+        Directory.CreateDirectory(outDir);
+        var checkpointPath = Path.Combine(outDir, CheckpointFile);
+        var recipeHash = recipe.Hash();
+        var fingerprint = DataFingerprint(train);
+        int classes = train.LabelSet.Count;
+
+        CheckpointMetadata? resumed = ResumePoint(checkpointPath, recipeHash, fingerprint);
+        AtomicFile.WriteJson(Path.Combine(outDir, RecipeFile), recipe);
+
+        using var initGenerator = new Generator(StreamSeed(recipe.Seed, 1), CPU);
+        using var orderGenerator = new Generator(StreamSeed(recipe.Seed, 2), CPU);
+        using var augmentGenerator = new Generator(StreamSeed(recipe.Seed, 3), CPU);
+
+        ClassifierNet model;
+        optim.Optimizer optimizer;
+        InputNormalization normalization;
+        var log = new List<EpochLogRow>();
+        double trainSeconds = 0;
+        long imagesSeen = 0;
+        if (resumed is not null)
+        {
+            var (meta, m, opt) = TrainingCheckpoint.Load(checkpointPath, MakeOptimizer, device);
+            model = m;
+            optimizer = opt!;
+            normalization = meta.Normalization;
+            TrainingCheckpoint.RestoreRng(orderGenerator, meta.OrderRngState, checkpointPath);
+            TrainingCheckpoint.RestoreRng(augmentGenerator, meta.AugmentRngState, checkpointPath);
+            log.AddRange(meta.Log);
+            trainSeconds = meta.TrainSeconds;
+            imagesSeen = meta.ImagesSeen;
+        }
+        else
+        {
+            model = ModelZoo.Create(recipe.Model, train.Channels, classes, recipe.Width, initGenerator);
+            model.to(device);
+            optimizer = MakeOptimizer(model);
+            normalization = InputNormalization.FromImages(train);
+        }
+        var spec = new ModelSpec(recipe.Model, train.Channels, classes, recipe.Width);
+        int startEpoch = resumed?.Epoch ?? 0;
+
+        using var _model = model;
+        using var _optimizer = optimizer as IDisposable;
+        using var data = new ImageTensors(train);
+        using var classWeights = recipe.ClassWeightedLoss
+            ? tensor(ClassWeights.InverseFrequency(train.ClassCounts()), device: device) : null;
+        using var samplingProbabilities = recipe.ClassBalancedSampler
+            ? tensor(ClassWeights.BalancedSamplingProbabilities(train.Labels, train.ClassCounts()), dtype: ScalarType.Float64) : null;
+
+        var batches = Batches(train.Count, recipe.BatchSize);
+        long stepsPerEpoch = batches.Count;
+        long totalSteps = stepsPerEpoch * recipe.Epochs;
+        long warmupSteps = LearningRateSchedule.WarmupSteps(recipe.WarmupEpochs, stepsPerEpoch);
+        string crop = recipe.Augmentation.CropFor(train.Height, train.Width);
+        bool mixing = recipe.MixupAlpha > 0 || recipe.CutmixAlpha > 0;
+        int stopAt = Math.Min(recipe.Epochs, options.StopAfterEpochs ?? recipe.Epochs);
+
+        for (int epoch = startEpoch; epoch < stopAt; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            model.train();
+            using var order = samplingProbabilities is null
+                ? randperm(train.Count, generator: orderGenerator)
+                : samplingProbabilities.multinomial(train.Count, replacement: true, generator: orderGenerator);
+            double lossSum = 0, lr = 0;
+            long correct = 0, seen = 0;
+            using var bar = options.ShowProgress ? new ProgressBar($"epoch {epoch + 1}/{recipe.Epochs}", stepsPerEpoch) : null;
+            for (int step = 0; step < batches.Count; step++)
+            {
+                using var scope = NewDisposeScope();
+                long globalStep = epoch * stepsPerEpoch + step;
+                lr = LearningRateSchedule.At(globalStep, totalSteps, warmupSteps, recipe.LearningRate);
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+
+                var (start, length) = batches[step];
+                var idx = order.narrow(0, start, length);
+                var x = data.Batch(idx, device);
+                var y = data.BatchLabels(idx, device);
+                x = crop switch
+                {
+                    "pad" => BatchAugmenter.RandomCrop(x, recipe.Augmentation.CropPadding, augmentGenerator),
+                    "resized" => BatchAugmenter.RandomResizedCrop(x, recipe.Augmentation.ResizedCropMinScale, augmentGenerator),
+                    _ => x,
+                };
+                if (recipe.Augmentation.HorizontalFlip) x = BatchAugmenter.HorizontalFlip(x, augmentGenerator);
+                ImageTensors.Normalize(x, normalization);
+
+                Tensor logits, loss;
+                if (mixing)
+                {
+                    var (mixed, targets) = BatchAugmenter.MixupCutmix(x, y, classes, recipe.MixupAlpha, recipe.CutmixAlpha,
+                                                                      recipe.LabelSmoothing, augmentGenerator);
+                    logits = model.forward(mixed);
+                    loss = SoftTargetCrossEntropy(logits, targets.to(device), classWeights);
+                }
+                else
+                {
+                    logits = model.forward(x);
+                    loss = nn.functional.cross_entropy(logits, y, weight: classWeights, label_smoothing: recipe.LabelSmoothing);
+                }
+                double lossValue = loss.item<float>();
+                if (!double.IsFinite(lossValue)) throw Diverged(lossValue, epoch, step, stepsPerEpoch, checkpointPath, resumedOrSaved: epoch > 0);
+                optimizer.zero_grad();
+                loss.backward();
+                optimizer.step();
+
+                lossSum += lossValue * length;
+                correct += logits.argmax(1).eq(y).sum().item<long>();
+                seen += length;
+                bar?.Report(step + 1, string.Create(CultureInfo.InvariantCulture,
+                    $"loss {lossSum / seen:F4} acc {100.0 * correct / seen:F1}% lr {lr:G3}"));
+            }
+            imagesSeen += seen;
+            double epochSeconds = clock.Elapsed.TotalSeconds;
+            trainSeconds += epochSeconds;
+
+            double? valLoss = null, valTop1 = null;
+            if (validation is not null)
+            {
+                var probabilities = ModelInference.PredictProbabilities(model, normalization, train.Height, train.Width, validation, device, options.EvalBatchSize);
+                valTop1 = ClassificationMetrics.TopK(probabilities, validation.Labels, classes, 1);
+                valLoss = MeanNegativeLogLikelihood(probabilities, validation.Labels, classes);
+            }
+            log.Add(new EpochLogRow(epoch + 1, lr, lossSum / seen, (double)correct / seen, valLoss, valTop1, epochSeconds));
+
+            var meta = new CheckpointMetadata(spec, train.Height, train.Width, train.LabelSet.Names.ToArray(), train.LabelSet.Ids.ToArray(),
+                normalization, epoch + 1, recipe.Epochs, recipeHash, recipe.IdentityJson(), fingerprint,
+                TrainingCheckpoint.EncodeRng(orderGenerator), TrainingCheckpoint.EncodeRng(augmentGenerator),
+                log.ToArray(), trainSeconds, imagesSeen);
+            TrainingCheckpoint.Save(checkpointPath, meta, model, optimizer);
+            WriteLog(Path.Combine(outDir, LogFile), log);
+        }
+
+        int epochsDone = Math.Max(startEpoch, stopAt);
+        if (epochsDone < recipe.Epochs) return new TrainingResult(outDir, checkpointPath, epochsDone, null);
+
+        var last = log.Count > 0 ? log[^1] : null;
+        ClassificationReport? report = null;
+        if (test is not null)
+        {
+            var probabilities = ModelInference.PredictProbabilities(model, normalization, train.Height, train.Width, test, device, options.EvalBatchSize);
+            report = ClassificationMetrics.Compute(probabilities, test.Labels, classes);
+            ClassificationMetrics.Export(outDir, "test", probabilities, test.Labels, classes);
+        }
+        var metrics = new TrainingMetrics(
+            Top1: report?.Top1, Top5: report?.Top5, BalancedAccuracy: NullIfNaN(report?.BalancedAccuracy),
+            ClassNames: train.LabelSet.Names.ToArray(),
+            PerClassAccuracy: report?.PerClassAccuracy.Select(v => NullIfNaN(v)).ToArray(),
+            PerClassPrecision: report?.PerClassPrecision.Select(v => NullIfNaN(v)).ToArray(),
+            ConfusionMatrix: report?.ConfusionMatrix,
+            Epochs: recipe.Epochs, Seconds: trainSeconds,
+            ImagesPerSecond: trainSeconds > 0 ? imagesSeen / trainSeconds : 0,
+            TrainImages: train.Count, TestImages: test?.Count, Model: recipe.Model, Seed: recipe.Seed,
+            FinalTrainLoss: last?.TrainLoss ?? double.NaN, FinalTrainAccuracy: last?.TrainAccuracy ?? double.NaN,
+            RecipeHash: recipeHash, ResumedFromCheckpoint: resumed is not null);
+        AtomicFile.WriteJson(Path.Combine(outDir, MetricsFile), metrics);
+        return new TrainingResult(outDir, checkpointPath, epochsDone, metrics);
+    }
+
+    private optim.Optimizer MakeOptimizer(ClassifierNet model) =>
+        // Weight decay on every parameter, batch-norm ones included, as in He et al. 2016 and the
+        // torchvision classification reference's default.
+        optim.SGD(model.parameters(), recipe.LearningRate, momentum: recipe.Momentum, dampening: 0,
+                  weight_decay: recipe.WeightDecay, nesterov: recipe.Nesterov);
+
+    private CheckpointMetadata? ResumePoint(string checkpointPath, string recipeHash, string fingerprint)
+    {
+        if (!File.Exists(checkpointPath)) return null;
+        var meta = TrainingCheckpoint.ReadMetadata(checkpointPath);
+        string? problem = null;
+        if (meta.RecipeHash != recipeHash)
+        {
+            var diffs = TrainingRecipe.Differences(meta.Recipe, recipe.IdentityJson());
+            problem = $"the recipe changed ({(diffs.Count > 0 ? string.Join("; ", diffs) : "hash differs")})";
+        }
+        else if (meta.DataFingerprint != fingerprint)
+            problem = "the training data changed (different images, labels or order)";
+        if (problem is null) return meta;
+        if (!options.Force)
+            throw new SelectBenchException(
+                $"{checkpointPath} was written by another run: {problem}. Use a new --out folder, or --force to discard it and start over.");
+        foreach (var f in new[] { CheckpointFile, LogFile, MetricsFile })
+            File.Delete(Path.Combine(Path.GetDirectoryName(checkpointPath)!, f));
+        return null;
+    }
+
+    private static SelectBenchException Diverged(double loss, int epoch, int step, long stepsPerEpoch, string checkpointPath, bool resumedOrSaved)
+    {
+        var where = $"epoch {epoch + 1}, step {step + 1} of {stepsPerEpoch}";
+        var resume = resumedOrSaved && File.Exists(checkpointPath)
+            ? $"The checkpoint to resume from is {checkpointPath} (end of epoch {epoch}). Training is deterministic, so the same " +
+              "recipe diverges again: lower the learning rate (--lr) and start over with --force or a new --out folder."
+            : "No checkpoint exists yet (it diverged in the first epoch); lower the learning rate (--lr) and rerun.";
+        return new SelectBenchException(
+            $"Training diverged: the loss is {loss.ToString(CultureInfo.InvariantCulture)} at {where}. {resume}");
+    }
+
+    /// <summary>
+    /// Cross-entropy against soft targets (timm's SoftTargetCrossEntropy): per sample -sum_c t_c log p_c,
+    /// averaged over the batch; with class weights w, each sample counts with weight sum_c t_c w_c and the
+    /// sum is divided by the total weight, which for one-hot targets is exactly PyTorch's weighted mean.
+    /// </summary>
+    public static Tensor SoftTargetCrossEntropy(Tensor logits, Tensor targets, Tensor? classWeights)
+    {
+        using var scope = NewDisposeScope();
+        var perSample = -(targets * nn.functional.log_softmax(logits, 1)).sum(1);
+        if (classWeights is null) return perSample.mean().MoveToOuterDisposeScope();
+        var sampleWeights = (targets * classWeights.unsqueeze(0)).sum(1);
+        return ((perSample * sampleWeights).sum() / sampleWeights.sum()).MoveToOuterDisposeScope();
+    }
+
+    private static double MeanNegativeLogLikelihood(float[] probabilities, int[] labels, int classes)
+    {
+        if (labels.Length == 0) return double.NaN;
+        double sum = 0;
+        for (int i = 0; i < labels.Length; i++) sum -= Math.Log(Math.Max(probabilities[i * classes + labels[i]], 1e-12f));
+        return sum / labels.Length;
+    }
+
+    private static double? NullIfNaN(double? v) => v is { } d && double.IsNaN(d) ? null : v;
+
+    private static void WriteLog(string path, IReadOnlyList<EpochLogRow> rows)
+    {
+        var sb = new StringBuilder("epoch,lr,train_loss,train_acc,val_loss,val_top1,seconds\n");
+        foreach (var r in rows)
+            sb.Append(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Epoch},{r.LearningRate:G6},{r.TrainLoss:G6},{r.TrainAccuracy:G6},{r.ValLoss:G6},{r.ValTop1:G6},{r.Seconds:F2}\n"));
+        AtomicFile.WriteAllText(path, sb.ToString());
+    }
+}
