@@ -36,8 +36,9 @@ public static class KernelInceptionDistance
         var rng = new Random(settings.Seed);
         var values = new double[settings.Subsets];
         using var scope = torch.NewDisposeScope();
-        var x = EmbeddingMath.ToTensor(a);
-        var y = EmbeddingMath.ToTensor(b);
+        // float32 products as torch-fidelity (its features are float32 numpy arrays); sums in double.
+        var x = EmbeddingMath.ToTensor(a, ScalarType.Float32);
+        var y = EmbeddingMath.ToTensor(b, ScalarType.Float32);
         for (int s = 0; s < settings.Subsets; s++)
         {
             using var inner = torch.NewDisposeScope();
@@ -54,9 +55,10 @@ public static class KernelInceptionDistance
     {
         long m = x.shape[0];
         double gamma = 1.0 / x.shape[1];
-        using var kxx = (x.matmul(x.t()) * gamma + coef0).pow(degree);
-        using var kyy = (y.matmul(y.t()) * gamma + coef0).pow(degree);
-        using var kxy = (x.matmul(y.t()) * gamma + coef0).pow(degree);
+        using var scope = torch.NewDisposeScope();
+        var kxx = (x.matmul(x.t()) * gamma + coef0).pow(degree).to_type(ScalarType.Float64);
+        var kyy = (y.matmul(y.t()) * gamma + coef0).pow(degree).to_type(ScalarType.Float64);
+        var kxy = (x.matmul(y.t()) * gamma + coef0).pow(degree).to_type(ScalarType.Float64);
         double offXX = kxx.sum().item<double>() - kxx.diagonal().sum().item<double>();
         double offYY = kyy.sum().item<double>() - kyy.diagonal().sum().item<double>();
         return (offXX + offYY) / (m * (m - 1.0)) - 2 * kxy.sum().item<double>() / ((double)m * m);

@@ -1,3 +1,4 @@
+using FsCheck.Xunit;
 using SelectBench.Evaluation.Metrics;
 
 namespace SelectBench.Tests.Evaluation.Metrics;
@@ -44,5 +45,17 @@ public class FrechetInceptionDistanceTests
         var fit = FrechetInceptionDistance.Fit(TestEmbeddings.Rows([0f], [2f]));
         Assert.Equal(1, fit.Mean[0], 12);
         Assert.Equal(2, fit.Covariance[0], 12);   // ((0-1)^2 + (2-1)^2) / (2 - 1)
+    }
+
+    [Property(MaxTest = 10)]
+    public bool FidOfAnySetAgainstItselfIsZeroAndRowOrderDoesNotMatter(int seed)
+    {
+        var rng = new Random(seed);
+        var x = TestEmbeddings.Gaussian(20 + rng.Next(30), 1 + rng.Next(6), seed);
+        var rows = Enumerable.Range(0, x.Count).Select(i => x.Row(i).ToArray()).OrderBy(_ => rng.Next()).ToArray();
+        var shuffled = TestEmbeddings.Rows(rows);
+        var other = TestEmbeddings.Gaussian(25, x.Dimension, seed + 1, std: 2);
+        return Math.Abs(FrechetInceptionDistance.Compute(x, x)) < 1e-6
+            && Math.Abs(FrechetInceptionDistance.Compute(x, other) - FrechetInceptionDistance.Compute(shuffled, other)) < 1e-6;
     }
 }

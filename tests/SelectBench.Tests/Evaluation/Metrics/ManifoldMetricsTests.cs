@@ -1,3 +1,4 @@
+using FsCheck.Xunit;
 using SelectBench.Evaluation.Metrics;
 
 namespace SelectBench.Tests.Evaluation.Metrics;
@@ -39,5 +40,14 @@ public class ManifoldMetricsTests
         Assert.Equal(1.2, r.Density, 10);
         Assert.Equal(1, r.Recall, 10);
         Assert.Equal(1, r.Coverage, 10);
+    }
+
+    [Property(MaxTest = 10)]
+    public bool RatesLieInTheUnitIntervalAndDensityIsNonNegative(int seed)
+    {
+        var real = TestEmbeddings.Gaussian(30, 3, seed);
+        var fake = TestEmbeddings.Gaussian(25, 3, seed + 1, mean: [new Random(seed).NextDouble() * 3, 0, 0]);
+        var r = ManifoldMetrics.Compute(real, fake, nearestK: 3);
+        return r.Precision is >= 0 and <= 1 && r.Recall is >= 0 and <= 1 && r.Coverage is >= 0 and <= 1 && r.Density >= 0;
     }
 }

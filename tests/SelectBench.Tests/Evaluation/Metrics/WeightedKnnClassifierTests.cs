@@ -1,3 +1,4 @@
+using FsCheck.Xunit;
 using SelectBench.Encoders;
 using SelectBench.Evaluation.Metrics;
 
@@ -68,5 +69,19 @@ public class WeightedKnnClassifierTests
         Assert.Equal(1.0, result[0].Top1);
         var hot = new WeightedKnnClassifier(bank, temperature: 1).Evaluate(query, [0], [3]);
         Assert.Equal(0.0, hot[0].Top1);   // at T = 1: e^1 = 2.72 < 2 e^0.9 = 4.92
+    }
+
+    [Property(MaxTest = 10)]
+    public bool AccuraciesLieInTheUnitIntervalAndTopFiveIsAtLeastTopOne(int seed)
+    {
+        var rng = new Random(seed);
+        int classes = 2 + rng.Next(6);
+        var train = TestEmbeddings.Gaussian(40, 5, seed);
+        var labels = Enumerable.Range(0, 40).Select(_ => rng.Next(classes)).ToArray();
+        var test = TestEmbeddings.Gaussian(15, 5, seed + 1);
+        var testLabels = Enumerable.Range(0, 15).Select(_ => rng.Next(classes)).ToArray();
+        var bank = WeightedKnnClassifier.BuildMemoryBank(train, labels, classes, 1 + rng.Next(8), seed);
+        return new WeightedKnnClassifier(bank).Evaluate(test, testLabels, KnnSettings.DefaultKs)
+            .All(r => r.Top1 >= 0 && r.Top1 <= 1 && r.Top5 >= r.Top1 && r.Top5 <= 1);
     }
 }
