@@ -1,0 +1,78 @@
+using SelectBench.Common;
+using SelectBench.Encoders;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SelectBench.Evaluation.Metrics;
+
+/// <summary>
+/// Shared linear algebra for the embedding metrics: validation, conversion to TorchSharp tensors, row
+/// normalisation, symmetric eigen-decomposition (LAPACK through <c>torch.linalg.eigh</c>, in double
+/// precision) and block-wise products so that n x n matrices of 10k-row sets never live in memory at once.
+/// Callers own the returned tensors (use them inside a <c>torch.NewDisposeScope()</c>).
+/// </summary>
+internal static class EmbeddingMath
+{
+    /// <summary>Rows per block of an n x m product: 1024 x 10k doubles is 80 MB.</summary>
+    public const int BlockRows = 1024;
+
+    public static void Validate(Embeddings e, string name, int minCount = 1)
+    {
+        if (e.Dimension <= 0) throw new BadInputException(name, $"embedding dimension is {e.Dimension}; it must be positive.");
+        if (e.Data.Length != (long)e.Count * e.Dimension)
+            throw new BadInputException(name, $"holds {e.Data.Length} floats but Count x Dimension = {e.Count} x {e.Dimension}; the embedding store is inconsistent, recompute it.");
+        if (e.Count < minCount) throw new BadInputException(name, $"has {e.Count} embeddings; this metric needs at least {minCount}.");
+        for (int i = 0; i < e.Data.Length; i++)
+            if (!float.IsFinite(e.Data[i]))
+                throw new BadInputException(name, $"embedding {i / e.Dimension} has a non-finite value ({e.Data[i]}) at dimension {i % e.Dimension}; recompute the embeddings or drop the image.");
+    }
+
+    public static void RequireSameDimension(Embeddings a, Embeddings b, string nameA, string nameB)
+    {
+        if (a.Dimension != b.Dimension)
+            throw new BadInputException($"{nameA} vs {nameB}", $"embedding dimensions differ ({a.Dimension} vs {b.Dimension}); compute both with the same encoder.");
+    }
+
+    public static Tensor ToTensor(Embeddings e, ScalarType type = ScalarType.Float64)
+    {
+        using var t = torch.tensor(e.Data, new long[] { e.Count, e.Dimension });
+        return t.to_type(type);
+    }
+
+    /// <summary>Rows scaled to unit L2 norm; zero rows stay zero (torch.nn.functional.normalize, eps 1e-12).</summary>
+    public static Tensor NormaliseRows(Tensor x) => nn.functional.normalize(x, p: 2, dim: 1, eps: 1e-12);
+
+    /// <summary>Eigenvalues (ascending) and eigenvectors (columns) of a symmetric matrix, in double precision.</summary>
+    public static (Tensor Values, Tensor Vectors) SymmetricEigen(Tensor symmetric)
+    {
+        using var d = symmetric.to_type(ScalarType.Float64);
+        using var sym = (d + d.t()) / 2;
+        var (values, vectors) = linalg.eigh(sym);
+        return (values, vectors);
+    }
+
+    public static double[] SymmetricEigenvalues(Tensor symmetric)
+    {
+        using var d = symmetric.to_type(ScalarType.Float64);
+        using var sym = (d + d.t()) / 2;
+        using var values = linalg.eigvalsh(sym);
+        return values.data<double>().ToArray();
+    }
+
+    /// <summary>Squared Euclidean distances |a_i|^2 + |b_j|^2 - 2 a_i.b_j, clamped at 0 against round-off.</summary>
+    public static Tensor SquaredDistances(Tensor a, Tensor aSquaredNorms, Tensor b, Tensor bSquaredNorms)
+    {
+        using var dot = a.matmul(b.t());
+        using var sum = aSquaredNorms.unsqueeze(1) + bSquaredNorms.unsqueeze(0) - 2 * dot;
+        return sum.clamp_min(0);
+    }
+
+    public static Tensor SquaredNorms(Tensor x) => (x * x).sum(1);
+
+    /// <summary>Calls <paramref name="visit"/> with (first row, rows) for consecutive row blocks of an n-row tensor.</summary>
+    public static void ForEachBlock(long rows, Action<long, long> visit, int blockRows = BlockRows)
+    {
+        for (long start = 0; start < rows; start += blockRows)
+            visit(start, Math.Min(blockRows, rows - start));
+    }
+}
