@@ -9,7 +9,8 @@ namespace SelectBench.Bench;
 /// (CorruptionSuite.CorruptPixels) as evaluation uses it. Default: 2,000 random 28x28 grey images (the
 /// acceptance setting of issue 4: at least 2,000 images/s per corruption on average). Also prints the
 /// mean absolute change per severity on the same images, the quantity the severity tests check.
-/// Options: --count N, --size CxHxW (e.g. 3x64x64), --seed S, --threads T.
+/// Options: --count N, --size CxHxW (e.g. 3x64x64), --seed S, --threads T, --preview file.png (writes a
+/// 15 x 6 grid: a synthetic scene, clean and at severities 1-5, one row per corruption, for a visual check).
 /// </summary>
 public sealed class CorruptionBenchmark : IBenchmark
 {
@@ -20,6 +21,7 @@ public sealed class CorruptionBenchmark : IBenchmark
     {
         int count = 2000, channels = 1, height = 28, width = 28, threads = Environment.ProcessorCount;
         long seed = 0;
+        string? preview = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -27,6 +29,7 @@ public sealed class CorruptionBenchmark : IBenchmark
                 case "--count": count = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--seed": seed = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--preview": preview = args[++i]; break;
                 case "--size":
                     var parts = args[++i].Split('x').Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
                     (channels, height, width) = (parts[0], parts[1], parts[2]);
@@ -37,6 +40,11 @@ public sealed class CorruptionBenchmark : IBenchmark
             }
         }
 
+        if (preview != null)
+        {
+            WritePreview(preview, channels, height, width, seed);
+            return 0;
+        }
         int size = channels * height * width;
         var pixels = new byte[count * size];
         new Random(12345).NextBytes(pixels);
@@ -75,5 +83,42 @@ public sealed class CorruptionBenchmark : IBenchmark
         Console.WriteLine($"slowest: {slowest.Name} ({slowest.Rate:F0} images/s)");
         Console.WriteLine(mean >= 2000 ? "meets the 2,000 images/s average target" : "BELOW the 2,000 images/s average target");
         return 0;
+    }
+
+    private static void WritePreview(string path, int channels, int height, int width, long seed)
+    {
+        int size = channels * height * width;
+        var scene = new byte[size];
+        for (int ch = 0; ch < channels; ch++)
+            for (int y = 0; y < height; y++)
+                for (int x = 0; x < width; x++)
+                {
+                    double v = 50 + 110.0 * x / width + 50.0 * y / height + 8 * Math.Sin(0.7 * x + 0.3 * y);
+                    double dx = x - 0.4 * width, dy = y - 0.45 * height;
+                    if (dx * dx + dy * dy < 0.05 * width * height) v = ch switch { 0 => 220, 1 => 150, _ => 60 };
+                    if (x > 0.7 * width && x < 0.78 * width && y > 0.2 * height) v = ch == 2 ? 140 : 30;
+                    scene[(ch * height + y) * width + x] = (byte)Math.Clamp(v, 0, 255);
+                }
+        var all = Corruptions.All;
+        int gridW = 6 * (width + 2), gridH = all.Count * (height + 2);
+        using var bitmap = new SkiaSharp.SKBitmap(gridW, gridH, SkiaSharp.SKColorType.Rgba8888, SkiaSharp.SKAlphaType.Opaque);
+        bitmap.Erase(SkiaSharp.SKColors.White);
+        for (int row = 0; row < all.Count; row++)
+            for (int col = 0; col < 6; col++)
+            {
+                byte[] img = col == 0
+                    ? scene
+                    : CorruptionSuite.CorruptPixels(scene, 1, channels, height, width, all[row], col, seed, 1);
+                for (int y = 0; y < height; y++)
+                    for (int x = 0; x < width; x++)
+                    {
+                        int p = y * width + x, plane = height * width;
+                        byte r = img[p], g = channels == 3 ? img[plane + p] : r, b = channels == 3 ? img[2 * plane + p] : r;
+                        bitmap.SetPixel(col * (width + 2) + x, row * (height + 2) + y, new SkiaSharp.SKColor(r, g, b));
+                    }
+            }
+        using var data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+        SelectBench.Common.AtomicFile.WriteAllBytes(path, data.AsSpan());
+        Console.WriteLine($"wrote {path}: rows {string.Join(", ", all.Select(c => c.Name))}; columns clean, severity 1..5");
     }
 }
