@@ -43,3 +43,35 @@ public sealed class CorruptionSuiteTests
         Assert.NotEqual(set.Pixels, corrupted.Pixels);
     }
 }
+
+public sealed class CorruptedSetCacheTests
+{
+    [Fact]
+    public void Second_request_is_served_from_disk_with_identical_pixels()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "selectbench-corruption-cache-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var pixels = new byte[3 * 1 * 10 * 11];
+            for (int i = 0; i < 3; i++) TestImages.Scene(1, 10, 11, i).CopyTo(pixels, i * 110);
+            var clean = new ImageSet(pixels, [0, 1, 0], LabelSet.Numbered(2), 1, 10, 11);
+            var cache = new CorruptedSetCache(root);
+            var fog = SelectBench.Evaluation.Corruptions.Corruptions.Get("fog");
+
+            var first = cache.GetOrCreate(clean, fog, 2, seed: 5);
+            string folder = cache.FolderFor(clean, fog, 2, 5);
+            Assert.True(ImageSetStore.Exists(folder));
+            var second = cache.GetOrCreate(clean, fog, 2, seed: 5);
+            Assert.Equal(first.Pixels, second.Pixels);
+            Assert.Equal(CorruptionSuite.Corrupt(clean, fog, 2, 5).Pixels, second.Pixels);
+            Assert.NotEqual(folder, cache.FolderFor(clean, fog, 2, 6));
+
+            var otherClean = new ImageSet((byte[])pixels.Clone(), [1, 1, 0], LabelSet.Numbered(2), 1, 10, 11);
+            Assert.NotEqual(CorruptedSetCache.Fingerprint(clean), CorruptedSetCache.Fingerprint(otherClean));
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+}
