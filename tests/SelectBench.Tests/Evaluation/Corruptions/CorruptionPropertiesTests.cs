@@ -85,6 +85,21 @@ public sealed class CorruptionPropertiesTests
         return saa == 0 || sbb == 0 ? 1 : 1 - sab / Math.Sqrt(saa * sbb);
     }
 
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Degenerate_sizes_work(string name)
+    {
+        // "Any size": 1x1, a single row, a single column, and a size below every kernel radius.
+        var corruption = SelectBench.Evaluation.Corruptions.Corruptions.Get(name);
+        foreach (var (c, h, w) in new[] { (1, 1, 1), (3, 1, 1), (1, 1, 9), (3, 7, 1), (1, 5, 5) })
+            for (int severity = 1; severity <= 5; severity++)
+            {
+                byte[] image = TestImages.Scene(c, h, w, severity);
+                byte[] output = corruption.Apply(image, c, h, w, severity, new CorruptionRandom(1));
+                Assert.Equal(image.Length, output.Length);
+            }
+    }
+
     [Fact]
     public void Registry_lists_the_fifteen_ImageNet_C_corruptions_in_reference_order()
     {
