@@ -1,0 +1,42 @@
+namespace SelectBench.Evaluation.Corruptions;
+
+/// <summary>
+/// Frost: clip(a·x + b·frost, 0, 255) with a random crop of one of five frost textures. (a, b) per
+/// severity and the blend from bethgelab/imagecorruptions corruptions.py frost (same in
+/// hendrycks/robustness make_imagenet_c.py). The reference's photographs are replaced by
+/// <see cref="FrostTextures"/>; the crop offsets are uniform as the reference's np.random.randint.
+/// A grey image blends with the grey texture, as the reference's rgb2gray branch.
+/// </summary>
+public sealed class Frost : Corruption
+{
+    public static readonly (double ImageWeight, double FrostWeight)[] Parameters = [(1, 0.4), (0.8, 0.6), (0.7, 0.7), (0.65, 0.7), (0.6, 0.75)];
+
+    public override string Name => "frost";
+
+    protected override void Corrupt(ReadOnlySpan<byte> image, Span<byte> output, ImageShape shape, int severity, CorruptionRandom rng)
+    {
+        var (a, b) = Parameters[severity - 1];
+        int h = shape.Height, w = shape.Width, plane = shape.PlaneSize;
+        int side = FrostTextures.SideFor(h, w);
+        FrostTexture texture = FrostTextures.Get(rng.NextInt(0, FrostTextures.Count), side);
+        int top = rng.NextInt(0, side - h), left = rng.NextInt(0, side - w);
+        float fa = (float)a, fb = (float)b;
+        for (int ch = 0; ch < shape.Channels; ch++)
+        {
+            ReadOnlySpan<float> frost = shape.Channels == 1
+                ? texture.Grey
+                : texture.Rgb.AsSpan(ch * side * side, side * side);
+            for (int y = 0; y < h; y++)
+            {
+                ReadOnlySpan<float> row = frost.Slice((top + y) * side + left, w);
+                ReadOnlySpan<byte> src = image.Slice(ch * plane + y * w, w);
+                Span<byte> dst = output.Slice(ch * plane + y * w, w);
+                for (int x = 0; x < w; x++)
+                {
+                    float v = fa * src[x] + fb * row[x];
+                    dst[x] = v >= 255f ? (byte)255 : (byte)v;
+                }
+            }
+        }
+    }
+}
