@@ -1,0 +1,112 @@
+using SelectBench.Common;
+using SelectBench.Encoders;
+using SelectBench.Search;
+
+namespace SelectBench.Tests.Search;
+
+public class USearchIndexTests
+{
+    /// <summary>Mean share of the exact top-k that the approximate top-k also contains.</summary>
+    private static double RecallAtK(Neighbours exact, Neighbours approx)
+    {
+        double hits = 0;
+        for (int q = 0; q < exact.QueryCount; q++)
+        {
+            var truth = new HashSet<int>(exact.IndicesOf(q).ToArray());
+            foreach (var i in approx.IndicesOf(q)) if (truth.Contains(i)) hits++;
+        }
+        return hits / (exact.QueryCount * (double)exact.K);
+    }
+
+    [Fact]
+    public void Recall_at_10_is_at_least_095_on_clustered_data()
+    {
+        // Issue 3 acceptance: 20k points in 64-d around 50 Gaussian clusters; queries from the same distribution.
+        const int pool = 20_000, dim = 64, queries = 300, k = 10;
+        var data = SearchTestData.Clustered(pool, dim, clusters: 50, spread: 0.5f, seed: 11);
+        // Queries: pool points plus fresh noise, so they follow the pool's clusters without being in it.
+        var queryData = QueriesNear(data, pool, dim, queries, seed: 12);
+        using var exact = new ExactCosineSearch(data, pool, dim);
+        using var index = USearchIndex.Build(data, pool, dim);
+        double recall = RecallAtK(exact.Search(queryData, queries, k), index.Search(queryData, queries, k));
+        Assert.True(recall >= 0.95, $"recall@10 = {recall:F3}");
+    }
+
+    private static float[] QueriesNear(float[] pool, int poolSize, int dim, int count, int seed)
+    {
+        var rng = new Random(seed);
+        var q = new float[count * dim];
+        for (int i = 0; i < count; i++)
+        {
+            int row = rng.Next(poolSize);
+            for (int j = 0; j < dim; j++) q[i * dim + j] = pool[row * dim + j] + 0.3f * SearchTestData.Normal(rng);
+        }
+        return q;
+    }
+
+    [Fact]
+    public void Save_then_load_and_view_give_the_same_neighbours_and_keep_expansion_search()
+    {
+        const int pool = 500, dim = 16;
+        var data = SearchTestData.Clustered(pool, dim, clusters: 5, spread: 0.5f, seed: 13);
+        var queries = SearchTestData.Gaussian(20, dim, seed: 14);
+        var folder = Directory.CreateTempSubdirectory("selectbench-usearch-").FullName;
+        try
+        {
+            var settings = new USearchSettings(ExpansionSearch: 123);
+            using var built = USearchIndex.Build(data, pool, dim, settings);
+            var path = Path.Combine(folder, "pool.usearch");
+            built.Save(path);
+            var before = built.Search(queries, 20, 5);
+            using var loaded = USearchIndex.Open(path, view: false, settings);
+            using var viewed = USearchIndex.Open(path, view: true, settings);
+            Assert.Equal(pool, loaded.PoolSize);
+            Assert.Equal(dim, viewed.Dimension);
+            Assert.Equal(123, loaded.NativeExpansionSearch());
+            Assert.Equal(before.Indices, loaded.Search(queries, 20, 5).Indices);
+            Assert.Equal(before.Indices, viewed.Search(queries, 20, 5).Indices);
+            Assert.Equal(before.Similarities, viewed.Search(queries, 20, 5).Similarities);
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Fact]
+    public void Similarities_are_cosines_and_bad_input_is_refused()
+    {
+        var data = SearchTestData.Gaussian(100, 8, seed: 15);
+        using var index = USearchIndex.Build(data, 100, 8);
+        var result = index.Search(data, 100, 1);
+        for (int q = 0; q < 100; q++)
+        {
+            Assert.Equal(q, result.IndicesOf(q)[0]);
+            Assert.Equal(1f, result.SimilaritiesOf(q)[0], 4);
+        }
+        var top3 = index.Search(data[..8], 1, 3);
+        for (int j = 0; j < 3; j++)
+            Assert.True(Math.Abs(SearchTestData.Cosine(data.AsSpan(0, 8), data.AsSpan(top3.IndicesOf(0)[j] * 8, 8)) - top3.SimilaritiesOf(0)[j]) < 1e-4);
+
+        Assert.Throws<SelectBenchException>(() => index.Search(data, 100, 101));
+        var bad = (float[])data.Clone();
+        bad[3] = float.PositiveInfinity;
+        Assert.Equal("queries row 0", Assert.Throws<BadInputException>(() => index.Search(bad[..8], 1, 1)).Item);
+        Assert.Equal("pool row 0", Assert.Throws<BadInputException>(() => USearchIndex.Build(bad, 100, 8)).Item);
+        Assert.Throws<BadInputException>(() => USearchIndex.Open("/nonexistent/pool.usearch"));
+    }
+
+    [Fact]
+    public void Create_reuses_a_saved_index_file()
+    {
+        var folder = Directory.CreateTempSubdirectory("selectbench-usearch-").FullName;
+        try
+        {
+            var pool = new Embeddings(SearchTestData.Gaussian(200, 8, seed: 16), 200, 8);
+            var options = new NearestNeighbourOptions(Backend: SearchBackend.USearch, IndexPath: Path.Combine(folder, "i.usearch"), ViewFromDisk: true);
+            using (var first = NearestNeighbourSearch.Create(pool, options)) Assert.Equal(200, first.PoolSize);
+            var written = File.GetLastWriteTimeUtc(options.IndexPath!);
+            using var second = NearestNeighbourSearch.Create(pool, options);
+            Assert.Equal(written, File.GetLastWriteTimeUtc(options.IndexPath!));
+            Assert.Equal(0, second.Search(pool.Data[..8], 1, 1).IndicesOf(0)[0]);
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+}
