@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using SelectBench.Common;
 using SelectBench.Curation.Generators;
+using SelectBench.Curation.Text;
 using SelectBench.Data;
 using SelectBench.Encoders;
 using SelectBench.Search;
@@ -39,7 +40,8 @@ public sealed class CurationContext
         CostModel? costs = null,
         IReadOnlyDictionary<string, CrowdAnnotations>? crowds = null,
         IReadOnlyDictionary<string, IImageGenerator>? generators = null,
-        Action<string, long, long>? progress = null)
+        Action<string, long, long>? progress = null,
+        ITextEncoder? textEncoder = null)
     {
         SettingRules.Positive("curation", "target_size", targetSize);
         if (targetSize < labels.Count)
@@ -55,7 +57,11 @@ public sealed class CurationContext
         Crowds = crowds ?? new Dictionary<string, CrowdAnnotations>();
         Generators = generators ?? new Dictionary<string, IImageGenerator>();
         Progress = progress ?? ((_, _, _) => { });
+        TextEncoder = textEncoder;
     }
+
+    /// <summary>A text tower in the image encoder's space, for class prompts; null when none is configured.</summary>
+    public ITextEncoder? TextEncoder { get; }
 
     /// <summary>N/K: the per-class share of the target size, rounded down (at least 1).</summary>
     public int PerClassTarget => Math.Max(1, TargetSize / Labels.Count);
@@ -73,6 +79,11 @@ public sealed class CurationContext
         }
         return set;
     }
+
+    /// <summary>A named set whose labels are not used (e.g. an eval set for leakage checks): any label set.</summary>
+    public ImageSet RequireAnySet(string name, string usedAs) =>
+        Sets.TryGetValue(name, out var set) ? set
+            : throw new BadInputException(name, $"image set '{name}' ({usedAs}) is missing. Available sets: {Available(Sets.Keys)}.");
 
     public CrowdAnnotations RequireCrowd(string name)
     {
