@@ -1,0 +1,63 @@
+using System.Numerics.Tensors;
+using SelectBench.Data;
+using SelectBench.Encoders;
+
+namespace SelectBench.Curation.Audit;
+
+/// <summary>
+/// Ground-truth audit of a shift (issue 3 item 6).
+/// </summary>
+/// <param name="Audited">Samples whose hidden true label is known (TrueLabel != -1); the rates are over these.</param>
+/// <param name="NoiseRate">Share of audited samples whose label differs from the truth; distractors (TrueLabel -2) count as noise.</param>
+/// <param name="PerClassNoiseRate">Noise rate among audited samples carrying each label (NaN where a class has none).</param>
+/// <param name="DistractorRate">Share of audited samples that are distractors (not any class of the label set).</param>
+/// <param name="Duplicates">Samples whose cosine to an earlier sample is at least the threshold (0 when no embeddings were given).</param>
+public sealed record ShiftAuditResult(
+    int Samples, int Audited, double NoiseRate, double[] PerClassNoiseRate, double DistractorRate, int Duplicates, double DuplicateThreshold);
+
+public static class ShiftAudit
+{
+    /// <summary>
+    /// Audits labels against hidden truth and, given embeddings of the shift's images, counts near-duplicates
+    /// (an image with cosine >= threshold to any earlier image; exact all-pairs, fine for shifts up to ~10^4).
+    /// </summary>
+    public static ShiftAuditResult Compute(IReadOnlyList<int> labels, IReadOnlyList<SampleProvenance> provenance, int classCount,
+                                           Embeddings? embeddings = null, double duplicateThreshold = 0.98)
+    {
+        if (labels.Count != provenance.Count) throw new ArgumentException($"{labels.Count} labels but {provenance.Count} provenance records");
+        int audited = 0, noisy = 0, distractors = 0;
+        var perClassAudited = new int[classCount];
+        var perClassNoisy = new int[classCount];
+        for (int i = 0; i < labels.Count; i++)
+        {
+            int truth = provenance[i].TrueLabel;
+            if (truth == SampleProvenance.UnknownLabel) continue;
+            audited++;
+            perClassAudited[labels[i]]++;
+            if (truth == SampleProvenance.NotAClass) distractors++;
+            if (truth != labels[i]) { noisy++; perClassNoisy[labels[i]]++; }
+        }
+        var perClass = Enumerable.Range(0, classCount)
+            .Select(c => perClassAudited[c] == 0 ? double.NaN : (double)perClassNoisy[c] / perClassAudited[c]).ToArray();
+        int duplicates = embeddings == null ? 0 : CountDuplicates(EmbeddingMath.Normalised(embeddings), duplicateThreshold);
+        return new ShiftAuditResult(labels.Count, audited,
+            audited == 0 ? double.NaN : (double)noisy / audited, perClass,
+            audited == 0 ? double.NaN : (double)distractors / audited, duplicates, duplicateThreshold);
+    }
+
+    public static ShiftAuditResult Compute(Shift shift, Embeddings? embeddings = null, double duplicateThreshold = 0.98) =>
+        Compute(shift.Images.Labels, shift.Provenance, shift.Images.LabelSet.Count, embeddings, duplicateThreshold);
+
+    /// <summary>Images with cosine >= threshold to any earlier image (unit rows).</summary>
+    public static int CountDuplicates(Embeddings unit, double threshold)
+    {
+        int count = 0;
+        for (int i = 1; i < unit.Count; i++)
+        {
+            var row = unit.Row(i);
+            for (int j = 0; j < i; j++)
+                if (TensorPrimitives.Dot(row, unit.Row(j)) >= threshold) { count++; break; }
+        }
+        return count;
+    }
+}
