@@ -108,7 +108,10 @@ public sealed class RunFolder
             if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
             else File.Delete(entry);
         }
-        foreach (var entry in Directory.EnumerateFileSystemEntries(staging))
+        // result.json moves last, so a reader who sees it also sees every artefact it describes.
+        var staged = Directory.EnumerateFileSystemEntries(staging)
+            .OrderBy(e => Path.GetFileName(e) == ResultFile).ToList();
+        foreach (var entry in staged)
         {
             var target = Path.Combine(folder, Path.GetFileName(entry));
             if (Directory.Exists(entry)) Directory.Move(entry, target);

@@ -135,15 +135,19 @@ public class InProcessExecutorTests
         var sawStaging = false;
         while (!execution.IsCompleted)
         {
-            var done = f.Run.DoneKey("slow") is not null;
-            if (!done)
+            var folder = f.Run.JobFolder("slow");
+            // Partial output stays in the staging folder; result.json appears only with every artefact beside it.
+            Assert.False(File.Exists(Path.Combine(folder, "progress.txt")), "partial output was published");
+            if (File.Exists(f.Run.ResultPath("slow")))
             {
-                Assert.False(File.Exists(f.Run.ResultPath("slow")), "result.json visible before the job finished");
-                Assert.False(File.Exists(Path.Combine(f.Run.JobFolder("slow"), "progress.txt")));
-                sawStaging |= Directory.Exists(f.Run.JobFolder("slow"))
-                              && Directory.EnumerateFiles(f.Run.JobFolder("slow"), "progress.txt", SearchOption.AllDirectories).Any();
+                Assert.Equal(7, f.Result("slow").Sum);
+                Assert.True(File.Exists(Path.Combine(folder, "sum.txt")), "result.json visible before its artefacts");
             }
-            await Task.Delay(20);
+            else if (Directory.Exists(folder))
+            {
+                sawStaging |= Directory.EnumerateFiles(folder, "progress.txt", SearchOption.AllDirectories).Any();
+            }
+            await Task.Delay(10);
         }
         Assert.True((await execution).Succeeded);
         Assert.True(sawStaging, "the job's partial output was never seen in its staging folder");

@@ -51,6 +51,13 @@ internal sealed class RunFixture : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(Root)) Directory.Delete(Root, recursive: true);
+        try
+        {
+            if (Directory.Exists(Root)) Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A job of a failed test may still be writing; leaving a temp folder must not hide the failure.
+        }
     }
 }
