@@ -1,0 +1,54 @@
+using System.ComponentModel;
+using SelectBench.Running;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace SelectBench.Cli.Commands;
+
+/// <summary>Shows what is done, running, failed or pending in a run folder.</summary>
+[CliCommand("status", "Show the state of every job of a run folder",
+    Examples = ["status runs/quick"])]
+public sealed class StatusCommand : Command<StatusCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<run-folder>")]
+        [Description("Run folder holding plan.json")]
+        public string RunFolder { get; init; } = "";
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var rows = RunStatusReport.Read(new RunFolder(settings.RunFolder));
+        var table = new Table().Border(TableBorder.Simple)
+            .AddColumns("job", "stage", "state", "started (UTC)", "duration", "error");
+        foreach (var row in rows)
+        {
+            table.AddRow(
+                Markup.Escape(row.Id),
+                Markup.Escape(row.Stage),
+                $"[{Colour(row.State)}]{row.State}[/]",
+                row.StartedAt is { } s ? s.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss") : "",
+                row.Duration is { } d ? FormatDuration(d) : "",
+                Markup.Escape(JobOutcome.FirstLine(row.Error)));
+        }
+        AnsiConsole.Write(table);
+        var counts = rows.GroupBy(r => r.State).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}");
+        AnsiConsole.WriteLine($"{rows.Count} jobs: {string.Join(", ", counts)}");
+        foreach (var row in rows.Where(r => r.State is "failed" && r.LogPath is not null))
+            AnsiConsole.WriteLine($"log of {row.Id}: {row.LogPath}");
+        return rows.Any(r => r.State is "failed" or "blocked") ? 1 : 0;
+    }
+
+    private static string Colour(string state) => state switch
+    {
+        "done" => "green",
+        "running" => "blue",
+        "failed" or "interrupted" => "red",
+        "blocked" or "stale" => "yellow",
+        _ => "grey",
+    };
+
+    private static string FormatDuration(TimeSpan d) =>
+        d.TotalHours >= 1 ? $"{(int)d.TotalHours}h{d.Minutes:00}m" : d.TotalMinutes >= 1 ? $"{(int)d.TotalMinutes}m{d.Seconds:00}s" : $"{d.TotalSeconds:F1}s";
+}

@@ -1,0 +1,85 @@
+namespace SelectBench.Running;
+
+/// <param name="MaxParallel">Jobs run at once; 0 means one per core.</param>
+/// <param name="TotalThreads">Threads shared among the parallel jobs; 0 means the core count.</param>
+public sealed record InProcessOptions(int MaxParallel = 0, int TotalThreads = 0)
+{
+    public int ResolvedParallel => MaxParallel > 0 ? MaxParallel : Environment.ProcessorCount;
+
+    /// <summary>
+    /// Each job gets an equal share of the threads, fixed for the whole run (not grown when fewer jobs are
+    /// ready), so a job's numerics never depend on what else happened to be running.
+    /// </summary>
+    public int ThreadsPerJob => Math.Max(1, (TotalThreads > 0 ? TotalThreads : Environment.ProcessorCount) / ResolvedParallel);
+}
+
+/// <summary>
+/// Runs the plan's jobs in this process, in topological order, up to <see cref="InProcessOptions.MaxParallel"/>
+/// at a time. A failed job blocks its dependants; independent jobs go on, and every failure is reported
+/// at the end. On cancellation (Ctrl-C) no new job starts; running jobs see the token.
+/// </summary>
+public sealed class InProcessExecutor(JobKinds kinds, InProcessOptions? options = null, Action<string>? progress = null) : IJobExecutor
+{
+    private readonly InProcessOptions _options = options ?? new InProcessOptions();
+
+    public RunSummary Run(RunFolder run, JobPlan plan, ForceSelector force, CancellationToken cancellation)
+    {
+        foreach (var job in plan.Jobs) kinds.Get(job.Kind); // unknown kinds fail before anything runs
+        run.SavePlan(plan);
+        foreach (var id in force.Expand(plan)) run.Invalidate(id);
+
+        var runner = new JobRunner(run, kinds);
+        var outcomes = new Dictionary<string, JobOutcome>(StringComparer.Ordinal);
+        var pending = plan.Jobs.ToList();
+        var running = new Dictionary<Task<JobOutcome>, PlannedJob>();
+        var threads = _options.ThreadsPerJob;
+        var finished = 0;
+
+        while (true)
+        {
+            foreach (var job in pending.ToList())
+            {
+                var blocker = job.DependsOn.FirstOrDefault(d => outcomes.TryGetValue(d, out var o) && !IsSuccess(o));
+                if (blocker is null) continue;
+                var reason = outcomes[blocker].Kind == JobOutcomeKind.Blocked ? outcomes[blocker].Error! : $"depends on '{blocker}', which {Verb(outcomes[blocker].Kind)}";
+                outcomes[job.Id] = new JobOutcome(job.Id, JobOutcomeKind.Blocked, Error: reason);
+                pending.Remove(job);
+            }
+            if (!cancellation.IsCancellationRequested)
+            {
+                foreach (var job in pending.ToList())
+                {
+                    if (running.Count >= _options.ResolvedParallel) break;
+                    if (!job.DependsOn.All(d => outcomes.TryGetValue(d, out var o) && IsSuccess(o))) continue;
+                    pending.Remove(job);
+                    var task = Task.Factory.StartNew(() => runner.Run(job, threads, force: false, cancellation),
+                        CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                    running.Add(task, job);
+                }
+            }
+            if (running.Count == 0) break;
+            var done = running.Keys.ElementAt(Task.WaitAny([.. running.Keys]));
+            running.Remove(done);
+            var outcome = done.Result;
+            outcomes[outcome.Id] = outcome;
+            finished++;
+            if (outcome.Kind != JobOutcomeKind.Skipped)
+                progress?.Invoke($"[{finished}/{plan.Jobs.Count}] {Verb(outcome.Kind)} {outcome.Id} ({outcome.Duration.TotalSeconds:F1} s)"
+                                 + (outcome.Error is null ? "" : $": {JobOutcome.FirstLine(outcome.Error)} (log: {outcome.LogPath})"));
+        }
+        foreach (var job in pending)
+            outcomes[job.Id] = new JobOutcome(job.Id, JobOutcomeKind.Cancelled, Error: "not started: the run was cancelled");
+        return new RunSummary(plan.Jobs.Select(j => outcomes[j.Id]).ToList());
+    }
+
+    private static bool IsSuccess(JobOutcome o) => o.Kind is JobOutcomeKind.Ran or JobOutcomeKind.Skipped;
+
+    private static string Verb(JobOutcomeKind kind) => kind switch
+    {
+        JobOutcomeKind.Ran => "done",
+        JobOutcomeKind.Skipped => "was already done",
+        JobOutcomeKind.Failed => "failed",
+        JobOutcomeKind.Blocked => "is blocked",
+        _ => "was cancelled",
+    };
+}

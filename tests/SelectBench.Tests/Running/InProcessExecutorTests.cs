@@ -1,0 +1,175 @@
+using SelectBench.Running;
+
+namespace SelectBench.Tests.Running;
+
+public class InProcessExecutorTests
+{
+    [Fact]
+    public void RunsTheGraphInDependencyOrderAndPassesResultsDownstream()
+    {
+        using var f = new RunFixture();
+        var summary = f.Execute(RunFixture.Diamond());
+
+        Assert.True(summary.Succeeded, summary.Describe());
+        Assert.Equal(5, summary.Count(JobOutcomeKind.Ran));
+        // a=1, b=2, c=3+1+2=6, d=4+6=10, e=5 (sums by hand)
+        Assert.Equal(1, f.Result("sum/a").Sum);
+        Assert.Equal(2, f.Result("sum/b").Sum);
+        Assert.Equal(6, f.Result("sum/c").Sum);
+        Assert.Equal(10, f.Result("sum/d").Sum);
+        Assert.Equal(5, f.Result("other/e").Sum);
+        Assert.Equal("10", File.ReadAllText(Path.Combine(f.Run.JobFolder("sum/d"), "sum.txt")));
+        foreach (var job in RunFixture.Plan(RunFixture.Diamond()).Jobs)
+        foreach (var dep in job.DependsOn)
+            Assert.True(f.Status(job.Id).StartedAt >= f.Status(dep).EndedAt, $"{job.Id} started before {dep} ended");
+        // Nothing but the results and bookkeeping is left: no staging folder, no checkpoints.
+        Assert.Equal(["done", "job.log", "result.json", "status.json", "sum.txt"],
+            Directory.EnumerateFileSystemEntries(f.Run.JobFolder("sum/c")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.True(File.Exists(f.Run.PlanPath));
+    }
+
+    [Fact]
+    public void RunsIndependentJobsInParallelWithAShareOfTheThreadsEach()
+    {
+        using var f = new RunFixture();
+        List<JobSpec> specs = [RunFixture.Sum("p/1", 1, delayMs: 400), RunFixture.Sum("p/2", 2, delayMs: 400), RunFixture.Sum("p/3", 3, delayMs: 400)];
+        Assert.True(f.Execute(specs, parallel: 3, totalThreads: 6).Succeeded);
+        var statuses = specs.Select(s => f.Status(s.Id)).ToList();
+        // All three overlap: the last to start started before the first to end ended.
+        Assert.True(statuses.Max(s => s.StartedAt) < statuses.Min(s => s.EndedAt!.Value));
+        Assert.All(statuses, s => Assert.Equal(2, s.Threads)); // 6 threads / 3 parallel jobs
+    }
+
+    [Fact]
+    public void RunsOneJobAtATimeWhenParallelismIsOne()
+    {
+        using var f = new RunFixture();
+        List<JobSpec> specs = [RunFixture.Sum("s/1", 1, delayMs: 100), RunFixture.Sum("s/2", 2, delayMs: 100), RunFixture.Sum("s/3", 3, delayMs: 100)];
+        Assert.True(f.Execute(specs, parallel: 1, totalThreads: 2).Succeeded);
+        var ordered = specs.Select(s => f.Status(s.Id)).OrderBy(s => s.StartedAt).ToList();
+        for (var i = 1; i < ordered.Count; i++) Assert.True(ordered[i].StartedAt >= ordered[i - 1].EndedAt);
+        Assert.All(ordered, s => Assert.Equal(2, s.Threads));
+    }
+
+    [Fact]
+    public void RerunSkipsEveryFinishedJob()
+    {
+        using var f = new RunFixture();
+        Assert.Equal(5, f.Execute(RunFixture.Diamond()).Count(JobOutcomeKind.Ran));
+        var doneAt = File.GetLastWriteTimeUtc(Path.Combine(f.Run.JobFolder("sum/d"), "done"));
+
+        var again = f.Execute(RunFixture.Diamond());
+        Assert.Equal(0, again.Count(JobOutcomeKind.Ran));
+        Assert.Equal(5, again.Count(JobOutcomeKind.Skipped));
+        Assert.Equal(1, f.Status("sum/d").Attempt);
+        Assert.Equal(doneAt, File.GetLastWriteTimeUtc(Path.Combine(f.Run.JobFolder("sum/d"), "done")));
+    }
+
+    [Fact]
+    public void ChangingASettingRerunsThatJobAndItsDependantsOnly()
+    {
+        using var f = new RunFixture();
+        f.Execute(RunFixture.Diamond());
+        var summary = f.Execute(RunFixture.Diamond(cValue: 30));
+
+        Assert.Equal(["sum/c", "sum/d"], summary.OfKind(JobOutcomeKind.Ran).Select(o => o.Id));
+        Assert.Equal(["sum/a", "sum/b", "other/e"], summary.OfKind(JobOutcomeKind.Skipped).Select(o => o.Id));
+        Assert.Equal(33, f.Result("sum/c").Sum); // 30 + 1 + 2
+        Assert.Equal(37, f.Result("sum/d").Sum); // 4 + 33
+        Assert.Equal("33", File.ReadAllText(Path.Combine(f.Run.JobFolder("sum/c"), "sum.txt")));
+        Assert.Equal(2, f.Status("sum/d").Attempt);
+    }
+
+    [Fact]
+    public void ForceRerunsTheSelectedStageAndEverythingDownstream()
+    {
+        using var f = new RunFixture();
+        f.Execute(RunFixture.Diamond());
+        var summary = f.Execute(RunFixture.Diamond(), force: new ForceSelector(["sum/b"]));
+        Assert.Equal(["sum/b", "sum/c", "sum/d"], summary.OfKind(JobOutcomeKind.Ran).Select(o => o.Id));
+
+        var stage = f.Execute(RunFixture.Diamond(), force: new ForceSelector(["top"]));
+        Assert.Equal(["sum/d"], stage.OfKind(JobOutcomeKind.Ran).Select(o => o.Id));
+        Assert.Equal(5, f.Execute(RunFixture.Diamond(), force: ForceSelector.All).Count(JobOutcomeKind.Ran));
+    }
+
+    [Fact]
+    public void AFailedJobBlocksItsDependantsWhileIndependentJobsFinish()
+    {
+        using var f = new RunFixture();
+        var summary = f.Execute(RunFixture.Diamond(cFails: "c broke on purpose"));
+
+        Assert.False(summary.Succeeded);
+        Assert.Equal(["sum/a", "sum/b", "other/e"], summary.OfKind(JobOutcomeKind.Ran).Select(o => o.Id));
+        var failed = summary["sum/c"];
+        Assert.Equal(JobOutcomeKind.Failed, failed.Kind);
+        Assert.Equal("InvalidOperationException: c broke on purpose", failed.Error);
+        Assert.Equal(f.Run.LogPath("sum/c"), failed.LogPath);
+        Assert.Contains("c broke on purpose", File.ReadAllText(failed.LogPath!));
+        Assert.Equal(JobOutcomeKind.Blocked, summary["sum/d"].Kind);
+        Assert.Contains("'sum/c'", summary["sum/d"].Error);
+        Assert.Contains($"FAILED  sum/c: InvalidOperationException: c broke on purpose (log: {failed.LogPath})", summary.Describe());
+
+        // The failure published nothing: no done marker, no result, only bookkeeping and checkpoints.
+        Assert.Null(f.Run.DoneKey("sum/c"));
+        Assert.False(File.Exists(f.Run.ResultPath("sum/c")));
+        Assert.Equal(JobState.Failed, f.Status("sum/c").State);
+
+        var rows = RunStatusReport.Read(f.Run).ToDictionary(r => r.Id);
+        Assert.Equal("failed", rows["sum/c"].State);
+        Assert.Equal("blocked", rows["sum/d"].State);
+        Assert.Equal("done", rows["sum/a"].State);
+
+        // Fixing the job reruns it and its dependant, and nothing else.
+        var fixedRun = f.Execute(RunFixture.Diamond());
+        Assert.Equal(["sum/c", "sum/d"], fixedRun.OfKind(JobOutcomeKind.Ran).Select(o => o.Id));
+        Assert.Equal(10, f.Result("sum/d").Sum);
+    }
+
+    [Fact]
+    public async Task ResultsAppearOnlyWhenTheJobIsComplete()
+    {
+        using var f = new RunFixture();
+        var specs = new List<JobSpec> { RunFixture.Sum("slow", 7, steps: 4, delayMs: 150) };
+        var execution = Task.Run(() => f.Execute(specs));
+        var sawStaging = false;
+        while (!execution.IsCompleted)
+        {
+            var folder = f.Run.JobFolder("slow");
+            // Partial output stays in the staging folder; result.json appears only with every artefact beside it.
+            Assert.False(File.Exists(Path.Combine(folder, "progress.txt")), "partial output was published");
+            if (File.Exists(f.Run.ResultPath("slow")))
+            {
+                Assert.Equal(7, f.Result("slow").Sum);
+                Assert.True(File.Exists(Path.Combine(folder, "sum.txt")), "result.json visible before its artefacts");
+            }
+            else if (Directory.Exists(folder))
+            {
+                sawStaging |= Directory.EnumerateFiles(folder, "progress.txt", SearchOption.AllDirectories).Any();
+            }
+            await Task.Delay(10);
+        }
+        Assert.True((await execution).Succeeded);
+        Assert.True(sawStaging, "the job's partial output was never seen in its staging folder");
+        Assert.Equal(7, f.Result("slow").Sum);
+    }
+
+    [Fact]
+    public void CancellingStopsNewJobsAndARerunFinishesTheRun()
+    {
+        using var f = new RunFixture();
+        List<JobSpec> specs = [RunFixture.Sum("x/1", 1, steps: 20, delayMs: 50), RunFixture.Sum("x/2", 2, ["x/1"])];
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var summary = f.Execute(specs, cancellation: cancel.Token);
+
+        Assert.Equal(JobOutcomeKind.Cancelled, summary["x/1"].Kind);
+        Assert.Equal(JobOutcomeKind.Blocked, summary["x/2"].Kind);
+        Assert.Null(f.Run.DoneKey("x/1"));
+        Assert.Equal("cancelled before it finished", f.Status("x/1").Error);
+
+        var rerun = f.Execute(specs);
+        Assert.True(rerun.Succeeded);
+        Assert.Equal(3, f.Result("x/2").Sum);
+        Assert.Contains("resuming from checkpoint", File.ReadAllText(f.Run.LogPath("x/1")));
+    }
+}
