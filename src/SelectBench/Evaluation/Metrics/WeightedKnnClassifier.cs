@@ -159,6 +159,56 @@ public sealed class WeightedKnnClassifier
             (double)top1[ki] / queries.Count, (double)top5[ki] / queries.Count, queries.Count)).ToArray();
     }
 
+    /// <summary>
+    /// A bank holding every given feature as is (no class balancing): the reference set of an out-of-sample
+    /// kNN classifier, e.g. the other folds of a shift for confident learning.
+    /// </summary>
+    public static KnnMemoryBank FullBank(Embeddings features, int[] labels, int classCount)
+    {
+        EmbeddingMath.Validate(features, "bank features");
+        if (labels.Length != features.Count) throw new BadInputException("bank labels", $"has {labels.Length} labels for {features.Count} features.");
+        var real = new int[classCount];
+        foreach (var l in labels)
+        {
+            if (l < 0 || l >= classCount) throw new BadInputException("bank labels", $"label {l} is outside the label set's {classCount} classes.");
+            real[l]++;
+        }
+        return new KnnMemoryBank(Normalised(features), labels, features.Dimension, classCount, real, new int[classCount]);
+    }
+
+    /// <summary>
+    /// Class probabilities per query: the weighted votes exp(sim / T) of its k nearest bank entries,
+    /// normalised to sum to 1 (row-major, queries x classes).
+    /// </summary>
+    public float[] PredictProbabilities(Embeddings queries, int k)
+    {
+        EmbeddingMath.Validate(queries, "kNN queries");
+        if (queries.Dimension != _bank.Dimension) throw new BadInputException("kNN queries", $"have dimension {queries.Dimension}, the memory bank {_bank.Dimension}; use the same encoder.");
+        int kk = Math.Min(Math.Max(1, k), _bank.Count);
+        int classes = _bank.ClassCount;
+        var result = new float[(long)queries.Count * classes];
+        using var scope = torch.NewDisposeScope();
+        var bankT = torch.tensor(_bank.Features, new long[] { _bank.Count, _bank.Dimension }).t();
+        var q = EmbeddingMath.NormaliseRows(EmbeddingMath.ToTensor(queries, ScalarType.Float32));
+        EmbeddingMath.ForEachBlock(queries.Count, (start, rows) =>
+        {
+            using var inner = torch.NewDisposeScope();
+            var (values, indices) = q.narrow(0, start, rows).matmul(bankT).topk(kk, dim: 1, largest: true, sorted: true);
+            var simData = values.to_type(ScalarType.Float64).data<double>().ToArray();
+            var idxData = indices.data<long>().ToArray();
+            var votes = new double[classes];
+            for (int r = 0; r < rows; r++)
+            {
+                Array.Clear(votes);
+                for (int j = 0; j < kk; j++)
+                    votes[_bank.Labels[idxData[r * kk + j]]] += Math.Exp(simData[r * kk + j] / _temperature);
+                double total = votes.Sum();
+                for (int c = 0; c < classes; c++) result[(long)(start + r) * classes + c] = (float)(votes[c] / total);
+            }
+        });
+        return result;
+    }
+
     /// <summary>Position of <paramref name="truth"/> when classes are sorted by vote, descending, ties by lower index.</summary>
     static int RankOf(double[] votes, int truth)
     {

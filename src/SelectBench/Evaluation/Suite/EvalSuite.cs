@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using SelectBench.Common;
+using SelectBench.Evaluation.Metrics;
+
+namespace SelectBench.Evaluation.Suite;
+
+/// <summary>What one suite run produced: every metric's values, and the seconds each family took.</summary>
+public sealed record SuiteResult(IReadOnlyDictionary<string, Interval> Values, IReadOnlyDictionary<string, double> Seconds);
+
+/// <summary>
+/// Runs named metrics over one set of inputs. Each metric writes its exports into
+/// <c>&lt;out&gt;/&lt;metric&gt;/</c> and its values into <c>&lt;out&gt;/&lt;metric&gt;/result.json</c>; the
+/// merged values go to <c>&lt;out&gt;/metrics.json</c>. A metric whose result file exists is not run again,
+/// so an interrupted evaluation resumes where it stopped.
+/// </summary>
+public static class EvalSuite
+{
+    private sealed record StoredResult(string Metric, double Seconds, IReadOnlyDictionary<string, Interval> Values, object? Details);
+
+    public static SuiteResult Run(IReadOnlyList<string> metrics, EvalInputs inputs, string outputFolder, bool force = false)
+    {
+        if (metrics.Count == 0) throw new SelectBenchException($"No metrics to run. Known metrics: {string.Join(", ", EvalMetrics.Names)}.");
+        var instances = metrics.Distinct().Select(m => (Name: m, Metric: EvalMetrics.Create(m))).ToList();
+        Directory.CreateDirectory(outputFolder);
+        var values = new Dictionary<string, Interval>();
+        var seconds = new Dictionary<string, double>();
+        foreach (var (name, metric) in instances)
+        {
+            var folder = Path.Combine(outputFolder, name);
+            var resultPath = Path.Combine(folder, "result.json");
+            StoredResult stored;
+            if (!force && File.Exists(resultPath))
+            {
+                stored = Json.Read<StoredResult>(resultPath);
+            }
+            else
+            {
+                Directory.CreateDirectory(folder);
+                var clock = Stopwatch.StartNew();
+                var result = metric.Evaluate(inputs, folder);
+                stored = new StoredResult(name, clock.Elapsed.TotalSeconds, result.Values, result.Details);
+                AtomicFile.WriteJson(resultPath, stored);
+            }
+            foreach (var (key, value) in stored.Values) values[key] = value;
+            seconds[name] = stored.Seconds;
+        }
+        AtomicFile.WriteJson(Path.Combine(outputFolder, "metrics.json"), new { values, seconds });
+        return new SuiteResult(values, seconds);
+    }
+}

@@ -1,0 +1,72 @@
+using SelectBench.Common;
+using SelectBench.Data;
+using SelectBench.Encoders;
+
+namespace SelectBench.Evaluation.Suite;
+
+/// <summary>Checks and shared conversions the metrics use on <see cref="EvalInputs"/>.</summary>
+internal static class SuiteInputs
+{
+    public static IImageClassifier Classifier(EvalInputs inputs, string metric) =>
+        inputs.Classifier ?? throw new SelectBenchException($"Metric '{metric}' needs a model: give --model <checkpoint|onnx>.");
+
+    public static ImageSet BaseSet(EvalInputs inputs, string metric) =>
+        inputs.BaseSet ?? throw new SelectBenchException($"Metric '{metric}' needs a base eval set (--data).");
+
+    public static ImageSet Shift(EvalInputs inputs, string metric)
+    {
+        var shift = inputs.Shift ?? throw new SelectBenchException($"Metric '{metric}' needs a shift (--shift).");
+        if (shift.Count == 0) throw new SelectBenchException($"Metric '{metric}': the shift is empty; there is nothing to measure.");
+        return shift;
+    }
+
+    public static IImageEncoder Encoder(EvalInputs inputs, string metric) =>
+        inputs.Encoder ?? throw new SelectBenchException($"Metric '{metric}' needs an encoder (--encoder).");
+
+    /// <summary>Embeddings through the cache when one is configured; NaN or infinite features are an error naming the encoder.</summary>
+    public static Embeddings Embed(EvalInputs inputs, IImageEncoder encoder, ImageSet images, string what)
+    {
+        var e = inputs.EmbeddingCacheFolder is { } folder
+            ? EmbeddingCache.GetOrCompute(encoder, images, folder)
+            : encoder.Encode(images);
+        for (int i = 0; i < e.Data.Length; i++)
+            if (!float.IsFinite(e.Data[i]))
+                throw new SelectBenchException($"Encoder '{encoder.Name}' produced a non-finite feature for {what} (image {i / e.Dimension}, '{images.Ids[i / e.Dimension]}'). Check the encoder and its input normalisation.");
+        return e;
+    }
+
+    /// <summary>Requires a model and an eval set to speak about the same classes, in the same order.</summary>
+    public static void CheckLabels(IImageClassifier classifier, LabelSet expected, string where)
+    {
+        var got = classifier.LabelSet;
+        if (got.Count != expected.Count)
+            throw new SelectBenchException($"{where}: the model '{classifier.Name}' predicts {got.Count} classes but the label set has {expected.Count}. Evaluate it on data with its own label set.");
+        for (int i = 0; i < got.Count; i++)
+            if (got.Names[i] != expected.Names[i] && got.Ids[i] != expected.Ids[i])
+                throw new SelectBenchException($"{where}: class {i} is '{got.Names[i]}' in the model '{classifier.Name}' but '{expected.Names[i]}' in the label set. The class order must match.");
+    }
+
+    public static void CheckSet(ImageSet set, LabelSet expected, string name)
+    {
+        if (!set.LabelSet.SameAs(expected))
+            throw new SelectBenchException($"Eval set '{name}' uses classes ({string.Join(", ", set.LabelSet.Names.Take(5))}, ...) that differ from the label set ({string.Join(", ", expected.Names.Take(5))}, ...). Map it to the label set first.");
+    }
+
+    /// <summary>
+    /// At most <paramref name="max"/> images, deterministic by seed (all when max is 0 or larger): class-balanced
+    /// when every class has its share, otherwise a seeded uniform sample (imbalanced sets such as a hard set).
+    /// </summary>
+    public static ImageSet Subsample(ImageSet set, int max, int seed)
+    {
+        if (max <= 0 || max >= set.Count) return set;
+        var counts = set.ClassCounts();
+        int share = (max + counts.Length - 1) / counts.Length;
+        if (counts.All(c => c >= share))
+            return set.Select(StratifiedSplitter.BalancedSubsample(set.Labels, set.LabelSet.Count, max, seed));
+        var order = Enumerable.Range(0, set.Count).ToArray();
+        new Random(seed).Shuffle(order);
+        var picked = order.Take(max).ToArray();
+        Array.Sort(picked);
+        return set.Select(picked);
+    }
+}
