@@ -75,15 +75,16 @@ public sealed class TransferMetric : IEvalMetric
             int at = 0;
             for (int step = 0; step < s.Steps; step++)
             {
-                using var scope = NewDisposeScope();
-                double lr = s.LearningRate * Math.Pow(s.DecayFactor, step / Math.Max(1, s.DecayEvery));
-                foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+                // A new permutation when the current one runs out; made outside the step's dispose scope so it lives on.
                 if (at + s.BatchSize > task.Train.Count)
                 {
                     order.Dispose();
                     order = randperm(task.Train.Count, generator: generator);
                     at = 0;
                 }
+                using var scope = NewDisposeScope();
+                double lr = s.LearningRate * Math.Pow(s.DecayFactor, step / Math.Max(1, s.DecayEvery));
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
                 int n = Math.Min(s.BatchSize, task.Train.Count);
                 var idx = order.narrow(0, at, n);
                 at += n;
