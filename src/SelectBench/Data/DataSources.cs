@@ -96,7 +96,16 @@ public static class DataSources
             }
         }
         var (decoded, skippedItems) = source.Read(options);
-        ImageSetStore.Save(decoded, folder, source.Description, skippedItems.Select(s => s.ToString()).ToArray());
+        try
+        {
+            ImageSetStore.Save(decoded, folder, source.Description, skippedItems.Select(s => s.ToString()).ToArray());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full disk or read-only cache costs speed next time, not this load.
+            options.Warn($"could not cache the decoded set in {folder} ({e.Message}); set {DataCache.EnvironmentVariable} to a writable folder.");
+            return new DataLoadResult(decoded, skippedItems, source.Description);
+        }
         return new DataLoadResult(decoded, skippedItems, source.Description, folder);
     }
 

@@ -45,9 +45,9 @@ public static class ParquetImageReader
                 var imageField = FindImageField(fields, columns.ImageColumn, file);
                 var labelField = fields.FirstOrDefault(f => f.Path.ToList().SequenceEqual([columns.LabelColumn]))
                     ?? throw new SelectBenchException($"{file}: no label column '{columns.LabelColumn}' (columns: {string.Join(", ", fields.Select(f => f.Path.ToString()))}); set the label column name.");
-                bool isString = labelField.ClrType == typeof(string);
+                bool isString = labelField.ClrType == typeof(string) || labelField.ClrType == typeof(ReadOnlyMemory<char>);
                 if (!isString && labelField.ClrType != typeof(int) && labelField.ClrType != typeof(long) && labelField.ClrType != typeof(short) && labelField.ClrType != typeof(byte))
-                    throw new SelectBenchException($"{file}: label column '{columns.LabelColumn}' has type {labelField.ClrType.Name}; expected an integer class index or a string class name.");
+                    throw new SelectBenchException($"{file}: label column '{columns.LabelColumn}' has type {labelField.ClrType}; expected an integer class index or a string class name.");
                 if (stringLabels != null && stringLabels != isString)
                     throw new SelectBenchException($"{file}: label column '{columns.LabelColumn}' is {(isString ? "text" : "integer")} but earlier files had {(isString ? "integers" : "text")}.");
                 stringLabels = isString;
@@ -129,7 +129,7 @@ public static class ParquetImageReader
                     ?? fields.FirstOrDefault(f => f.Path.ToList().SequenceEqual([column]));
         if (field == null)
             throw new SelectBenchException($"{file}: no image column '{column}' (columns: {string.Join(", ", fields.Select(f => f.Path.ToString()))}); set the image column name.");
-        if (field.ClrType != typeof(byte[]))
+        if (field.ClrType != typeof(byte[]) && field.ClrType != typeof(ReadOnlyMemory<byte>))
             throw new SelectBenchException($"{file}: image column '{field.Path}' holds {field.ClrType.Name}, not encoded image bytes.");
         return field;
     }
@@ -137,7 +137,7 @@ public static class ParquetImageReader
     private static async Task<string?[]> ReadLabels(ParquetRowGroupReader group, DataField field, int rows)
     {
         var result = new string?[rows];
-        if (field.ClrType == typeof(string))
+        if (field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>))
         {
             await group.ReadAsync(field, result.AsMemory()!, null);
             return result;

@@ -18,11 +18,12 @@ public sealed record SplitPart(string Name, int? Size = null, double? Fraction =
 /// Split rule: within each class the samples are shuffled by the seed. All samples are then laid out in one
 /// global order in which each class is spread evenly: the r-th sample (0-based) of a class with n samples
 /// gets position key (r + u_c) / n, where u_c in (0, 1) is a seeded offset per class; the keys are sorted.
-/// Parts are consecutive runs of that order, in the order given. So every part holds each class in
-/// proportion to its frequency: a part of size S gets within one of S * n_c / N samples of class c at each
-/// cut point, and when S * n_c / N is a whole number for every class (Fashion-MNIST's 20k/10k/25k/5k parts
-/// of 6,000 per class) it gets exactly that many. Remainders go to the classes with the smallest seeded offset
-/// u_c. Returned indices are sorted ascending.
+/// Parts are consecutive runs of that order, in the order given. So every part holds each class close to
+/// its share S * n_c / N: with equally frequent classes the order is round-robin (in u_c order), so each part
+/// is within one of S / K per class, and exactly S / K when the cut points fall on whole rounds (Fashion-MNIST's
+/// 20k/10k/25k/5k parts of 6,000 per class). With unequal classes the first T samples hold class c about
+/// T * n_c / N times, off by the rounding of the classes' counts. Remainders go to the classes with the
+/// smallest seeded offset u_c. Returned indices are sorted ascending.
 /// </summary>
 public static class StratifiedSplitter
 {

@@ -32,6 +32,23 @@ public class DataSourcesTests
     }
 
     [Fact]
+    public void AnUnwritableCacheWarnsButStillLoads()
+    {
+        using var tmp = new TempFolder();
+        var data = Directory.CreateDirectory(tmp.File("idx")).FullName;
+        var (images, labels) = IdxReaderTests.TinyPair();
+        File.WriteAllBytes(Path.Combine(data, "train-images-idx3-ubyte"), images);
+        File.WriteAllBytes(Path.Combine(data, "train-labels-idx1-ubyte"), labels);
+        var notAFolder = tmp.File("cache-is-a-file");
+        File.WriteAllText(notAFolder, "x");
+        var warnings = new List<string>();
+        var result = DataSources.Load(data, new DataLoadOptions(CacheRoot: notAFolder, OnWarning: warnings.Add));
+        Assert.Equal(3, result.Images.Count);
+        Assert.Null(result.CacheFolder);
+        Assert.Contains("could not cache", Assert.Single(warnings));
+    }
+
+    [Fact]
     public void SpecSplitsOnlyOnKnownSplitNames()
     {
         Assert.Equal(("fashion-mnist", "test"), DataSources.SplitSpec("fashion-mnist:test"));

@@ -88,3 +88,23 @@ public class StratifiedSplitterTests
         Assert.Equal(a, b);
     }
 }
+
+public class StratifiedSplitterProperties
+{
+    [FsCheck.Xunit.Property(MaxTest = 60)]
+    public bool BalancedLabelsGiveAPartitionWithinOneOfTheShare(byte classes, byte perClass, ushort cut, int seed)
+    {
+        int k = classes % 9 + 2, n = perClass % 40 + 1, total = k * n;
+        int first = cut % (total + 1);
+        var labels = Enumerable.Range(0, total).Select(i => i % k).ToArray();
+        var split = StratifiedSplitter.Split(labels, [SplitPart.OfSize("a", first), SplitPart.Rest("b")], seed);
+        var all = split["a"].Concat(split["b"]).Order().ToArray();
+        if (!all.SequenceEqual(Enumerable.Range(0, total)) || split["a"].Length != first) return false;
+        for (int c = 0; c < k; c++)
+        {
+            int inA = split["a"].Count(i => labels[i] == c);
+            if (Math.Abs(inA - (double)first / k) >= 1.0 + 1e-9) return false;
+        }
+        return true;
+    }
+}
