@@ -25,9 +25,10 @@ public static class Bootstrap
 
         var rng = new Random(settings.Seed);
         var replicates = new List<double>(settings.Resamples);
-        var indices = new int[sampleCount];
         for (int r = 0; r < settings.Resamples; r++)
         {
+            // A fresh array per replicate: a statistic may keep the indices it was given.
+            var indices = new int[sampleCount];
             for (int i = 0; i < sampleCount; i++) indices[i] = rng.Next(sampleCount);
             double value = statistic(indices);
             if (double.IsFinite(value)) replicates.Add(value);

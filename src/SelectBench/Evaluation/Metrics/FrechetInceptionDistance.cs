@@ -1,3 +1,4 @@
+using SelectBench.Common;
 using SelectBench.Encoders;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -48,6 +49,8 @@ public static class FrechetInceptionDistance
         int d = mu1.Length;
         if (mu2.Length != d || sigma1.Length != d * d || sigma2.Length != d * d)
             throw new ArgumentException($"Means must have length d and covariances d x d (d = {d}); got {mu2.Length}, {sigma1.Length}, {sigma2.Length}.");
+        if (!mu1.Concat(mu2).Concat(sigma1).Concat(sigma2).All(double.IsFinite))
+            throw new BadInputException("Gaussian statistics", "contain NaN or infinite values; recompute the embeddings they were fitted to.");
         double meanTerm = 0;
         for (int i = 0; i < d; i++) meanTerm += (mu1[i] - mu2[i]) * (mu1[i] - mu2[i]);
         double trace1 = 0, trace2 = 0;
