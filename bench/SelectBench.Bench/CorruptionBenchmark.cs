@@ -9,7 +9,7 @@ namespace SelectBench.Bench;
 /// (CorruptionSuite.CorruptPixels) as evaluation uses it. Default: 2,000 random 28x28 grey images (the
 /// acceptance setting of issue 4: at least 2,000 images/s per corruption on average). Also prints the
 /// mean absolute change per severity on the same images, the quantity the severity tests check.
-/// Options: --count N, --size CxHxW (e.g. 3x64x64), --seed S, --threads T, --preview file.png (writes a
+/// Options: --count N, --size CxHxW (e.g. 3x64x64), --seed S, --threads T, --only name[,name], --preview file.png (writes a
 /// 15 x 6 grid: a synthetic scene, clean and at severities 1-5, one row per corruption, for a visual check).
 /// </summary>
 public sealed class CorruptionBenchmark : IBenchmark
@@ -22,6 +22,7 @@ public sealed class CorruptionBenchmark : IBenchmark
         int count = 2000, channels = 1, height = 28, width = 28, threads = Environment.ProcessorCount;
         long seed = 0;
         string? preview = null;
+        string[]? only = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -30,12 +31,13 @@ public sealed class CorruptionBenchmark : IBenchmark
                 case "--seed": seed = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--preview": preview = args[++i]; break;
+                case "--only": only = args[++i].Split(','); break;
                 case "--size":
                     var parts = args[++i].Split('x').Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
                     (channels, height, width) = (parts[0], parts[1], parts[2]);
                     break;
                 default:
-                    Console.Error.WriteLine($"unknown option '{args[i]}'; options: --count N --size CxHxW --seed S --threads T");
+                    Console.Error.WriteLine($"unknown option '{args[i]}'; options: --count N --size CxHxW --seed S --threads T --only a,b --preview file.png");
                     return 2;
             }
         }
@@ -59,7 +61,7 @@ public sealed class CorruptionBenchmark : IBenchmark
         Console.WriteLine($"corruptions benchmark: {count} images of {channels}x{height}x{width}, severities 1-5, {threads} threads");
         Console.WriteLine($"{"corruption",-20} {"images/s",10}   mean |change| per severity 1..5");
         var rates = new List<(string Name, double Rate)>();
-        foreach (var corruption in Corruptions.All)
+        foreach (var corruption in Corruptions.All.Where(c => only == null || only.Contains(c.Name)))
         {
             var changes = new double[5];
             var watch = Stopwatch.StartNew();

@@ -23,11 +23,12 @@ public sealed class DefocusBlur : Corruption
         DiskKernel kernel = Kernels[severity - 1];
         int h = shape.Height, w = shape.Width, r = kernel.HalfWidth;
         int pw = w + 2 * r, ph = h + 2 * r;
-        float[] rented = ArrayPool<float>.Shared.Rent(ph * pw + h * w);
+        float[] rented = ArrayPool<float>.Shared.Rent(ph * pw + h * w + ph * (pw + 1));
         try
         {
             Span<float> padded = rented.AsSpan(0, ph * pw);
             Span<float> result = rented.AsSpan(ph * pw, h * w);
+            Span<float> prefix = rented.AsSpan(ph * pw + h * w, ph * (pw + 1));
             for (int ch = 0; ch < shape.Channels; ch++)
             {
                 ReadOnlySpan<byte> src = image.Slice(ch * h * w, h * w);
@@ -38,15 +39,35 @@ public sealed class DefocusBlur : Corruption
                     for (int x = 0; x < pw; x++)
                         prow[x] = src[sy * w + GaussianFilter.Extend(x - r, w, BorderMode.Mirror)] * (1f / 255f);
                 }
-                result.Clear();
-                // Tap by tap over whole rows: contiguous inner loops the JIT vectorises.
-                foreach (var (dy, dx, weight) in kernel.Taps)
+                // Row prefix sums: the disk's interior weights are equal, so each kernel row is one run of
+                // constant weight (a prefix-sum difference) plus a few anti-aliased edge taps.
+                for (int y = 0; y < ph; y++)
                 {
-                    for (int y = 0; y < h; y++)
+                    ReadOnlySpan<float> prow = padded.Slice(y * pw, pw);
+                    Span<float> pre = prefix.Slice(y * (pw + 1), pw + 1);
+                    float acc = 0;
+                    pre[0] = 0;
+                    for (int x = 0; x < pw; x++) { acc += prow[x]; pre[x + 1] = acc; }
+                }
+                result.Clear();
+                for (int y = 0; y < h; y++)
+                {
+                    Span<float> d = result.Slice(y * w, w);
+                    foreach (var row in kernel.Rows)
                     {
-                        ReadOnlySpan<float> s = padded.Slice((y + dy) * pw + dx, w);
-                        Span<float> d = result.Slice(y * w, w);
-                        for (int x = 0; x < w; x++) d[x] += weight * s[x];
+                        int sy = y + row.Dy;
+                        if (row.RunLength > 0)
+                        {
+                            ReadOnlySpan<float> hi = prefix.Slice(sy * (pw + 1) + row.RunStart + row.RunLength, w);
+                            ReadOnlySpan<float> lo = prefix.Slice(sy * (pw + 1) + row.RunStart, w);
+                            float rw = row.RunWeight;
+                            for (int x = 0; x < w; x++) d[x] += rw * (hi[x] - lo[x]);
+                        }
+                        foreach (var (dx, weight) in row.Edges)
+                        {
+                            ReadOnlySpan<float> s = padded.Slice(sy * pw + dx, w);
+                            for (int x = 0; x < w; x++) d[x] += weight * s[x];
+                        }
                     }
                 }
                 CorruptionImage.StoreUnit(result, output.Slice(ch * h * w, h * w));
@@ -58,8 +79,11 @@ public sealed class DefocusBlur : Corruption
         }
     }
 
-    /// <summary>The reference's disk(radius, alias_blur) as a list of non-zero taps (offsets into the padded image).</summary>
-    private sealed record DiskKernel(int HalfWidth, (int Dy, int Dx, float Weight)[] Taps)
+    /// <summary>One kernel row: a run of equal interior weights [RunStart, RunStart + RunLength) plus edge taps.</summary>
+    private sealed record KernelRow(int Dy, int RunStart, int RunLength, float RunWeight, (int Dx, float Weight)[] Edges);
+
+    /// <summary>The reference's disk(radius, alias_blur), row by row (offsets into the padded image).</summary>
+    private sealed record DiskKernel(int HalfWidth, KernelRow[] Rows)
     {
         public static DiskKernel Create(double radius, double aliasBlur)
         {
@@ -95,11 +119,29 @@ public sealed class DefocusBlur : Corruption
                     for (int k = -kr; k <= kr; k++) acc += g[k + kr] * tmp[GaussianFilter.Extend(y + k, n, BorderMode.Mirror) * n + x];
                     smooth[y * n + x] = acc;
                 }
-            var taps = new List<(int, int, float)>();
+            // Interior taps all equal 1/total up to rounding; group them into one run per row. Taps below
+            // 1e-12 (the e^-50 tails of the 0.1-sigma blur) are dropped.
+            double interior = 1.0 / total;
+            var rows = new List<KernelRow>();
             for (int y = 0; y < n; y++)
+            {
+                int runStart = -1, runLength = 0;
                 for (int x = 0; x < n; x++)
-                    if (smooth[y * n + x] > 1e-12) taps.Add((y, x, (float)smooth[y * n + x]));
-            return new DiskKernel(half, taps.ToArray());
+                {
+                    bool equal = Math.Abs(smooth[y * n + x] - interior) <= 1e-9 * interior;
+                    if (equal && runStart < 0) runStart = x;
+                    if (equal && runStart >= 0 && x == runStart + runLength) runLength++;
+                }
+                var edges = new List<(int, float)>();
+                for (int x = 0; x < n; x++)
+                {
+                    bool inRun = runLength > 0 && x >= runStart && x < runStart + runLength;
+                    if (!inRun && smooth[y * n + x] > 1e-12) edges.Add((x, (float)smooth[y * n + x]));
+                }
+                if (runLength > 0 || edges.Count > 0)
+                    rows.Add(new KernelRow(y, Math.Max(runStart, 0), runLength, (float)interior, edges.ToArray()));
+            }
+            return new DiskKernel(half, rows.ToArray());
         }
     }
 }

@@ -12,6 +12,8 @@ namespace SelectBench.Evaluation.Corruptions;
 /// are tied to 224 (244·c, with the 244 typo); imagecorruptions dropped the affine step and made the field
 /// scale with the image, which is the generalisation we follow.
 /// Bilinear sampling reads neighbours beyond the border by half-sample reflection (dcba|abcd|dcba).
+/// On small images sigma is below a pixel (0.28 at 28 px), so the field is nearly uncorrelated and the
+/// deformation is a local scatter; that is the reference's behaviour at that size.
 /// </summary>
 public sealed class ElasticTransform : Corruption
 {

@@ -154,6 +154,43 @@ public sealed class ReferenceValueTests
     }
 
     [Fact]
+    public void Motion_blur_kernel_taps_follow_the_reference_shifts()
+    {
+        // _motion_blur(radius 2, sigma 1, angle 0): taps i = 0..4 with weight exp(-i²/2) / sum, shift
+        // (dy, dx) = (-ceil(-0.5), -ceil(i - 0.5)) = (0, -i), so output x reads source x + i: an impulse at
+        // 10 lands on 10 - i with weight k_i.
+        var source = new float[20];
+        source[10] = 1;
+        var blurred = new float[20];
+        MotionBlurKernel.Apply(source, blurred, 1, 20, radius: 2, sigma: 1, angleDegrees: 0);
+        double sum = Enumerable.Range(0, 5).Sum(i => Math.Exp(-0.5 * i * i));
+        for (int i = 0; i < 5; i++) Assert.Equal(Math.Exp(-0.5 * i * i) / sum, blurred[10 - i], 6);
+        Assert.Equal(0, blurred[11]);
+        Assert.Equal(0, blurred[5]);
+
+        // Angle 90: the shift is vertical, (dy, dx) = (-i, 0).
+        var column = new float[20];
+        column[10] = 1;
+        var down = new float[20];
+        MotionBlurKernel.Apply(column, down, 20, 1, radius: 2, sigma: 1, angleDegrees: 90);
+        for (int i = 0; i < 5; i++) Assert.Equal(Math.Exp(-0.5 * i * i) / sum, down[10 - i], 6);
+    }
+
+    [Fact]
+    public void Plasma_fractal_spans_zero_to_one_and_depends_on_the_seed()
+    {
+        var a = new double[32 * 32];
+        var b = new double[32 * 32];
+        PlasmaFractal.Generate(a, 32, 2, new CorruptionRandom(1));
+        PlasmaFractal.Generate(b, 32, 2, new CorruptionRandom(2));
+        Assert.Equal(0, a.Min());
+        Assert.Equal(1, a.Max());
+        Assert.NotEqual(a, b);
+        Assert.Equal(32, PlasmaFractal.NextPowerOfTwo(28));
+        Assert.Equal(64, PlasmaFractal.NextPowerOfTwo(33));
+    }
+
+    [Fact]
     public void Fog_of_a_black_image_is_black()
     {
         // x * max(x) / (max(x) + c) with max(x) = 0.
