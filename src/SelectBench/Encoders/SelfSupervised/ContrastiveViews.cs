@@ -1,0 +1,61 @@
+using static TorchSharp.torch;
+
+namespace SelectBench.Encoders.SelfSupervised;
+
+/// <summary>
+/// SimCLR's stochastic augmentation (Chen et al. 2020, section 3 and appendix A), adapted to small grey
+/// images and done on whole batches: random resized crop (area share in [MinCropArea, 1], aspect ratio in
+/// [1/MaxAspectRatio, MaxAspectRatio], SimCLR's 3/4..4/3 by default) and horizontal flip as one affine resampling, then brightness and contrast jitter, then
+/// Gaussian pixel noise. Colour jitter's hue/saturation and the blur are left out: the images are grey and tiny.
+/// </summary>
+public sealed record ContrastiveAugmentation(
+    double MinCropArea = 0.35, double MaxAspectRatio = 4.0 / 3, double Brightness = 0.4, double Contrast = 0.4, double NoiseStd = 0.03, bool Flip = true);
+
+internal static class ContrastiveViews
+{
+    /// <summary>One augmented view of x (B x C x H x W, values in [0, 1]); all randomness from <paramref name="gen"/>.</summary>
+    public static Tensor Augment(Tensor x, ContrastiveAugmentation a, Generator gen)
+    {
+        using var scope = NewDisposeScope();
+        long b = x.shape[0];
+        var area = a.MinCropArea + (1 - a.MinCropArea) * rand([b], generator: gen);
+        var logRatio = (rand([b], generator: gen) * 2 - 1) * Math.Log(a.MaxAspectRatio);
+        var ratio = logRatio.exp();
+        // Crop size as a share of the side; the sampling grid spans [-1, 1], so a share s maps to scale s.
+        var sx = (area * ratio).sqrt().clamp(max: 1);
+        var sy = (area / ratio).sqrt().clamp(max: 1);
+        var tx = (rand([b], generator: gen) * 2 - 1) * (1 - sx);
+        var ty = (rand([b], generator: gen) * 2 - 1) * (1 - sy);
+        var flip = a.Flip ? (rand([b], generator: gen) < 0.5).to_type(ScalarType.Float32) * -2 + 1 : ones([b]);
+        var zero = zeros([b]);
+        var theta = stack([stack([sx * flip, zero, tx], 1), stack([zero, sy, ty], 1)], 1); // B x 2 x 3
+        var grid = nn.functional.affine_grid(theta, x.shape, align_corners: false);
+        var y = nn.functional.grid_sample(x, grid, mode: GridSampleMode.Bilinear, padding_mode: GridSamplePaddingMode.Border, align_corners: false);
+
+        var brightness = 1 + (rand([b, 1, 1, 1], generator: gen) * 2 - 1) * a.Brightness;
+        y = y * brightness;
+        var contrast = 1 + (rand([b, 1, 1, 1], generator: gen) * 2 - 1) * a.Contrast;
+        var mean = y.mean([1, 2, 3], keepdim: true);
+        y = (y - mean) * contrast + mean;
+        if (a.NoiseStd > 0) y = y + randn(y.shape, generator: gen) * a.NoiseStd;
+        return y.clamp(0, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// NT-Xent (normalised temperature-scaled cross entropy, Chen et al. 2020 eq. 1): for 2B projections where
+    /// rows i and i + B are the two views of one image, each row's positive is its partner and the other
+    /// 2B - 2 rows are negatives; the loss is the mean cross entropy of cosine similarities / temperature.
+    /// </summary>
+    public static Tensor NtXent(Tensor z1, Tensor z2, double temperature)
+    {
+        using var scope = NewDisposeScope();
+        long b = z1.shape[0];
+        var z = nn.functional.normalize(cat([z1, z2], 0), p: 2, dim: 1);
+        var logits = z.matmul(z.t()) / temperature;
+        var self = eye(2 * b, dtype: ScalarType.Bool);
+        logits = logits.masked_fill(self, double.NegativeInfinity);
+        var idx = arange(b, dtype: ScalarType.Int64);
+        var targets = cat([idx + b, idx], 0);
+        return nn.functional.cross_entropy(logits, targets).MoveToOuterDisposeScope();
+    }
+}
