@@ -61,10 +61,13 @@ public class PostStepTests
     [Fact]
     public void BalanceCutsEveryClassToTheSmallest()
     {
-        var world = World();
-        var spec = new ShiftSpec("x", "expert", new Dictionary<string, object?>(), new PostStepSettings(ClassCap: 3, Balance: false));
-        var capped = ShiftCurator.Build(spec, world.Context(8));
-        Assert.Equal([3, 3], capped.Report.ClassCounts);
-        Assert.Equal(2, capped.Report.Removed.Single().Count);
+        var world = new TinyWorld(new LabelSet(["a", "b"]));
+        world.AddSet("baseline", TinyWorld.Ids("e", 6), [0, 0, 0, 0, 1, 1], Enumerable.Range(0, 6).Select(i => TinyWorld.At(i * 10)).ToArray());
+        var settings = new Dictionary<string, object?> { ["allow_shortfall"] = "true" };
+        var unbalanced = ShiftCurator.Build(new ShiftSpec("x", "expert", settings, new PostStepSettings()), world.Context(8));
+        Assert.Equal([4, 2], unbalanced.Report.ClassCounts);
+        var balanced = ShiftCurator.Build(new ShiftSpec("x", "expert", settings, new PostStepSettings(Balance: true)), world.Context(8));
+        Assert.Equal([2, 2], balanced.Report.ClassCounts);
+        Assert.Equal(new RemovedCount("balance to 2 per class", 2), balanced.Report.Removed.Single());
     }
 }
