@@ -13,6 +13,8 @@ public static class NearDuplicateRemoval
     /// <summary>Indices to keep, ascending. <paramref name="selfNeighbours"/>: each image's neighbours within the same set.</summary>
     public static int[] KeepFirst(Neighbours selfNeighbours, int count, double threshold)
     {
+        // Similarities are float32: compare against the threshold in float32 too, so 0.9 means 0.9f.
+        float t = (float)threshold;
         var kept = new bool[count];
         var keep = new List<int>(count);
         for (int i = 0; i < count; i++)
@@ -23,7 +25,7 @@ public static class NearDuplicateRemoval
             for (int n = 0; n < idx.Length; n++)
             {
                 int j = idx[n];
-                if (sim[n] < threshold) break;
+                if (sim[n] < t) break;
                 if (j >= 0 && j < i && kept[j]) { duplicate = true; break; }
             }
             if (!duplicate) { kept[i] = true; keep.Add(i); }
@@ -39,8 +41,11 @@ public static class NearDuplicateRemoval
 public static class LeakageRemoval
 {
     /// <summary>Indices to keep. <paramref name="maxSimilarityToEval"/>[i] = max cosine of shift image i to any eval image.</summary>
-    public static int[] Keep(IReadOnlyList<float> maxSimilarityToEval, double threshold) =>
-        Enumerable.Range(0, maxSimilarityToEval.Count).Where(i => maxSimilarityToEval[i] < threshold).ToArray();
+    public static int[] Keep(IReadOnlyList<float> maxSimilarityToEval, double threshold)
+    {
+        float t = (float)threshold; // similarities are float32
+        return Enumerable.Range(0, maxSimilarityToEval.Count).Where(i => maxSimilarityToEval[i] < t).ToArray();
+    }
 }
 
 /// <summary>Class capping and balancing: keep the first images of each class in shift order.</summary>

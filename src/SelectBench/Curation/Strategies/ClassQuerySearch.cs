@@ -79,10 +79,10 @@ public sealed class ClassQuerySearch(ClassQuerySearchSettings settings) : IShift
             Cost: costs.Embedding, Note: $"runner-up similarity {m.RunnerUp.ToString("0.####", CultureInfo.InvariantCulture)}")).ToArray();
         overhead += (pool.Count - kept.Count) * costs.Embedding + k * costs.SearchQueryDollars;
 
-        int passed = matches.Count(m => m.Best >= s.Threshold && m.Best - m.RunnerUp >= s.Margin);
+        int passed = matches.Count(m => m.Best >= (float)s.Threshold && m.Best - m.RunnerUp >= (float)s.Margin);
         var notes = new List<string>
         {
-            $"{k} class queries ({s.Queries}) over '{s.Pool}' ({pool.Count} images): {matches.Count(m => m.Best >= s.Threshold)} pass threshold {Show(s.Threshold)}, {passed} also pass margin {Show(s.Margin)}; cap {cap} per class, no floor.",
+            $"{k} class queries ({s.Queries}) over '{s.Pool}' ({pool.Count} images): {matches.Count(m => m.Best >= (float)s.Threshold)} pass threshold {Show(s.Threshold)}, {passed} also pass margin {Show(s.Margin)}; cap {cap} per class, no floor.",
         };
         var warnings = new List<string>();
         var counts = images.ClassCounts();
@@ -118,8 +118,10 @@ public sealed class ClassQuerySearch(ClassQuerySearchSettings settings) : IShift
     /// </summary>
     public static List<ClassMatch> Select(IReadOnlyList<ClassMatch> matches, int classCount, double threshold, double margin, int cap)
     {
+        // Similarities are float32: compare in float32 so a threshold of 0.9 admits a similarity of 0.9f.
+        float t = (float)threshold, g = (float)margin;
         var kept = new List<ClassMatch>();
-        foreach (var group in matches.Where(m => m.Best >= threshold && m.Best - m.RunnerUp >= margin)
+        foreach (var group in matches.Where(m => m.Best >= t && m.Best - m.RunnerUp >= g)
                                      .GroupBy(m => m.Class).OrderBy(g => g.Key))
             kept.AddRange(group.OrderByDescending(m => m.Best).ThenBy(m => m.PoolIndex).Take(cap));
         return kept;

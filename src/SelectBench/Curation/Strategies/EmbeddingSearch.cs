@@ -111,7 +111,7 @@ public sealed class EmbeddingSearch(EmbeddingSearchSettings settings) : IShiftSt
                 for (int n = 0; n < idx.Length && q.Slots > 0; n++)
                 {
                     if (taken[q.Label] >= perClass) { q.Slots = 0; break; }
-                    if (s.SimilarityFloor is { } floor && sim[n] < floor) { stopped = true; floorStops++; break; }
+                    if (s.SimilarityFloor is { } floor && sim[n] < (float)floor) { stopped = true; floorStops++; break; }
                     int p = idx[n];
                     if (p < 0) break;
                     if (used[p])

@@ -1,7 +1,5 @@
-using System.Text.RegularExpressions;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using Microsoft.ML.Tokenizers;
 using SelectBench.Common;
 using SelectBench.Encoders;
 
@@ -19,25 +17,14 @@ public sealed record ClipTextOptions(
     int ContextLength = 77);
 
 /// <summary>
-/// A CLIP-style text tower exported to ONNX, tokenised with Microsoft.ML.Tokenizers' BPE using CLIP's
-/// vocab.json and merges.txt: lower-cased text, CLIP's pre-tokenisation regex, "&lt;/w&gt;" end-of-word
-/// suffix, wrapped in &lt;|startoftext|&gt; ... &lt;|endoftext|&gt; and padded to the context length (as in
-/// openai/CLIP clip/simple_tokenizer.py). No CLIP model ships with SelectBench or can be downloaded at run
-/// time: the user supplies the three files.
+/// A CLIP-style text tower exported to ONNX, tokenised by <see cref="ClipTokenizer"/>. No CLIP model ships
+/// with SelectBench or can be downloaded at run time: the user supplies the model, vocab.json and merges.txt.
 /// </summary>
 public sealed class OnnxClipTextEncoder : ITextEncoder, IDisposable
 {
-    private const string StartOfText = "<|startoftext|>";
-    private const string EndOfText = "<|endoftext|>";
-    // openai/CLIP simple_tokenizer.py pattern (with \p{L} / \p{N} for letters and digits).
-    private static readonly Regex ClipPattern = new(
-        @"<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+",
-        RegexOptions.IgnoreCase | RegexOptions.Compiled);
-
     private readonly InferenceSession _session;
-    private readonly BpeTokenizer _tokenizer;
+    private readonly ClipTokenizer _tokenizer;
     private readonly ClipTextOptions _options;
-    private readonly int _start, _end;
 
     public string Name { get; }
     public int Dimension { get; }
@@ -45,25 +32,9 @@ public sealed class OnnxClipTextEncoder : ITextEncoder, IDisposable
     public OnnxClipTextEncoder(string modelPath, string vocabPath, string mergesPath, ClipTextOptions? options = null)
     {
         _options = options ?? new ClipTextOptions();
-        foreach (var (path, what) in new[] { (modelPath, "ONNX text model"), (vocabPath, "CLIP vocab.json"), (mergesPath, "CLIP merges.txt") })
-            if (!File.Exists(path))
-                throw new BadInputException(path, $"the {what} does not exist. Export a CLIP text tower to ONNX and give its files.");
-        SettingRules.Positive("text_encoder", "context_length", _options.ContextLength);
-        try
-        {
-            using var vocab = File.OpenRead(vocabPath);
-            using var merges = File.OpenRead(mergesPath);
-            _tokenizer = BpeTokenizer.Create(vocab, merges, new RegexPreTokenizer(ClipPattern, null),
-                new LowerCaseNormalizer(), specialTokens: null, unknownToken: null,
-                continuingSubwordPrefix: null, endOfWordSuffix: "</w>", fuseUnknownTokens: false);
-        }
-        catch (Exception e) when (e is not SelectBenchException)
-        {
-            throw new BadInputException(vocabPath, $"cannot read the CLIP vocabulary and merges ({e.Message}). Give CLIP's vocab.json and merges.txt.", e);
-        }
-        var specials = Json.Read<Dictionary<string, int>>(vocabPath);
-        _start = specials.TryGetValue(StartOfText, out var start) ? start : throw new BadInputException(vocabPath, $"the vocabulary has no {StartOfText} token; is it a CLIP vocabulary?");
-        _end = specials.TryGetValue(EndOfText, out var end) ? end : throw new BadInputException(vocabPath, $"the vocabulary has no {EndOfText} token; is it a CLIP vocabulary?");
+        if (!File.Exists(modelPath))
+            throw new BadInputException(modelPath, "the ONNX text model does not exist. Export a CLIP text tower to ONNX and give its path.");
+        _tokenizer = new ClipTokenizer(vocabPath, mergesPath, _options.ContextLength);
         try
         {
             _session = new InferenceSession(modelPath);
@@ -81,20 +52,6 @@ public sealed class OnnxClipTextEncoder : ITextEncoder, IDisposable
         Name = $"onnx-clip-text:{Path.GetFileName(modelPath)}";
     }
 
-    /// <summary>Token ids: start, BPE tokens (truncated), end, zero padding. Also returns the end position.</summary>
-    public (long[] Ids, int EndPosition) Tokenize(string text)
-    {
-        var cleaned = Regex.Replace(text.Trim(), @"\s+", " ");
-        var body = _tokenizer.EncodeToIds(cleaned, considerPreTokenization: true, considerNormalization: true);
-        int room = _options.ContextLength - 2;
-        var ids = new long[_options.ContextLength];
-        ids[0] = _start;
-        int n = Math.Min(room, body.Count);
-        for (int i = 0; i < n; i++) ids[1 + i] = body[i];
-        ids[1 + n] = _end;
-        return (ids, 1 + n);
-    }
-
     public Embeddings Encode(IReadOnlyList<string> texts)
     {
         int t = _options.ContextLength;
@@ -103,7 +60,7 @@ public sealed class OnnxClipTextEncoder : ITextEncoder, IDisposable
         var ends = new int[texts.Count];
         for (int b = 0; b < texts.Count; b++)
         {
-            var (row, end) = Tokenize(texts[b]);
+            var (row, end) = _tokenizer.Tokenize(texts[b]);
             row.CopyTo(ids, b * t);
             for (int i = 0; i <= end; i++) mask[b * t + i] = 1;
             ends[b] = end;
