@@ -25,8 +25,10 @@ public sealed class GeneratorTrainingBenchmark : IBenchmark
         Console.WriteLine($"part G: {parts.GeneratorTraining.Count} images, torch threads {TorchSharp.torch.get_num_threads()}");
         using var generator = ConditionalVaeGenerator.Train(parts.GeneratorTraining, new CvaeTrainingSettings(Epochs: epochs));
         var r = generator.Report;
-        Console.WriteLine($"trained {r.Steps} steps ({epochs} epochs) in {r.Seconds:F1} s = {r.Images * (double)epochs / r.Seconds:F0} img/s; " +
-                          $"final reconstruction BCE {r.FinalReconstruction:F1} nats/image, KL {r.FinalKl:F1} nats/image");
+        Console.WriteLine($"trained {r.Steps} steps ({epochs} epochs) in {r.Seconds:F1} s wall, {r.CpuSeconds:F1} s CPU " +
+                          $"({r.Images * (double)epochs / r.Seconds:F0} img/s wall, {r.Images * (double)epochs / r.CpuSeconds:F0} img per CPU-second; " +
+                          $"load average at end {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
+        Console.WriteLine($"final reconstruction BCE {r.FinalReconstruction:F1} nats/image, KL {r.FinalKl:F1} nats/image");
         var prompts = parts.HeldOut.Select(Enumerable.Range(0, 1000).ToArray());
         Console.WriteLine("strength | mean abs pixel error vs prompt (0..255)");
         foreach (var s in new[] { 0.0, 0.25, 0.5, 0.75, 1.0 })
