@@ -29,10 +29,11 @@ public sealed record CvaeTrainingSettings(int Epochs = 15, int BatchSize = 128, 
 /// <param name="Images">Training images.</param>
 /// <param name="Steps">Adam steps taken.</param>
 /// <param name="Seconds">Wall-clock training time.</param>
+/// <param name="CpuSeconds">Process CPU time during training (all threads): unlike wall time, it does not grow when other jobs share the machine.</param>
 /// <param name="Threads">Torch intra-op threads during training.</param>
 /// <param name="FinalReconstruction">Mean binary cross-entropy per image (summed over pixels) in the last epoch.</param>
 /// <param name="FinalKl">Mean KL(q(z|x,y) || N(0, I)) per image in the last epoch.</param>
-public sealed record CvaeTrainingReport(int Images, int Steps, double Seconds, int Threads, double FinalReconstruction, double FinalKl);
+public sealed record CvaeTrainingReport(int Images, int Steps, double Seconds, double CpuSeconds, int Threads, double FinalReconstruction, double FinalKl);
 
 /// <summary>The manifest saved next to the weights: everything needed to rebuild the network and check the data it serves.</summary>
 public sealed record CvaeManifest(
@@ -97,6 +98,7 @@ public sealed class ConditionalVaeGenerator : IImageGenerator, IDisposable
         if (data.Count == 0) throw new SelectBenchException("generator training: the training set is empty.");
 
         var clock = Stopwatch.StartNew();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         torch.random.manual_seed(settings.Seed);
         var model = new ConditionalVae(architecture, data.LabelSet.Count, data.Channels, data.Height, data.Width);
         model.train();
@@ -147,6 +149,7 @@ public sealed class ConditionalVaeGenerator : IImageGenerator, IDisposable
         }
         model.eval();
         var report = new CvaeTrainingReport(data.Count, settings.Epochs * batchesPerEpoch, clock.Elapsed.TotalSeconds,
+            (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds,
             torch.get_num_threads(), epochRec / data.Count, epochKl / data.Count);
         return new ConditionalVaeGenerator(name, model, data.LabelSet, data.Channels, data.Height, data.Width,
             architecture, settings, report);
