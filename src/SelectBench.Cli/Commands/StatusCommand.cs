@@ -34,9 +34,10 @@ public sealed class StatusCommand : Command<StatusCommand.Settings>
         }
         AnsiConsole.Write(table);
         var counts = rows.GroupBy(r => r.State).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}");
-        AnsiConsole.WriteLine($"{rows.Count} jobs: {string.Join(", ", counts)}");
+        // Plain lines, not wrapped to the console width, so the paths can be copied.
+        Console.WriteLine($"{rows.Count} jobs: {string.Join(", ", counts)}");
         foreach (var row in rows.Where(r => r.State is "failed" && r.LogPath is not null))
-            AnsiConsole.WriteLine($"log of {row.Id}: {row.LogPath}");
+            Console.WriteLine($"log of {row.Id}: {row.LogPath}");
         return rows.Any(r => r.State is "failed" or "blocked") ? 1 : 0;
     }
 

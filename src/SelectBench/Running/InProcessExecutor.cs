@@ -41,8 +41,13 @@ public sealed class InProcessExecutor(JobKinds kinds, InProcessOptions? options 
             {
                 var blocker = job.DependsOn.FirstOrDefault(d => outcomes.TryGetValue(d, out var o) && !IsSuccess(o));
                 if (blocker is null) continue;
-                var reason = outcomes[blocker].Kind == JobOutcomeKind.Blocked ? outcomes[blocker].Error! : $"depends on '{blocker}', which {Verb(outcomes[blocker].Kind)}";
-                outcomes[job.Id] = new JobOutcome(job.Id, JobOutcomeKind.Blocked, Error: reason);
+                var cause = outcomes[blocker];
+                outcomes[job.Id] = cause.Kind switch
+                {
+                    JobOutcomeKind.Cancelled => new JobOutcome(job.Id, JobOutcomeKind.Cancelled, Error: "not started: the run was cancelled"),
+                    JobOutcomeKind.Blocked => new JobOutcome(job.Id, JobOutcomeKind.Blocked, Error: cause.Error),
+                    _ => new JobOutcome(job.Id, JobOutcomeKind.Blocked, Error: $"depends on '{blocker}', which failed"),
+                };
                 pending.Remove(job);
             }
             if (!cancellation.IsCancellationRequested)
@@ -52,7 +57,7 @@ public sealed class InProcessExecutor(JobKinds kinds, InProcessOptions? options 
                     if (running.Count >= _options.ResolvedParallel) break;
                     if (!job.DependsOn.All(d => outcomes.TryGetValue(d, out var o) && IsSuccess(o))) continue;
                     pending.Remove(job);
-                    var task = Task.Factory.StartNew(() => runner.Run(job, threads, force: false, cancellation),
+                    var task = Task.Factory.StartNew(() => RunOne(runner, run, job, threads, cancellation),
                         CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
                     running.Add(task, job);
                 }
@@ -72,14 +77,20 @@ public sealed class InProcessExecutor(JobKinds kinds, InProcessOptions? options 
         return new RunSummary(plan.Jobs.Select(j => outcomes[j.Id]).ToList());
     }
 
+    /// <summary>A job whose bookkeeping fails (disk full, permissions) fails alone; the run goes on.</summary>
+    private static JobOutcome RunOne(JobRunner runner, RunFolder run, PlannedJob job, int threads, CancellationToken cancellation)
+    {
+        try
+        {
+            return runner.Run(job, threads, force: false, cancellation);
+        }
+        catch (Exception e)
+        {
+            return new JobOutcome(job.Id, JobOutcomeKind.Failed, Error: $"{e.GetType().Name}: {e.Message}", LogPath: run.LogPath(job.Id));
+        }
+    }
+
     private static bool IsSuccess(JobOutcome o) => o.Kind is JobOutcomeKind.Ran or JobOutcomeKind.Skipped;
 
-    private static string Verb(JobOutcomeKind kind) => kind switch
-    {
-        JobOutcomeKind.Ran => "done",
-        JobOutcomeKind.Skipped => "was already done",
-        JobOutcomeKind.Failed => "failed",
-        JobOutcomeKind.Blocked => "is blocked",
-        _ => "was cancelled",
-    };
+    private static string Verb(JobOutcomeKind kind) => kind == JobOutcomeKind.Ran ? "done" : kind.ToString().ToLowerInvariant();
 }

@@ -32,13 +32,26 @@ public sealed class JobKinds
     public static JobKinds Discover(params Assembly[] assemblies)
     {
         var kinds = new JobKinds();
-        foreach (var type in assemblies.SelectMany(a => a.GetTypes()))
+        foreach (var type in assemblies.SelectMany(LoadableTypes))
         {
             if (type.IsAbstract || type.IsInterface || !typeof(IJobKind).IsAssignableFrom(type)) continue;
             if (type.GetConstructor(Type.EmptyTypes) is null) continue;
             kinds.Add((IJobKind)Activator.CreateInstance(type)!);
         }
         return kinds;
+    }
+
+    // An assembly with an unloadable optional dependency still contributes the types that did load.
+    private static IEnumerable<Type> LoadableTypes(Assembly assembly)
+    {
+        try
+        {
+            return assembly.GetTypes();
+        }
+        catch (ReflectionTypeLoadException e)
+        {
+            return e.Types.OfType<Type>();
+        }
     }
 
     public JobKinds Add(IJobKind kind)

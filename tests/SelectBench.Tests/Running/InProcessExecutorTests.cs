@@ -163,7 +163,8 @@ public class InProcessExecutorTests
         var summary = f.Execute(specs, cancellation: cancel.Token);
 
         Assert.Equal(JobOutcomeKind.Cancelled, summary["x/1"].Kind);
-        Assert.Equal(JobOutcomeKind.Blocked, summary["x/2"].Kind);
+        Assert.Equal(JobOutcomeKind.Cancelled, summary["x/2"].Kind);
+        Assert.False(Directory.Exists(f.Run.JobFolder("x/2")));
         Assert.Null(f.Run.DoneKey("x/1"));
         Assert.Equal("cancelled before it finished", f.Status("x/1").Error);
 
