@@ -115,8 +115,6 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
 
     private static IImageClassifier Open(Settings s, LabelSet dataLabels)
     {
-        if (!File.Exists(s.Model)) throw new SelectBenchException($"Model file '{s.Model}' not found.");
-        if (!s.Model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) return TorchSharpClassifier.Load(s.Model, s.Device);
         var options = s.OnnxImageNet ? OnnxClassifierOptions.ImageNet : new OnnxClassifierOptions();
         options = options with
         {
@@ -127,8 +125,7 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
             Std = s.OnnxStd is null ? options.Std : ParseFloats(s.OnnxStd, "--onnx-std"),
             Output = s.OnnxOutput,
         };
-        // An ONNX file carries no label names: the data's label set names its outputs.
-        return new OnnxClassifier(s.Model, dataLabels, options);
+        return ClassifierFiles.Open(s.Model, dataLabels, s.Device, options);
     }
 
     private static float[] ParseFloats(string text, string option)
