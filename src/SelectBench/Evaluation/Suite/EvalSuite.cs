@@ -22,6 +22,11 @@ public static class EvalSuite
         if (metrics.Count == 0) throw new SelectBenchException($"No metrics to run. Known metrics: {string.Join(", ", EvalMetrics.Names)}.");
         var instances = metrics.Distinct().Select(m => (Name: m, Metric: EvalMetrics.Create(m))).ToList();
         Directory.CreateDirectory(outputFolder);
+        inputs = inputs with
+        {
+            Classifier = MemoizingClassifier.Wrap(inputs.Classifier),
+            ReferenceClassifier = MemoizingClassifier.Wrap(inputs.ReferenceClassifier),
+        };
         var values = new Dictionary<string, Interval>();
         var seconds = new Dictionary<string, double>();
         foreach (var (name, metric) in instances)

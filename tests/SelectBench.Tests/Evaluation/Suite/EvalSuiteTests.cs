@@ -167,6 +167,17 @@ public sealed class EvalSuiteTests
     }
 
     [Fact]
+    public void Metrics_share_one_forward_pass_per_image_set()
+    {
+        var set = TinyData.Blocks(10, 1, size: 8);
+        int calls = 0;
+        var clf = new TableClassifier(Ten, id => { Interlocked.Increment(ref calls); return SuiteData.OneHot(set.Labels[int.Parse(id)], 10); });
+        var inputs = new EvalInputs { LabelSet = Ten, Classifier = clf, BaseSet = set, Shift = set, NaturalSets = [new NaturalEvalSet("same", set)] };
+        EvalSuite.Run(["base", "natural", "analytics"], inputs, TinyData.TempFolder("memo"));
+        Assert.Equal(set.Count, calls);
+    }
+
+    [Fact]
     public void Unknown_metric_names_list_the_known_ones()
     {
         var e = Assert.Throws<SelectBenchException>(() => EvalMetrics.Create("accuracy"));
