@@ -27,6 +27,16 @@ public class ImageCodecTests
     }
 
     [Fact]
+    public void WebpLosslessRoundTrip()
+    {
+        var px = Fixtures.Solid(6, 6, 10, 120, 230);
+        var webp = ImageCodec.Encode(px, 3, 6, 6, SkiaSharp.SKEncodedImageFormat.Webp, 100);
+        var back = ImageCodec.Decode(webp, "x.webp", ImageTransform.AsIs, 1000);
+        // Quality 100 selects lossless WebP in Skia's encoder.
+        Assert.Equal(px, back.Pixels);
+    }
+
+    [Fact]
     public void ResizeShorterSideThenCenterCropFollowsTorchvision()
     {
         // 40 wide x 20 high: left quarter red, the rest blue. Shorter side 10 -> 20x10; crop 10x10 starts at x = 5,
@@ -70,5 +80,19 @@ public class ImageCodecTests
         var png = Fixtures.Png(10, 10, 0, 0, 0);
         Assert.Throws<BadInputException>(() => ImageCodec.Decode(png, "p.png", ImageTransform.AsIs, 99));
         Assert.Equal(10, ImageCodec.Decode(png, "p.png", ImageTransform.AsIs, 100).Width);
+    }
+}
+
+public class GreyEncodingTests
+{
+    [Theory]
+    [InlineData(SkiaSharp.SKEncodedImageFormat.Png)]
+    [InlineData(SkiaSharp.SKEncodedImageFormat.Webp)]
+    public void GreyImagesRoundTripExactly(SkiaSharp.SKEncodedImageFormat format)
+    {
+        var px = Enumerable.Range(0, 35).Select(i => (byte)(i * 7)).ToArray();
+        var encoded = ImageCodec.Encode(px, 1, 5, 7, format, 100);
+        var back = ImageCodec.Decode(encoded, "g", new ImageTransform(Channels: 1), 100);
+        Assert.Equal(px, back.Pixels);
     }
 }
