@@ -9,7 +9,7 @@ namespace SelectBench.Bench;
 /// <summary>
 /// Trains the built-in conditional VAE generator on part G (10,000 images) of the FashionMNIST++ partition and
 /// reports training time, final loss terms, img2img reconstruction error by strength and sampling speed.
-/// Usage: generator-training [fashion-mnist folder] [epochs].
+/// Usage: generator-training [fashion-mnist folder] [epochs] [torch threads].
 /// </summary>
 public sealed class GeneratorTrainingBenchmark : IBenchmark
 {
@@ -20,6 +20,7 @@ public sealed class GeneratorTrainingBenchmark : IBenchmark
     {
         var folder = args.Length > 0 ? args[0] : "/usr/share/datasets/fashion-mnist";
         int epochs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : new CvaeTrainingSettings().Epochs;
+        if (args.Length > 2) TorchSharp.torch.set_num_threads(int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
         var train = ReadIdx(Path.Combine(folder, "train-images-idx3-ubyte.gz"), Path.Combine(folder, "train-labels-idx1-ubyte.gz"));
         var parts = WorldPartition.Split(train, new WorldPartitionSettings(DistractorFraction: 0), distractors: null);
         Console.WriteLine($"part G: {parts.GeneratorTraining.Count} images, torch threads {TorchSharp.torch.get_num_threads()}");
