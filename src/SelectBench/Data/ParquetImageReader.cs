@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Text.Json;
+using Parquet;
+using Parquet.Schema;
+using SelectBench.Common;
+
+namespace SelectBench.Data;
+
+/// <summary>
+/// Reads Hugging Face-style parquet files: an image column that is either HF's <c>Image</c> feature (a struct
+/// {bytes: binary, path: string}) or a plain binary column of encoded image bytes, and a label column holding a
+/// class index (int32/int64) or a class name (string). Column names come from <see cref="ParquetColumns"/>.
+/// Class names come from, in order: <see cref="DataLoadOptions.LabelSet"/>; the HF <c>ClassLabel</c> names stored
+/// in the file's "huggingface" key-value metadata (info.features.{label}.names, as written by the datasets
+/// library); integer labels as classes 0..max; string labels as their sorted distinct values.
+/// Ids are "{file name}/{row}" with the row counted over the whole file.
+/// </summary>
+public static class ParquetImageReader
+{
+    private const int BatchSize = 256;
+
+    public static (ImageSet Set, IReadOnlyList<SkippedInput> Skipped) Read(IReadOnlyList<string> files, DataLoadOptions options) =>
+        ReadAsync(files, options).GetAwaiter().GetResult();
+
+    private static async Task<(ImageSet, IReadOnlyList<SkippedInput>)> ReadAsync(IReadOnlyList<string> files, DataLoadOptions options)
+    {
+        if (files.Count == 0) throw new SelectBenchException("No parquet files given.");
+        var columns = options.EffectiveParquet;
+        var log = new BadInputLog(options);
+        var builder = new ImageSetBuilder(options, log);
+        LabelSet? labelSet = options.LabelSet;
+        var provisional = new Dictionary<string, int>(StringComparer.Ordinal);
+        bool? stringLabels = null;
+        foreach (var file in files)
+        {
+            ParquetReader reader;
+            try { reader = await ParquetReader.CreateAsync(file); }
+            catch (Exception e) when (e is IOException or InvalidDataException or FormatException or NotSupportedException or ArgumentException or InvalidOperationException)
+            {
+                throw new BadInputException(file, $"is not a readable parquet file ({e.Message.ReplaceLineEndings(" ")}).", e);
+            }
+            await using (reader)
+            {
+                var fields = reader.Schema.GetDataFields();
+                var imageField = FindImageField(fields, columns.ImageColumn, file);
+                var labelField = fields.FirstOrDefault(f => f.Path.ToList().SequenceEqual([columns.LabelColumn]))
+                    ?? throw new SelectBenchException($"{file}: no label column '{columns.LabelColumn}' (columns: {string.Join(", ", fields.Select(f => f.Path.ToString()))}); set the label column name.");
+                bool isString = labelField.ClrType == typeof(string) || labelField.ClrType == typeof(ReadOnlyMemory<char>);
+                if (!isString && labelField.ClrType != typeof(int) && labelField.ClrType != typeof(long) && labelField.ClrType != typeof(short) && labelField.ClrType != typeof(byte))
+                    throw new SelectBenchException($"{file}: label column '{columns.LabelColumn}' has type {labelField.ClrType}; expected an integer class index or a string class name.");
+                if (stringLabels != null && stringLabels != isString)
+                    throw new SelectBenchException($"{file}: label column '{columns.LabelColumn}' is {(isString ? "text" : "integer")} but earlier files had {(isString ? "integers" : "text")}.");
+                stringLabels = isString;
+                labelSet ??= HuggingFaceClassNames(reader.CustomMetadata, columns.LabelColumn);
+                long row0 = 0;
+                var name = Path.GetFileName(file);
+                for (int g = 0; g < reader.RowGroupCount; g++)
+                {
+                    byte[]?[] images;
+                    string?[] labels;
+                    using (var group = reader.OpenRowGroupReader(g))
+                    {
+                        int rows = checked((int)group.RowCount);
+                        images = new byte[rows][];
+                        try
+                        {
+                            await group.ReadAsync(imageField, images.AsMemory()!, null);
+                            labels = await ReadLabels(group, labelField, rows);
+                        }
+                        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or IndexOutOfRangeException or ArgumentException or InvalidOperationException)
+                        {
+                            log.Report($"{file}[row group {g}]", $"could not be read ({e.Message.ReplaceLineEndings(" ")}).", e);
+                            row0 += group.RowCount;
+                            continue;
+                        }
+                    }
+                    var batch = new List<EncodedSample>(BatchSize);
+                    for (int r = 0; r < images.Length; r++)
+                    {
+                        long row = row0 + r;
+                        var item = $"{file}[{row}]";
+                        var raw = labels[r];
+                        if (raw == null) { log.Report(item, $"has no label (null in '{columns.LabelColumn}')."); continue; }
+                        if (images[r] is not { } bytes) { log.Report(item, $"has no image bytes (null in '{columns.ImageColumn}')."); continue; }
+                        int label;
+                        if (labelSet != null)
+                        {
+                            label = isString ? labelSet.IndexOf(raw) : int.Parse(raw, CultureInfo.InvariantCulture);
+                            if (label < 0 || label >= labelSet.Count) { log.Report(item, $"label '{raw}' is outside the label set of {labelSet.Count} classes."); continue; }
+                        }
+                        else if (!provisional.TryGetValue(raw, out label))
+                        {
+                            if (!isString && raw.StartsWith('-')) { log.Report(item, $"label {raw} is negative."); continue; }
+                            label = provisional.Count;
+                            provisional[raw] = label;
+                        }
+                        batch.Add(new EncodedSample(item, $"{name}/{row}", label, () => bytes));
+                        if (batch.Count == BatchSize) { builder.AddBatch(batch); batch.Clear(); }
+                    }
+                    if (batch.Count > 0) builder.AddBatch(batch);
+                    row0 += images.Length;
+                }
+            }
+        }
+        if (labelSet == null)
+        {
+            var map = new int[provisional.Count];
+            if (stringLabels == true)
+            {
+                var names = provisional.Keys.Order(StringComparer.Ordinal).ToArray();
+                foreach (var (raw, p) in provisional) map[p] = Array.IndexOf(names, raw);
+                labelSet = new LabelSet(names);
+            }
+            else
+            {
+                int max = provisional.Keys.Select(k => int.Parse(k, CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max();
+                foreach (var (raw, p) in provisional) map[p] = int.Parse(raw, CultureInfo.InvariantCulture);
+                labelSet = LabelSet.Numbered(max + 1);
+            }
+            builder.Relabel(map);
+        }
+        return (builder.Build(labelSet, $"parquet {files[0]}{(files.Count > 1 ? $" (+{files.Count - 1} files)" : "")}"), log.Skipped);
+    }
+
+    private static DataField FindImageField(DataField[] fields, string column, string file)
+    {
+        // HF Image feature: struct column {bytes, path}; otherwise a binary column of that name.
+        var field = fields.FirstOrDefault(f => f.Path.ToList().SequenceEqual([column, "bytes"]))
+                    ?? fields.FirstOrDefault(f => f.Path.ToList().SequenceEqual([column]));
+        if (field == null)
+            throw new SelectBenchException($"{file}: no image column '{column}' (columns: {string.Join(", ", fields.Select(f => f.Path.ToString()))}); set the image column name.");
+        if (field.ClrType != typeof(byte[]) && field.ClrType != typeof(ReadOnlyMemory<byte>))
+            throw new SelectBenchException($"{file}: image column '{field.Path}' holds {field.ClrType.Name}, not encoded image bytes.");
+        return field;
+    }
+
+    private static async Task<string?[]> ReadLabels(ParquetRowGroupReader group, DataField field, int rows)
+    {
+        var result = new string?[rows];
+        if (field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>))
+        {
+            await group.ReadAsync(field, result.AsMemory()!, null);
+            return result;
+        }
+        if (field.ClrType == typeof(long)) return await ReadNumbers<long>(group, field, rows, v => v.ToString(CultureInfo.InvariantCulture));
+        if (field.ClrType == typeof(int)) return await ReadNumbers<int>(group, field, rows, v => v.ToString(CultureInfo.InvariantCulture));
+        if (field.ClrType == typeof(short)) return await ReadNumbers<short>(group, field, rows, v => v.ToString(CultureInfo.InvariantCulture));
+        return await ReadNumbers<byte>(group, field, rows, v => v.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private static async Task<string?[]> ReadNumbers<T>(ParquetRowGroupReader group, DataField field, int rows, Func<T, string> format) where T : struct
+    {
+        var result = new string?[rows];
+        if (field.IsNullable)
+        {
+            var values = new T?[rows];
+            await group.ReadAsync<T>(field, values.AsMemory(), null);
+            for (int i = 0; i < rows; i++) result[i] = values[i] is { } v ? format(v) : null;
+        }
+        else
+        {
+            var values = new T[rows];
+            await group.ReadAsync<T>(field, values.AsMemory(), null);
+            for (int i = 0; i < rows; i++) result[i] = format(values[i]);
+        }
+        return result;
+    }
+
+    /// <summary>ClassLabel names from HF's "huggingface" metadata JSON, or null.</summary>
+    internal static LabelSet? HuggingFaceClassNames(IReadOnlyDictionary<string, string>? metadata, string labelColumn)
+    {
+        if (metadata == null || !metadata.TryGetValue("huggingface", out var json)) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            if (doc.RootElement.TryGetProperty("info", out var info) && info.TryGetProperty("features", out var features) &&
+                features.TryGetProperty(labelColumn, out var label) && label.TryGetProperty("names", out var names) &&
+                names.ValueKind == JsonValueKind.Array)
+            {
+                var list = names.EnumerateArray().Select(n => n.GetString() ?? "").ToArray();
+                return list.Length > 0 ? new LabelSet(list) : null;
+            }
+        }
+        catch (JsonException) { }
+        return null;
+    }
+}

@@ -1,0 +1,319 @@
+using System.Formats.Tar;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using SelectBench.Common;
+using SkiaSharp;
+
+namespace SelectBench.Data;
+
+/// <summary>
+/// WebDataset tar shards (https://github.com/webdataset/webdataset): each sample is a group of consecutive
+/// members sharing a key, the member path up to the first dot of its file name ("a/b/00042.jpg" has key
+/// "a/b/00042" and extension "jpg"). SelectBench reads an image member (jpg, jpeg, png, webp, bmp, gif) and a
+/// label: <c>key.cls</c> (class index as text) or <c>key.json</c> (a label field holding an index or a class
+/// name). Member names are only ever used as keys, never as file-system paths; names that are absolute or
+/// climb with "..", and link members, are rejected as bad input all the same, so a hostile shard is reported.
+/// Without a given label set, <c>classes.txt</c> beside the first shard (one class per line, as
+/// <see cref="WebDatasetWriter"/> writes it) names the classes; otherwise integer labels give classes 0..max
+/// and string labels their sorted distinct values.
+/// </summary>
+public static class WebDatasetReader
+{
+    public const string ClassesFile = "classes.txt";
+    private static readonly string[] ImageExtensions = ["jpg", "jpeg", "png", "webp", "bmp", "gif"];
+    /// <summary>Members larger than this are refused unread (no encoded training image is this large).</summary>
+    public const long MaxMemberBytes = 256L << 20;
+    private const int BatchSize = 256;
+
+    public static (ImageSet Set, IReadOnlyList<SkippedInput> Skipped) Read(IReadOnlyList<string> shards, DataLoadOptions options)
+    {
+        if (shards.Count == 0) throw new SelectBenchException("No WebDataset shards given.");
+        foreach (var shard in shards)
+            if (!File.Exists(shard)) throw new SelectBenchException($"WebDataset shard {shard} does not exist.");
+        var log = new BadInputLog(options);
+        var fixedLabels = options.LabelSet ?? ReadClassesFile(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(shards[0]))!, ClassesFile));
+        var provisional = new Dictionary<string, int>(StringComparer.Ordinal);
+        var builder = new ImageSetBuilder(options, log);
+        var batch = new List<EncodedSample>(BatchSize);
+        foreach (var shard in shards)
+        {
+            foreach (var sample in ReadShard(shard, log))
+            {
+                var item = $"{shard}:{sample.Key}";
+                string? raw = sample.Cls != null ? ParseCls(sample.Cls, item + ".cls", log)
+                            : sample.Json != null ? ParseJsonLabel(sample.Json, item + ".json", options.JsonLabelField, log)
+                            : Missing(item, log);
+                if (raw == null) continue;
+                int label;
+                if (fixedLabels != null)
+                {
+                    label = ResolveFixed(raw, fixedLabels);
+                    if (label < 0) { log.Report(item, $"label '{raw}' is outside the label set of {fixedLabels.Count} classes."); continue; }
+                }
+                else if (!provisional.TryGetValue(raw, out label))
+                {
+                    label = provisional.Count;
+                    provisional[raw] = label;
+                }
+                var bytes = sample.Image!;
+                batch.Add(new EncodedSample($"{item}.{sample.ImageExtension}", sample.Id ?? $"{Path.GetFileNameWithoutExtension(shard)}/{sample.Key}", label, () => bytes));
+                if (batch.Count == BatchSize) { builder.AddBatch(batch); batch.Clear(); }
+            }
+        }
+        if (batch.Count > 0) builder.AddBatch(batch);
+        var labelSet = fixedLabels;
+        if (labelSet == null)
+        {
+            var (set, map) = LabelSetFromRaw(provisional);
+            builder.Relabel(map);
+            labelSet = set;
+        }
+        return (builder.Build(labelSet, $"WebDataset {shards[0]}{(shards.Count > 1 ? $" (+{shards.Count - 1} shards)" : "")}"), log.Skipped);
+    }
+
+    private sealed class RawSample(string key)
+    {
+        public string Key { get; } = key;
+        public byte[]? Image { get; set; }
+        public string? ImageExtension { get; set; }
+        public byte[]? Cls { get; set; }
+        public byte[]? Json { get; set; }
+        public string? Id { get; set; }
+    }
+
+    /// <summary>Reads one shard's samples in member order. A broken shard reports what it could not read and keeps what came before.</summary>
+    private static List<RawSample> ReadShard(string shard, BadInputLog log)
+    {
+        var samples = new List<RawSample>();
+        var byKey = new Dictionary<string, RawSample>(StringComparer.Ordinal);
+        int members = 0;
+        try
+        {
+            using var file = File.OpenRead(shard);
+            using var reader = new TarReader(file);
+            while (reader.GetNextEntry(copyData: false) is { } entry)
+            {
+                members++;
+                if (entry.EntryType is TarEntryType.Directory or TarEntryType.GlobalExtendedAttributes) continue;
+                var name = entry.Name;
+                var item = $"{shard}:{name}";
+                if (!IsSafeName(name)) { log.Report(item, "member name is absolute or contains '..'; such names are refused."); continue; }
+                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
+                {
+                    log.Report(item, $"member is a {entry.EntryType}, not a regular file; links are never followed.");
+                    continue;
+                }
+                var (key, ext) = SplitKey(name);
+                if (key == null) continue; // no extension: not part of any sample, ignored like webdataset does
+                ext = ext!.ToLowerInvariant();
+                bool isImage = ImageExtensions.Contains(ext);
+                if (!isImage && ext is not ("cls" or "json")) continue;
+                if (entry.Length > MaxMemberBytes) { log.Report(item, $"member is {entry.Length:N0} bytes, above the {MaxMemberBytes:N0}-byte limit."); continue; }
+                var data = ReadAll(entry.DataStream, entry.Length);
+                if (!byKey.TryGetValue(key, out var sample))
+                {
+                    sample = new RawSample(key);
+                    byKey[key] = sample;
+                    samples.Add(sample);
+                }
+                if (isImage)
+                {
+                    if (sample.Image == null || Array.IndexOf(ImageExtensions, ext) < Array.IndexOf(ImageExtensions, sample.ImageExtension))
+                    { sample.Image = data; sample.ImageExtension = ext; }
+                }
+                else if (ext == "cls") sample.Cls = data;
+                else sample.Json = data;
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or IOException and not FileNotFoundException)
+        {
+            log.Report(shard, $"shard is truncated or corrupt after {members} members ({e.Message.ReplaceLineEndings(" ")}); the samples before that point are kept.", e);
+        }
+        foreach (var sample in samples)
+        {
+            if (sample.Json != null) sample.Id = TryReadId(sample.Json);
+        }
+        var complete = new List<RawSample>(samples.Count);
+        foreach (var sample in samples)
+        {
+            if (sample.Image == null)
+                log.Report($"{shard}:{sample.Key}", "sample has no image member (jpg, jpeg, png, webp, bmp or gif).");
+            else complete.Add(sample);
+        }
+        return complete;
+    }
+
+    private static byte[] ReadAll(Stream? stream, long length)
+    {
+        if (stream == null || length == 0) return [];
+        var data = new byte[length];
+        stream.ReadExactly(data);
+        return data;
+    }
+
+    /// <summary>True for relative names without ".." segments (also with backslashes, for names made on Windows).</summary>
+    internal static bool IsSafeName(string name)
+    {
+        if (name.Length == 0 || name[0] == '/' || name[0] == '\\' || (name.Length > 1 && name[1] == ':')) return false;
+        foreach (var segment in name.Split('/', '\\'))
+            if (segment == "..") return false;
+        return true;
+    }
+
+    /// <summary>WebDataset's base_plus_ext: key = path up to the first dot of the file name, extension = the rest.</summary>
+    internal static (string? Key, string? Extension) SplitKey(string name)
+    {
+        int slash = name.LastIndexOf('/');
+        int dot = name.IndexOf('.', slash + 1);
+        if (dot <= slash + 1 || dot == name.Length - 1) return (null, null);
+        return (name[..dot], name[(dot + 1)..]);
+    }
+
+    private static string? Missing(string item, BadInputLog log)
+    {
+        log.Report(item, "sample has no label member (.cls or .json).");
+        return null;
+    }
+
+    private static string? ParseCls(byte[] data, string item, BadInputLog log)
+    {
+        var text = Encoding.UTF8.GetString(data).Trim();
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 0)
+            return value.ToString(CultureInfo.InvariantCulture);
+        log.Report(item, $"'{(text.Length > 40 ? text[..40] + "..." : text)}' is not a class index.");
+        return null;
+    }
+
+    private static string? ParseJsonLabel(byte[] data, string item, string field, BadInputLog log)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(data);
+            if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(field, out var value))
+            {
+                if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var index) && index >= 0)
+                    return index.ToString(CultureInfo.InvariantCulture);
+                if (value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } s) return "name:" + s;
+            }
+            log.Report(item, $"has no usable '{field}' field (a class index or class name).");
+        }
+        catch (JsonException e)
+        {
+            log.Report(item, $"is not valid JSON ({e.Message}).");
+        }
+        return null;
+    }
+
+    private static string? TryReadId(byte[] json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("id", out var id) &&
+                   id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+        }
+        catch (JsonException) { return null; }
+    }
+
+    /// <summary>Raw labels are "123" (an index) or "name:xyz" (a class name or id).</summary>
+    private static int ResolveFixed(string raw, LabelSet labels)
+    {
+        if (raw.StartsWith("name:", StringComparison.Ordinal)) return labels.IndexOf(raw[5..]);
+        int index = int.Parse(raw, CultureInfo.InvariantCulture);
+        return index < labels.Count ? index : -1;
+    }
+
+    private static (LabelSet Set, int[] Map) LabelSetFromRaw(Dictionary<string, int> provisional)
+    {
+        var map = new int[provisional.Count];
+        if (provisional.Keys.All(k => !k.StartsWith("name:", StringComparison.Ordinal)))
+        {
+            int max = provisional.Keys.Select(k => int.Parse(k, CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max();
+            foreach (var (raw, p) in provisional) map[p] = int.Parse(raw, CultureInfo.InvariantCulture);
+            return (LabelSet.Numbered(max + 1), map);
+        }
+        if (provisional.Keys.Any(k => !k.StartsWith("name:", StringComparison.Ordinal)))
+            throw new SelectBenchException("WebDataset shards mix class indices and class names; give a label set (classes.txt beside the shards) to map both.");
+        var names = provisional.Keys.Select(k => k[5..]).Order(StringComparer.Ordinal).ToArray();
+        foreach (var (raw, p) in provisional) map[p] = Array.IndexOf(names, raw[5..]);
+        return (new LabelSet(names), map);
+    }
+
+    private static LabelSet? ReadClassesFile(string path)
+    {
+        if (!File.Exists(path)) return null;
+        var lines = File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
+        if (lines.Length == 0) throw new BadInputException(path, "lists no classes.");
+        // "name<TAB>id" lines keep class ids; plain lines are names only.
+        var names = lines.Select(l => l.Split('\t')[0]).ToArray();
+        var ids = lines.Select(l => l.Contains('\t') ? l.Split('\t')[1] : l.Split('\t')[0]).ToArray();
+        return new LabelSet(names, ids);
+    }
+}
+
+/// <summary>
+/// Writes an <see cref="ImageSet"/> as WebDataset shards: members "{index:D8}.png" (or .jpg), ".cls" (class index)
+/// and ".json" ({"id", "label", "class"}); a <c>classes.txt</c> beside the shards keeps the label set. Shards are
+/// deterministic (fixed time stamps, owner and mode) and each is written atomically.
+/// </summary>
+public static class WebDatasetWriter
+{
+    private static readonly DateTimeOffset FixedTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <returns>The shard paths written, in order; read them back with the pattern "{folder}/{prefix}-{000000..N}.tar".</returns>
+    public static IReadOnlyList<string> Write(ImageSet set, string folder, string prefix = "shard", int samplesPerShard = 10_000,
+                                              SKEncodedImageFormat format = SKEncodedImageFormat.Png, int quality = 95)
+    {
+        if (samplesPerShard <= 0) throw new SelectBenchException($"Samples per shard must be positive (got {samplesPerShard}).");
+        if (set.Channels is not (1 or 3)) throw new SelectBenchException($"Only 1- or 3-channel images can be written as {format}; this set has {set.Channels}.");
+        var ext = format switch
+        {
+            SKEncodedImageFormat.Png => "png",
+            SKEncodedImageFormat.Jpeg => "jpg",
+            SKEncodedImageFormat.Webp => "webp",
+            _ => throw new SelectBenchException($"Image format {format} is not written to shards; use png, jpeg or webp."),
+        };
+        Directory.CreateDirectory(folder);
+        AtomicFile.WriteAllText(Path.Combine(folder, WebDatasetReader.ClassesFile),
+            string.Join('\n', set.LabelSet.Names.Select((n, i) => n == set.LabelSet.Ids[i] ? n : $"{n}\t{set.LabelSet.Ids[i]}")) + "\n");
+        var paths = new List<string>();
+        int shards = Math.Max(1, (set.Count + samplesPerShard - 1) / samplesPerShard);
+        for (int s = 0; s < shards; s++)
+        {
+            var path = Path.Combine(folder, $"{prefix}-{s:D6}.tar");
+            int start = s * samplesPerShard, end = Math.Min(set.Count, start + samplesPerShard);
+            var encoded = new byte[end - start][];
+            Parallel.For(start, end, i => encoded[i - start] = ImageCodec.Encode(set.Image(i), set.Channels, set.Height, set.Width, format, quality));
+            AtomicFile.Write(path, stream =>
+            {
+                using var writer = new TarWriter(stream, TarEntryFormat.Ustar, leaveOpen: true);
+                for (int i = start; i < end; i++)
+                {
+                    var key = i.ToString("D8", CultureInfo.InvariantCulture);
+                    var json = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+                    {
+                        ["id"] = set.Ids[i], ["label"] = set.Labels[i], ["class"] = set.LabelSet.Names[set.Labels[i]],
+                    });
+                    Add(writer, $"{key}.{ext}", encoded[i - start]);
+                    Add(writer, $"{key}.cls", Encoding.UTF8.GetBytes(set.Labels[i].ToString(CultureInfo.InvariantCulture)));
+                    Add(writer, $"{key}.json", json);
+                }
+            });
+            paths.Add(path);
+        }
+        return paths;
+    }
+
+    private static void Add(TarWriter writer, string name, byte[] data)
+    {
+        var entry = new UstarTarEntry(TarEntryType.RegularFile, name)
+        {
+            DataStream = new MemoryStream(data, writable: false),
+            ModificationTime = FixedTime,
+            Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+            Uid = 0, Gid = 0,
+        };
+        writer.WriteEntry(entry);
+    }
+}
