@@ -1,3 +1,5 @@
+using SelectBench.Evaluation.Metrics;
+
 namespace SelectBench.Analysis;
 
 /// <summary>
@@ -64,16 +66,9 @@ public static class ExpertEquivalentSize
             if (double.IsFinite(v)) draws.Add(v);
         }
         draws.Sort();
-        double low = draws.Count > 0 ? Quantile(draws, 0.025) : double.NaN;
-        double high = draws.Count > 0 ? Quantile(draws, 0.975) : double.NaN;
+        double low = draws.Count > 0 ? Bootstrap.Quantile(draws, 0.025) : double.NaN;
+        double high = draws.Count > 0 ? Bootstrap.Quantile(draws, 0.975) : double.NaN;
         bool extrapolated = !(point >= fit.MinSize && point <= fit.MaxSize);
         return new Equivalent(point, low, high, extrapolated);
-    }
-
-    private static double Quantile(List<double> sorted, double q)
-    {
-        double pos = q * (sorted.Count - 1);
-        int lo = (int)Math.Floor(pos), hi = (int)Math.Ceiling(pos);
-        return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
     }
 }

@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using SelectBench.Analysis;
 using SelectBench.Data;
 using SelectBench.Encoders;
 
@@ -19,7 +19,7 @@ public static class ShiftAudit
 {
     /// <summary>
     /// Audits labels against hidden truth and, given embeddings of the shift's images, counts near-duplicates
-    /// (an image with cosine >= threshold to any earlier image; exact all-pairs, fine for shifts up to ~10^4).
+    /// (greedy keep-first, as NearDuplicates.Find).
     /// </summary>
     public static ShiftAuditResult Compute(IReadOnlyList<int> labels, IReadOnlyList<SampleProvenance> provenance, int classCount,
                                            Embeddings? embeddings = null, double duplicateThreshold = 0.98)
@@ -39,7 +39,8 @@ public static class ShiftAudit
         }
         var perClass = Enumerable.Range(0, classCount)
             .Select(c => perClassAudited[c] == 0 ? double.NaN : (double)perClassNoisy[c] / perClassAudited[c]).ToArray();
-        int duplicates = embeddings == null ? 0 : CountDuplicates(EmbeddingMath.Normalised(embeddings), duplicateThreshold);
+        // One definition of a near-duplicate for the audit and the label-quality metric (NearDuplicates.Find).
+        int duplicates = embeddings == null ? 0 : NearDuplicates.Find(embeddings, duplicateThreshold).Dropped.Length;
         return new ShiftAuditResult(labels.Count, audited,
             audited == 0 ? double.NaN : (double)noisy / audited, perClass,
             audited == 0 ? double.NaN : (double)distractors / audited, duplicates, duplicateThreshold);
@@ -47,17 +48,4 @@ public static class ShiftAudit
 
     public static ShiftAuditResult Compute(Shift shift, Embeddings? embeddings = null, double duplicateThreshold = 0.98) =>
         Compute(shift.Images.Labels, shift.Provenance, shift.Images.LabelSet.Count, embeddings, duplicateThreshold);
-
-    /// <summary>Images with cosine >= threshold to any earlier image (unit rows).</summary>
-    public static int CountDuplicates(Embeddings unit, double threshold)
-    {
-        int count = 0;
-        for (int i = 1; i < unit.Count; i++)
-        {
-            var row = unit.Row(i);
-            for (int j = 0; j < i; j++)
-                if (TensorPrimitives.Dot(row, unit.Row(j)) >= threshold) { count++; break; }
-        }
-        return count;
-    }
 }
