@@ -69,12 +69,11 @@ public static class FashionMnist
     /// alone when given, so a typo is reported rather than silently replaced by another copy.
     /// </summary>
     public static string Locate(string? folder, DataLoadOptions options) =>
-        Locate(folder, options, OfficialBaseUrl, [SystemFolder]);
+        Locate(folder, options, OfficialBaseUrl, [SystemFolder], Environment.GetEnvironmentVariable(EnvironmentVariable));
 
-    internal static string Locate(string? folder, DataLoadOptions options, Uri baseUrl, IReadOnlyList<string> systemFolders)
+    internal static string Locate(string? folder, DataLoadOptions options, Uri baseUrl, IReadOnlyList<string> systemFolders, string? env)
     {
         if (folder != null) return RequireComplete(folder, "the given folder");
-        var env = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(env)) return RequireComplete(env, $"${EnvironmentVariable}");
         foreach (var system in systemFolders)
             if (IsComplete(system)) return system;

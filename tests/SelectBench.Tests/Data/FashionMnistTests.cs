@@ -37,11 +37,20 @@ public class FashionMnistTests
         var clock = System.Diagnostics.Stopwatch.StartNew();
         // Port 9 on localhost refuses at once: the download path is tried and fails fast.
         var e = Assert.Throws<SelectBenchException>(() =>
-            FashionMnist.Locate(null, options, new Uri("http://127.0.0.1:9/"), [tmp.File("nowhere")]));
+            FashionMnist.Locate(null, options, new Uri("http://127.0.0.1:9/"), [tmp.File("nowhere")], env: null));
         Assert.Contains("apt-get install dataset-fashion-mnist", e.Message);
         Assert.Contains(FashionMnist.EnvironmentVariable, e.Message);
         Assert.Contains("download", e.Message);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public void EnvironmentFolderIsUsedAloneAndChecked()
+    {
+        using var tmp = new TempFolder();
+        var e = Assert.Throws<SelectBenchException>(() =>
+            FashionMnist.Locate(null, DataLoadOptions.Default, FashionMnist.OfficialBaseUrl, [FashionMnist.SystemFolder], env: tmp.File("typo")));
+        Assert.Contains("$" + FashionMnist.EnvironmentVariable, e.Message);
     }
 
     [Fact]

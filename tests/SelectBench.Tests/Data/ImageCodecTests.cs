@@ -27,6 +27,16 @@ public class ImageCodecTests
     }
 
     [Fact]
+    public void WebpLosslessRoundTrip()
+    {
+        var px = Fixtures.Solid(6, 6, 10, 120, 230);
+        var webp = ImageCodec.Encode(px, 3, 6, 6, SkiaSharp.SKEncodedImageFormat.Webp, 100);
+        var back = ImageCodec.Decode(webp, "x.webp", ImageTransform.AsIs, 1000);
+        // Quality 100 selects lossless WebP in Skia's encoder.
+        Assert.Equal(px, back.Pixels);
+    }
+
+    [Fact]
     public void ResizeShorterSideThenCenterCropFollowsTorchvision()
     {
         // 40 wide x 20 high: left quarter red, the rest blue. Shorter side 10 -> 20x10; crop 10x10 starts at x = 5,

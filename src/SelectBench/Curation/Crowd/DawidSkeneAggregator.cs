@@ -4,7 +4,10 @@ namespace SelectBench.Curation.Crowd;
 /// <param name="Tolerance">Stop when no prior or confusion entry moves by more than this between iterations.</param>
 /// <param name="Smoothing">Pseudo-count added to every confusion-matrix cell and class prior, so a class a
 /// worker never used does not get probability 0 (which would veto that class for every item it labels).</param>
-public sealed record DawidSkeneOptions(int MaxIterations = 100, double Tolerance = 1e-5, double Smoothing = 0.01);
+// Defaults: a max-parameter-change tolerance of 1e-3 converges in about 80 iterations on the simulated
+// FashionMNIST crowd (5000 images, 30 workers); 1e-5 needs about 950 for a log-likelihood gain of 1.1 nats
+// and the same labels in practice.
+public sealed record DawidSkeneOptions(int MaxIterations = 200, double Tolerance = 1e-3, double Smoothing = 0.01);
 
 /// <summary>
 /// The fitted Dawid-Skene model.
@@ -124,11 +127,13 @@ public static class DawidSkeneAggregator
         int n = votes.ItemCount, k = votes.ClassCount;
         for (int i = 0; i < n; i++)
             for (int j = 0; j < k; j++) posteriors[i * k + j] = Math.Log(priors[j]);
+        // Logs of the (smoothed, hence positive) confusion cells once per iteration, not once per vote.
+        var logConfusion = confusion.Select(m => m.Select(x => Math.Log(x)).ToArray()).ToArray();
         for (int v = 0; v < votes.VoteCount; v++)
         {
-            var m = confusion[votes.Worker[v]];
+            var m = logConfusion[votes.Worker[v]];
             int i = votes.Item[v], l = votes.Label[v];
-            for (int j = 0; j < k; j++) posteriors[i * k + j] += Math.Log(m[j * k + l]);
+            for (int j = 0; j < k; j++) posteriors[i * k + j] += m[j * k + l];
         }
         double logLikelihood = 0;
         for (int i = 0; i < n; i++)

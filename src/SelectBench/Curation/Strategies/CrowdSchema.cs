@@ -16,8 +16,8 @@ public sealed record CrowdSchemaSettings(
     string Crowd = "crowd",
     string Aggregation = "dawid-skene",
     string TieBreak = "random",
-    int MaxIterations = 100,
-    double Tolerance = 1e-5,
+    int MaxIterations = 200,
+    double Tolerance = 1e-3,
     double Smoothing = 0.01,
     int? MaxImages = null) : IStrategySettings
 {
