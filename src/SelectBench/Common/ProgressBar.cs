@@ -17,7 +17,7 @@ public sealed class ProgressBar : IDisposable
     private readonly TimeSpan _logEvery;
     private long _done;
     private string _status = "";
-    private TimeSpan _lastDraw = TimeSpan.MinValue;
+    private TimeSpan? _lastDraw;
     private bool _finished;
 
     /// <summary>Set to false (e.g. by tests or a quiet flag) to suppress all progress output.</summary>
@@ -56,7 +56,7 @@ public sealed class ProgressBar : IDisposable
         if (!Enabled) return;
         var now = _clock.Elapsed;
         var minGap = _interactive ? TimeSpan.FromMilliseconds(100) : _logEvery;
-        if (!force && now - _lastDraw < minGap && _done < _total) return;
+        if (!force && _lastDraw is { } last && now - last < minGap && _done < _total) return;
         _lastDraw = now;
         double frac = (double)_done / _total;
         var eta = Eta(_done, _total, now);
