@@ -134,9 +134,19 @@ public static class ImageCodec
     /// <summary>Encodes a C x H x W image as PNG (lossless) or JPEG (quality 0-100).</summary>
     public static byte[] Encode(ReadOnlySpan<byte> chw, int channels, int height, int width, SKEncodedImageFormat format = SKEncodedImageFormat.Png, int quality = 95)
     {
-        using var bitmap = ToBitmap(chw, channels, height, width);
+        // Grey images are encoded as 8-bit grey (a third of the RGBA PNG size); they decode back to R = G = B.
+        using var bitmap = channels == 1 && format != SKEncodedImageFormat.Webp ? GreyBitmap(chw, height, width) : ToBitmap(chw, channels, height, width);
         using var data = bitmap.Encode(format, quality)
             ?? throw new SelectBenchException($"Skia could not encode a {width}x{height} image as {format}.");
         return data.ToArray();
+    }
+
+    private static SKBitmap GreyBitmap(ReadOnlySpan<byte> pixels, int height, int width)
+    {
+        if (pixels.Length != height * width) throw new ArgumentException("pixel count does not match the shape");
+        var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Gray8, SKAlphaType.Opaque));
+        if (bitmap.RowBytes != width) { bitmap.Dispose(); throw new SelectBenchException($"unexpected Skia row stride {bitmap.RowBytes} for width {width}"); }
+        System.Runtime.InteropServices.Marshal.Copy(pixels.ToArray(), 0, bitmap.GetPixels(), pixels.Length);
+        return bitmap;
     }
 }

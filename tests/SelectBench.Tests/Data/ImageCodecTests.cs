@@ -82,3 +82,17 @@ public class ImageCodecTests
         Assert.Equal(10, ImageCodec.Decode(png, "p.png", ImageTransform.AsIs, 100).Width);
     }
 }
+
+public class GreyEncodingTests
+{
+    [Theory]
+    [InlineData(SkiaSharp.SKEncodedImageFormat.Png)]
+    [InlineData(SkiaSharp.SKEncodedImageFormat.Webp)]
+    public void GreyImagesRoundTripExactly(SkiaSharp.SKEncodedImageFormat format)
+    {
+        var px = Enumerable.Range(0, 35).Select(i => (byte)(i * 7)).ToArray();
+        var encoded = ImageCodec.Encode(px, 1, 5, 7, format, 100);
+        var back = ImageCodec.Decode(encoded, "g", new ImageTransform(Channels: 1), 100);
+        Assert.Equal(px, back.Pixels);
+    }
+}

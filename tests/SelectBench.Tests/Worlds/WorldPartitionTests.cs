@@ -6,64 +6,51 @@ namespace SelectBench.Tests.Worlds;
 
 public class WorldPartitionTests
 {
-    [Fact]
-    public void DefaultSizesAreDesignSizesFor60000()
-    {
-        Assert.Equal([20_000, 10_000, 25_000, 5_000], WorldPartition.PartSizes(60_000, new WorldPartitionSettings().Weights));
-        // 10 / 3 = 3.33 each: one extra item, to the first part (equal remainders).
-        Assert.Equal([4, 3, 3], WorldPartition.PartSizes(10, [1, 1, 1]));
-        // 7 * [0.5, 0.3, 0.2] = 3.5, 2.1, 1.4: floors 3, 2, 1 and the extra to the largest remainder (0.5).
-        Assert.Equal([4, 2, 1], WorldPartition.PartSizes(7, [5, 3, 2]));
-    }
-
-    private static void AssertStratifiedPartition(int[] labels, int classes, double[] weights, int[][] parts)
+    private static void AssertPartition(int[] labels, int classes, int[][] parts, int[] expectedSizes, double tolerance)
     {
         int n = labels.Length;
-        var sizes = WorldPartition.PartSizes(n, weights);
-        Assert.Equal(sizes, parts.Select(p => p.Length));
+        Assert.Equal(expectedSizes, parts.Select(p => p.Length));
         var all = parts.SelectMany(p => p).ToArray();
-        Assert.Equal(n, all.Length);
         Assert.Equal(Enumerable.Range(0, n), all.OrderBy(i => i));
         var classSizes = new int[classes];
         foreach (var l in labels) classSizes[l]++;
         for (int p = 0; p < parts.Length; p++)
         {
+            Assert.True(parts[p].SequenceEqual(parts[p].Order()), $"part {p} is not ascending");
             var counts = new int[classes];
             foreach (var i in parts[p]) counts[labels[i]]++;
             for (int c = 0; c < classes; c++)
             {
-                double ideal = n == 0 ? 0 : (double)classSizes[c] * sizes[p] / n;
-                Assert.True(Math.Abs(counts[c] - ideal) <= 1, $"part {p} class {c}: {counts[c]} vs ideal {ideal:F2}");
+                double ideal = n == 0 ? 0 : (double)classSizes[c] * parts[p].Length / n;
+                Assert.True(Math.Abs(counts[c] - ideal) <= tolerance, $"part {p} class {c}: {counts[c]} vs ideal {ideal:F2}");
             }
         }
     }
 
     [Fact]
-    public void SplitIsDisjointCompleteAndStratifiedOnUnevenClasses()
+    public void FashionMnistTrainSplitsIntoDesignSizesWithEqualClassShares()
     {
-        int[] classSizes = [500, 300, 250, 150];
-        var labels = classSizes.SelectMany((n, c) => Enumerable.Repeat(c, n)).ToArray();
-        new Random(1).Shuffle(labels);
-        var weights = new WorldPartitionSettings().Weights;
-        var parts = WorldPartition.StratifiedSplit(labels, 4, weights, seed: 3);
-        AssertStratifiedPartition(labels, 4, weights, parts);
-        Assert.Equal([400, 200, 500, 100], parts.Select(p => p.Length));
-        Assert.Equal(parts, WorldPartition.StratifiedSplit(labels, 4, weights, seed: 3));
-        Assert.NotEqual(parts[0], WorldPartition.StratifiedSplit(labels, 4, weights, seed: 4)[0]);
+        // 60,000 images, 6,000 per class: E/G/W/H = 20,000 / 10,000 / 25,000 / 5,000, each exactly 1/10 per class.
+        var labels = Enumerable.Range(0, 60_000).Select(i => i % 10).ToArray();
+        new Random(5).Shuffle(labels);
+        var parts = WorldPartition.StratifiedSplit(labels, new WorldPartitionSettings());
+        AssertPartition(labels, 10, parts, [20_000, 10_000, 25_000, 5_000], tolerance: 0);
     }
 
     [Fact]
-    public void StratificationHoldsForRandomSizesAndWeights()
+    public void OtherSizesSplitInTheSameProportionsAndStayStratified()
     {
-        var rng = new Random(11);
-        for (int trial = 0; trial < 200; trial++)
-        {
-            int classes = rng.Next(1, 8), parts = rng.Next(1, 6);
-            var labels = Enumerable.Range(0, rng.Next(0, 300)).Select(_ => rng.Next(classes)).ToArray();
-            var weights = Enumerable.Range(0, parts).Select(_ => (double)rng.Next(0, 10)).ToArray();
-            if (weights.Sum() == 0) weights[0] = 1;
-            AssertStratifiedPartition(labels, classes, weights, WorldPartition.StratifiedSplit(labels, classes, weights, trial));
-        }
+        // 1,200 equally frequent labels of 4 classes: 1200 x [1/3, 1/6, 5/12, 1/12] = 400, 200, 500, 100.
+        var labels = Enumerable.Range(0, 1_200).Select(i => i % 4).ToArray();
+        new Random(1).Shuffle(labels);
+        var settings = new WorldPartitionSettings(Seed: 3);
+        var parts = WorldPartition.StratifiedSplit(labels, settings);
+        AssertPartition(labels, 4, parts, [400, 200, 500, 100], tolerance: 1);
+        Assert.Equal(parts, WorldPartition.StratifiedSplit(labels, settings));
+        Assert.NotEqual(parts[0], WorldPartition.StratifiedSplit(labels, settings with { Seed = 4 })[0]);
+        // 130 equally frequent labels of 10 classes, other weights: 130 x [0.5, 0.2, 0.2, 0.1] = 65, 26, 26, 13.
+        var small = Enumerable.Range(0, 130).Select(i => i % 10).ToArray();
+        AssertPartition(small, 10, WorldPartition.StratifiedSplit(small, new WorldPartitionSettings(5, 2, 2, 1)), [65, 26, 26, 13], tolerance: 1);
     }
 
     private static ImageSet TinyTrain()

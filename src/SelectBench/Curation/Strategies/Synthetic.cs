@@ -84,7 +84,8 @@ public sealed class Synthetic(SyntheticSettings settings) : IShiftStrategy
                 GeneratorSeed: own?.GeneratorSeed ?? seed,
                 TrueLabel: SampleProvenance.UnknownLabel,
                 Cost: unit, Simulated: own?.Simulated ?? false,
-                Note: own?.Note is { } note ? $"{prompt}; {note}" : prompt);
+                // A generator that records its own prompt note keeps it; the img2img strength is always stated.
+                Note: own?.Note is { } note ? (s.Mode == "img2img" ? $"{note}; strength {s.Strength.ToString("0.###", CultureInfo.InvariantCulture)}" : note) : prompt);
         }
         var notes = new List<string> { $"{generated.Count} images from generator '{generator.Name}' ({s.Mode}, {perClass} per class, seed {seed})." };
         return ShiftAssembly.Create(Name, context, generated, provenance, 0, notes, warnings);

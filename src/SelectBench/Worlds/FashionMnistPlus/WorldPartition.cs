@@ -35,8 +35,9 @@ public sealed record WorldPartitionSettings(
 public sealed record WorldParts(ImageSet Expert, ImageSet GeneratorTraining, ImageSet WebPool, ImageSet HeldOut);
 
 /// <summary>
-/// The E/G/W/H partition of FashionMNIST++ (DESIGN section 4): class-stratified and seeded. Every part holds each
-/// class in the proportion of the whole set, to within one image. Pool W is mixed with glyph distractors.
+/// The E/G/W/H partition of FashionMNIST++ (DESIGN section 4): class-stratified and seeded by
+/// <see cref="StratifiedSplitter"/>. With equally frequent classes (Fashion-MNIST) every part holds each class
+/// within one image of its share. Pool W is mixed with glyph distractors.
 /// </summary>
 public static class WorldPartition
 {
@@ -47,7 +48,7 @@ public static class WorldPartition
                                    string sourceName = "fashion-mnist/train")
     {
         settings.Validate();
-        var parts = StratifiedSplit(train.Labels, train.LabelSet.Count, settings.Weights, settings.Seed);
+        var parts = StratifiedSplit(train.Labels, settings);
         ImageSet Labelled(int p, string part)
         {
             var set = train.Select(parts[p]);
@@ -83,84 +84,17 @@ public static class WorldPartition
     }
 
     /// <summary>
-    /// Part sizes for <paramref name="total"/> items in proportion to the weights, by the largest-remainder
-    /// (Hamilton) method: floors first, then one more to the largest fractional parts (ties: lower part index).
+    /// Item indices of the four parts (E, G, W, H), each ascending, by <see cref="StratifiedSplitter"/>: part
+    /// sizes by largest-remainder rounding of the weights' fractions, each class spread evenly over the parts.
     /// </summary>
-    public static int[] PartSizes(int total, IReadOnlyList<double> weights)
+    public static int[][] StratifiedSplit(IReadOnlyList<int> labels, WorldPartitionSettings settings)
     {
+        settings.Validate();
+        var weights = settings.Weights;
         double sum = weights.Sum();
-        var ideal = weights.Select(w => total * w / sum).ToArray();
-        var sizes = ideal.Select(x => (int)Math.Floor(x)).ToArray();
-        int missing = total - sizes.Sum();
-        foreach (var p in Enumerable.Range(0, sizes.Length).OrderByDescending(p => ideal[p] - sizes[p]).ThenBy(p => p).Take(missing))
-            sizes[p]++;
-        return sizes;
-    }
-
-    /// <summary>
-    /// Splits item indices into parts with sizes <see cref="PartSizes"/>, so that part p holds
-    /// floor or floor + 1 of n_c * size_p / N items of each class c (stratified to within one item), each
-    /// class's items assigned in a seeded random order. Returns each part's indices in ascending order.
-    /// </summary>
-    public static int[][] StratifiedSplit(IReadOnlyList<int> labels, int classCount, IReadOnlyList<double> weights, long seed)
-    {
-        int n = labels.Count, parts = weights.Count;
-        var sizes = PartSizes(n, weights);
-        var byClass = new List<int>[classCount];
-        for (int c = 0; c < classCount; c++) byClass[c] = [];
-        for (int i = 0; i < n; i++) byClass[labels[i]].Add(i);
-        var counts = ClassPartCounts(byClass.Select(l => l.Count).ToArray(), sizes);
-        var result = new List<int>[parts];
-        for (int p = 0; p < parts; p++) result[p] = [];
-        var rng = new Random(unchecked((int)(seed ^ (seed >> 32))));
-        for (int c = 0; c < classCount; c++)
-        {
-            var items = byClass[c].ToArray();
-            rng.Shuffle(items);
-            int at = 0;
-            for (int p = 0; p < parts; p++)
-            {
-                result[p].AddRange(items.AsSpan(at, counts[c, p]).ToArray());
-                at += counts[c, p];
-            }
-        }
-        return result.Select(r => { r.Sort(); return r.ToArray(); }).ToArray();
-    }
-
-    /// <summary>
-    /// Rounds the class x part table x[c, p] = n_c * size_p / N to integers that keep every row sum (n_c) and
-    /// column sum (size_p) exact, each entry floor(x) or floor(x) + 1. Each class takes its r_c extra items from
-    /// the parts that still need the most (ties: larger fractional part, then lower index): the greedy that
-    /// builds a 0-1 matrix with given row and column sums whenever one exists (Gale 1957; Ryser 1957), and one
-    /// exists because x minus its floors is a fractional such matrix.
-    /// </summary>
-    internal static int[,] ClassPartCounts(int[] classSizes, int[] partSizes)
-    {
-        int classes = classSizes.Length, parts = partSizes.Length;
-        long total = classSizes.Sum();
-        var counts = new int[classes, parts];
-        var fraction = new double[classes, parts];
-        var need = (int[])partSizes.Clone();
-        for (int c = 0; c < classes; c++)
-            for (int p = 0; p < parts; p++)
-            {
-                double x = total == 0 ? 0 : (double)classSizes[c] * partSizes[p] / total;
-                counts[c, p] = (int)Math.Floor(x);
-                fraction[c, p] = x - counts[c, p];
-                need[p] -= counts[c, p];
-            }
-        for (int c = 0; c < classes; c++)
-        {
-            int extra = classSizes[c];
-            for (int p = 0; p < parts; p++) extra -= counts[c, p];
-            int cc = c;
-            foreach (var p in Enumerable.Range(0, parts).Where(p => need[p] > 0)
-                         .OrderByDescending(p => need[p]).ThenByDescending(p => fraction[cc, p]).ThenBy(p => p).Take(extra).ToList())
-            {
-                counts[c, p]++;
-                need[p]--;
-            }
-        }
-        return counts;
+        string[] names = ["E", "G", "W", "H"];
+        var parts = names.Select((name, p) => SplitPart.OfFraction(name, weights[p] / sum)).ToArray();
+        var split = StratifiedSplitter.Split(labels, parts, unchecked((int)(settings.Seed ^ (settings.Seed >> 32))));
+        return names.Select(n => split[n]).ToArray();
     }
 }

@@ -146,7 +146,7 @@ public sealed class ExternalGeneratorTests : IDisposable
         Metadata("broken.png,dog,x,2");
         var corrupt = Assert.Throws<BadInputException>(() => ExternalGenerator.Open(_folder, Animals, 1, 8, 8));
         Assert.Contains("broken.png", corrupt.Message);
-        Assert.Contains("not a readable image", corrupt.Message);
+        Assert.Contains("row 2", corrupt.Message);
 
         Metadata("ok.png,dog,x,seven");
         var seed = Assert.Throws<BadInputException>(() => ExternalGenerator.Open(_folder, Animals, 1, 8, 8));
