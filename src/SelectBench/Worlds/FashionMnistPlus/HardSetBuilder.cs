@@ -78,7 +78,7 @@ public static class HardSetBuilder
         var probabilities = new List<float[]>();
         for (int m = 0; m < settings.Models; m++)
         {
-            var recipe = new TrainingRecipe(Model: "resnet20", Width: settings.Width, Epochs: settings.Epochs, BatchSize: 128,
+            var recipe = new TrainingRecipe(Model: "resnet20", Width: settings.Width, Epochs: settings.Epochs, BatchSize: settings.BatchSize,
                 LearningRate: 0.05, WarmupEpochs: settings.Epochs > 1 ? 0.5 : 0, Seed: unchecked((int)(seed * 1000 + m))).Validate();
             var result = new Trainer(recipe, new TrainerOptions(ShowProgress: true)).Train(train, null, null,
                 Path.Combine(modelsFolder, $"seed-{m}"));
