@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.IO.Compression;
 using SelectBench.Curation.Generators;
 using SelectBench.Data;
 using SelectBench.Worlds.FashionMnistPlus;
@@ -23,7 +22,7 @@ public sealed class GeneratorTrainingBenchmark : IBenchmark
         var folder = args.Length > 0 ? args[0] : "/usr/share/datasets/fashion-mnist";
         int epochs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : new CvaeTrainingSettings().Epochs;
         if (args.Length > 2) TorchSharp.torch.set_num_threads(int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
-        var train = ReadIdx(Path.Combine(folder, "train-images-idx3-ubyte.gz"), Path.Combine(folder, "train-labels-idx1-ubyte.gz"));
+        var train = FashionMnist.Load(folder).Train;
         var parts = WorldPartition.Split(train, new WorldPartitionSettings(DistractorFraction: 0), distractors: null);
         Console.WriteLine($"part G: {parts.GeneratorTraining.Count} images, torch threads {TorchSharp.torch.get_num_threads()}");
         using var generator = ConditionalVaeGenerator.Train(parts.GeneratorTraining, new CvaeTrainingSettings(Epochs: epochs));
@@ -77,24 +76,5 @@ public sealed class GeneratorTrainingBenchmark : IBenchmark
         using var image = SkiaSharp.SKImage.FromBitmap(bitmap);
         using var png = image.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
         SelectBench.Common.AtomicFile.WriteAllBytes(path, png.AsSpan());
-    }
-
-    /// <summary>IDX (http://yann.lecun.com/exdb/mnist/) images and labels, gzip-compressed.</summary>
-    private static ImageSet ReadIdx(string imagesPath, string labelsPath)
-    {
-        static byte[] ReadGz(string path)
-        {
-            using var gz = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
-            using var ms = new MemoryStream();
-            gz.CopyTo(ms);
-            return ms.ToArray();
-        }
-        static int BigEndian(byte[] b, int at) => (b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3];
-        var images = ReadGz(imagesPath);
-        var labels = ReadGz(labelsPath);
-        int n = BigEndian(images, 4), h = BigEndian(images, 8), w = BigEndian(images, 12);
-        var pixels = images.AsSpan(16, n * h * w).ToArray();
-        var y = labels.AsSpan(8, n).ToArray().Select(v => (int)v).ToArray();
-        return new ImageSet(pixels, y, LabelSet.FashionMnist, 1, h, w, Enumerable.Range(0, n).Select(i => $"train-{i:D5}").ToArray());
     }
 }
