@@ -14,7 +14,7 @@ namespace SelectBench.Curation;
 /// <summary>One shift of a curation run, as built or read from the cache.</summary>
 /// <param name="Folder">OUT/shifts/&lt;name&gt; (a <see cref="ShiftStore"/> folder).</param>
 /// <param name="FromCache">True when the folder already held this shift for the same config section and world.</param>
-/// <param name="Seconds">Wall time of the build (0 for a cache hit's load is not counted: the build's time is kept in audit.json).</param>
+/// <param name="Seconds">Wall time of the strategy and post-steps when the shift was built (kept in audit.json, so a cache hit reports the original build's time).</param>
 /// <param name="Audit">Ground-truth audit (noise, distractors, duplicates under the run's encoder at cosine 0.98).</param>
 public sealed record CuratedShift(string Name, string Folder, Shift Shift, bool FromCache, double Seconds, ShiftAuditResult Audit);
 

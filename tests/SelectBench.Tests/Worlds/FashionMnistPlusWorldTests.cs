@@ -113,6 +113,18 @@ public sealed class FashionMnistPlusWorldTests(TinyWorldFixture fixture)
     }
 
     [Fact]
+    public void A_part_left_incomplete_by_a_killed_build_is_rebuilt_alone()
+    {
+        // A killed save leaves a set folder without its manifest (ImageSetStore writes it last).
+        File.Delete(Path.Combine(fixture.Folder, "transfer", "rotation", "test", "manifest.json"));
+        var log = new List<string>();
+        using var resumed = FashionMnistPlusWorld.Build(fixture.Settings, fixture.Folder, log.Add);
+        Assert.Equal(FashionMnistPlusWorld.PartNames.Length - 1, log.Count(l => l.EndsWith("present, skipped")));
+        Assert.StartsWith("transfer: built in", log.Single(l => !l.EndsWith("present, skipped") && !l.StartsWith("warning")));
+        Assert.Equal(World.ContentHash, resumed.ContentHash); // deterministic: the same content again
+    }
+
+    [Fact]
     public void A_folder_built_with_other_settings_is_refused()
     {
         var e = Assert.Throws<SelectBenchException>(() => FashionMnistPlusWorld.Build(fixture.Settings with { Seed = 5 }, fixture.Folder));
