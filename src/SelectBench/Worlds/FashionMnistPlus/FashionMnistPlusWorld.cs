@@ -178,113 +178,121 @@ public sealed class FashionMnistPlusWorld : IDisposable
         _ => false,
     };
 
-    private static WorldPartRecord BuildPart(string part, WorldLayout l, FashionMnistPlusSettings s, SourceData src, Action<string> log)
+    private static WorldPartRecord BuildPart(string part, WorldLayout l, FashionMnistPlusSettings s, SourceData src, Action<string> log) => part switch
     {
-        switch (part)
+        "partition" => BuildPartition(l, s, src, log),
+        "eval" => BuildEvalSets(l, s, src, log),
+        "crowd" => BuildCrowd(l, s, src, log),
+        "generator" => BuildGenerator(l, s, src, log),
+        "hard" => BuildHardSet(l, s, src, log),
+        "transfer" => BuildTransferTasks(l, s, src, log),
+        _ => throw new InvalidOperationException($"unknown world part '{part}'"),
+    };
+
+    private static WorldPartRecord BuildPartition(WorldLayout l, FashionMnistPlusSettings s, SourceData src, Action<string> log)
+    {
+        using var distractors = new GlyphDistractors(warn: m => log($"warning: {m}"));
+        var parts = WorldPartition.Split(src.Train, new WorldPartitionSettings(DistractorFraction: s.DistractorFraction, Seed: s.Seed), distractors);
+        var sets = new (string Name, ImageSet Set, string Folder, string Description)[]
         {
-            case "partition":
-            {
-                using var distractors = new GlyphDistractors(warn: m => log($"warning: {m}"));
-                var parts = WorldPartition.Split(src.Train, new WorldPartitionSettings(DistractorFraction: s.DistractorFraction, Seed: s.Seed), distractors);
-                var sets = new (string Name, ImageSet Set, string Folder, string Description)[]
-                {
-                    ("E", parts.Expert, l.Expert, "part E: expert reservoir (true labels)"),
-                    ("G", parts.GeneratorTraining, l.GeneratorTraining, "part G: generator training data"),
-                    ("H", parts.HeldOut, l.HeldOut, "part H: held-out fresh sample"),
-                    ("pool", parts.WebPool, l.Pool, $"pool: W with labels hidden (placeholder {WorldPartition.HiddenLabel}; truth in provenance) + SIMULATED glyph distractors"),
-                };
-                foreach (var (_, set, folder, description) in sets) ImageSetStore.Save(set, folder, description);
-                int distractorCount = parts.WebPool.Provenance!.Count(p => p.TrueLabel == SampleProvenance.NotAClass);
-                var counts = sets.ToDictionary(x => x.Name, x => x.Set.Count);
-                counts["W"] = parts.WebPool.Count - distractorCount;
-                counts["distractors"] = distractorCount;
-                return Record(counts, sets.ToDictionary(x => x.Name, x => ImageSetFingerprint.Of(x.Set)), true,
-                    $"class-stratified seeded E/G/W/H partition of {src.Train.Count:N0} Fashion-MNIST train images; pool W mixed with {distractorCount:N0} SIMULATED glyph distractors ({distractors.Source})");
-            }
-            case "eval":
-            {
-                var rendition = EdgeMapRendition.Apply(src.Test);
-                ImageSetStore.Save(src.Test, l.Test, "eval: Fashion-MNIST test (base)");
-                ImageSetStore.Save(rendition, l.Rendition, "eval: SIMULATED rendition (Sobel edge-map sketches of the test set)");
-                return Record(new() { ["test"] = src.Test.Count, ["rendition"] = rendition.Count },
-                    new() { ["test"] = ImageSetFingerprint.Of(src.Test), ["rendition"] = ImageSetFingerprint.Of(rendition) }, true,
-                    "base test set and its SIMULATED edge-map rendition; H is the fresh-sample eval set (sets/H)");
-            }
-            case "crowd":
-            {
-                var pool = ImageSetStore.Load(l.Pool);
-                var real = Enumerable.Range(0, pool.Count).Where(i => pool.Provenance![i].TrueLabel >= 0).ToArray();
-                var web = pool.Select(real);
-                // The simulation draws and votes from the truth; the stored images carry the placeholder label only.
-                var labelled = web.WithLabels(web.Provenance!.Select(p => p.TrueLabel).ToArray());
-                var simulation = new CrowdSimulationSettings(Images: s.CrowdImages);
-                var result = SimulatedCrowd.Simulate(labelled, CrowdTaxonomyDefinition.FashionMnist, simulation, s.Seed);
-                var a = result.Annotations;
-                var hidden = new int[a.Images.Count];
-                Array.Fill(hidden, WorldPartition.HiddenLabel);
-                var images = a.Images.WithLabels(hidden);
-                ImageSetStore.Save(images, l.CrowdImages, "SIMULATED crowd source: long-tailed sample of W's real images; labels hidden (truth in provenance)");
-                WriteCsv(l.CrowdVotes, ["image_id", "worker_id", "label"], a.Votes.Select(v => new[] { v.ImageId, v.WorkerId, v.SourceLabel }));
-                WriteCsv(l.CrowdMapping, ["source_label", "target_label"], a.Mapping.Select(m => new[] { m.SourceLabel, m.TargetLabel ?? "none" }));
-                AtomicFile.WriteAllText(l.CrowdTaxonomy, string.Join('\n', a.SourceTaxonomy) + "\n");
-                AtomicFile.WriteJson(l.CrowdSummary, new CrowdSummary(a.Description, true, images.Count, a.Votes.Count, result.ClassCounts,
-                    result.WorkerIds.Zip(result.Reliability).ToDictionary(x => x.First, x => Math.Round(x.Second, 4)), simulation));
-                return Record(new() { ["images"] = images.Count, ["votes"] = a.Votes.Count },
-                    new() { ["images"] = ImageSetFingerprint.Of(images), ["votes"] = FileHash(l.CrowdVotes), ["mapping"] = FileHash(l.CrowdMapping) }, true,
-                    $"{a.Description}: votes in an OpenImages-like taxonomy over a Zipf-distributed sample of W's real images");
-            }
-            case "generator":
-            {
-                var g = ImageSetStore.Load(l.GeneratorTraining);
-                using var generator = ConditionalVaeGenerator.Train(g, new CvaeTrainingSettings(Epochs: s.GeneratorEpochs, Seed: s.Seed), name: "cvae");
-                generator.Save(l.Generator);
-                return Record(new() { ["training_images"] = g.Count, ["epochs"] = s.GeneratorEpochs },
-                    new() { ["weights"] = FileHash(Directory.GetFiles(l.Generator, "*.dat").Single()) }, true,
-                    $"SIMULATED text-to-image model: conditional VAE trained on G ({generator.Report.Seconds:F0} s, final reconstruction {generator.Report.FinalReconstruction:F1})");
-            }
-            case "hard":
-            {
-                var expert = ImageSetStore.Load(l.Expert);
-                var test = ImageSetStore.Load(l.Test);
-                var (hard, selection) = HardSetBuilder.Build(expert, test, s.Reference, s.Seed, l.ReferenceModels);
-                ImageSetStore.Save(hard, l.Hard, "eval: adversarially filtered hard set");
-                var emptyClasses = Enumerable.Range(0, hard.LabelSet.Count).Where(c => hard.ClassCounts()[c] == 0).Select(c => hard.LabelSet.Names[c]).ToList();
-                return Record(new() { ["hard"] = hard.Count, ["misclassified"] = selection.Misclassified, ["topped_up"] = selection.ToppedUp.Length },
-                    new() { ["hard"] = ImageSetFingerprint.Of(hard) }, false,
-                    $"test images misclassified by >= {s.Reference.MinWrong} of {s.Reference.Models} ResNet-20 x{s.Reference.Width} reference models " +
-                    $"({s.Reference.Epochs} epochs on {Math.Min(s.Reference.TrainImages, expert.Count):N0} class-balanced E images; test top-1 " +
-                    $"{string.Join(", ", selection.ModelAccuracies.Select(a => a.ToString("F3")))}); classes below {s.Reference.MinPerClass} topped up with their lowest mean true-class probability images" +
-                    (emptyClasses.Count > 0 ? $"; classes without test images: {string.Join(", ", emptyClasses)}" : ""));
-            }
-            case "transfer":
-            {
-                var expert = ImageSetStore.Load(l.Expert);
-                var test = ImageSetStore.Load(l.Test);
-                var train = expert.Select(StratifiedSplitter.BalancedSubsample(expert.Labels, expert.LabelSet.Count, Math.Min(s.TransferTrainImages, expert.Count), unchecked((int)s.Seed)));
-                var testPart = test.Select(StratifiedSplitter.BalancedSubsample(test.Labels, test.LabelSet.Count, Math.Min(s.TransferTestImages, test.Count), unchecked((int)s.Seed)));
-                var tasks = new[]
-                {
-                    FashionMnistPlus.TransferTasks.CoarseCategories(train, testPart),
-                    FashionMnistPlus.TransferTasks.Rotation(train, testPart, s.Seed),
-                    FashionMnistPlus.TransferTasks.GlyphLetters(s.GlyphTrainPerClass, s.GlyphTestPerClass, s.Seed, warn: m => log($"warning: {m}")),
-                };
-                var counts = new Dictionary<string, int>();
-                var prints = new Dictionary<string, string>();
-                foreach (var task in tasks)
-                {
-                    ImageSetStore.Save(task.Test, l.Transfer(task.Name, "test"), $"transfer task {task.Name}: test");
-                    ImageSetStore.Save(task.Train, l.Transfer(task.Name, "train"), $"transfer task {task.Name}: train");
-                    counts[$"{task.Name}/train"] = task.Train.Count;
-                    counts[$"{task.Name}/test"] = task.Test.Count;
-                    prints[$"{task.Name}/train"] = ImageSetFingerprint.Of(task.Train);
-                    prints[$"{task.Name}/test"] = ImageSetFingerprint.Of(task.Test);
-                }
-                return Record(counts, prints, true,
-                    "coarse categories and rotation (train: class-balanced E subset, test: test subset); glyph letters A-J rendered from the machine's fonts (SIMULATED domain)");
-            }
-            default:
-                throw new InvalidOperationException($"unknown world part '{part}'");
+            ("E", parts.Expert, l.Expert, "part E: expert reservoir (true labels)"),
+            ("G", parts.GeneratorTraining, l.GeneratorTraining, "part G: generator training data"),
+            ("H", parts.HeldOut, l.HeldOut, "part H: held-out fresh sample"),
+            ("pool", parts.WebPool, l.Pool, $"pool: W with labels hidden (placeholder {WorldPartition.HiddenLabel}; truth in provenance) + SIMULATED glyph distractors"),
+        };
+        foreach (var (_, set, folder, description) in sets) ImageSetStore.Save(set, folder, description);
+        int distractorCount = parts.WebPool.Provenance!.Count(p => p.TrueLabel == SampleProvenance.NotAClass);
+        var counts = sets.ToDictionary(x => x.Name, x => x.Set.Count);
+        counts["W"] = parts.WebPool.Count - distractorCount;
+        counts["distractors"] = distractorCount;
+        return Record(counts, sets.ToDictionary(x => x.Name, x => ImageSetFingerprint.Of(x.Set)), true,
+            $"class-stratified seeded E/G/W/H partition of {src.Train.Count:N0} Fashion-MNIST train images; pool W mixed with {distractorCount:N0} SIMULATED glyph distractors ({distractors.Source})");
+    }
+
+    private static WorldPartRecord BuildEvalSets(WorldLayout l, FashionMnistPlusSettings s, SourceData src, Action<string> log)
+    {
+        var rendition = EdgeMapRendition.Apply(src.Test);
+        ImageSetStore.Save(src.Test, l.Test, "eval: Fashion-MNIST test (base)");
+        ImageSetStore.Save(rendition, l.Rendition, "eval: SIMULATED rendition (Sobel edge-map sketches of the test set)");
+        return Record(new() { ["test"] = src.Test.Count, ["rendition"] = rendition.Count },
+            new() { ["test"] = ImageSetFingerprint.Of(src.Test), ["rendition"] = ImageSetFingerprint.Of(rendition) }, true,
+            "base test set and its SIMULATED edge-map rendition; H is the fresh-sample eval set (sets/H)");
+    }
+
+    private static WorldPartRecord BuildCrowd(WorldLayout l, FashionMnistPlusSettings s, SourceData src, Action<string> log)
+    {
+        var pool = ImageSetStore.Load(l.Pool);
+        var real = Enumerable.Range(0, pool.Count).Where(i => pool.Provenance![i].TrueLabel >= 0).ToArray();
+        var web = pool.Select(real);
+        // The simulation draws and votes from the truth; the stored images carry the placeholder label only.
+        var labelled = web.WithLabels(web.Provenance!.Select(p => p.TrueLabel).ToArray());
+        var simulation = new CrowdSimulationSettings(Images: s.CrowdImages);
+        var result = SimulatedCrowd.Simulate(labelled, CrowdTaxonomyDefinition.FashionMnist, simulation, s.Seed);
+        var a = result.Annotations;
+        var hidden = new int[a.Images.Count];
+        Array.Fill(hidden, WorldPartition.HiddenLabel);
+        var images = a.Images.WithLabels(hidden);
+        ImageSetStore.Save(images, l.CrowdImages, "SIMULATED crowd source: long-tailed sample of W's real images; labels hidden (truth in provenance)");
+        WriteCsv(l.CrowdVotes, ["image_id", "worker_id", "label"], a.Votes.Select(v => new[] { v.ImageId, v.WorkerId, v.SourceLabel }));
+        WriteCsv(l.CrowdMapping, ["source_label", "target_label"], a.Mapping.Select(m => new[] { m.SourceLabel, m.TargetLabel ?? "none" }));
+        AtomicFile.WriteAllText(l.CrowdTaxonomy, string.Join('\n', a.SourceTaxonomy) + "\n");
+        AtomicFile.WriteJson(l.CrowdSummary, new CrowdSummary(a.Description, true, images.Count, a.Votes.Count, result.ClassCounts,
+            result.WorkerIds.Zip(result.Reliability).ToDictionary(x => x.First, x => Math.Round(x.Second, 4)), simulation));
+        return Record(new() { ["images"] = images.Count, ["votes"] = a.Votes.Count },
+            new() { ["images"] = ImageSetFingerprint.Of(images), ["votes"] = FileHash(l.CrowdVotes), ["mapping"] = FileHash(l.CrowdMapping) }, true,
+            $"{a.Description}: votes in an OpenImages-like taxonomy over a Zipf-distributed sample of W's real images");
+    }
+
+    private static WorldPartRecord BuildGenerator(WorldLayout l, FashionMnistPlusSettings s, SourceData src, Action<string> log)
+    {
+        var g = ImageSetStore.Load(l.GeneratorTraining);
+        using var generator = ConditionalVaeGenerator.Train(g, new CvaeTrainingSettings(Epochs: s.GeneratorEpochs, Seed: s.Seed), name: "cvae");
+        generator.Save(l.Generator);
+        return Record(new() { ["training_images"] = g.Count, ["epochs"] = s.GeneratorEpochs },
+            new() { ["weights"] = FileHash(Directory.GetFiles(l.Generator, "*.dat").Single()) }, true,
+            $"SIMULATED text-to-image model: conditional VAE trained on G ({generator.Report.Seconds:F0} s, final reconstruction {generator.Report.FinalReconstruction:F1})");
+    }
+
+    private static WorldPartRecord BuildHardSet(WorldLayout l, FashionMnistPlusSettings s, SourceData src, Action<string> log)
+    {
+        var expert = ImageSetStore.Load(l.Expert);
+        var test = ImageSetStore.Load(l.Test);
+        var (hard, selection) = HardSetBuilder.Build(expert, test, s.Reference, s.Seed, l.ReferenceModels);
+        ImageSetStore.Save(hard, l.Hard, "eval: adversarially filtered hard set");
+        var emptyClasses = Enumerable.Range(0, hard.LabelSet.Count).Where(c => hard.ClassCounts()[c] == 0).Select(c => hard.LabelSet.Names[c]).ToList();
+        return Record(new() { ["hard"] = hard.Count, ["misclassified"] = selection.Misclassified, ["topped_up"] = selection.ToppedUp.Length },
+            new() { ["hard"] = ImageSetFingerprint.Of(hard) }, false,
+            $"test images misclassified by >= {s.Reference.MinWrong} of {s.Reference.Models} ResNet-20 x{s.Reference.Width} reference models " +
+            $"({s.Reference.Epochs} epochs on {Math.Min(s.Reference.TrainImages, expert.Count):N0} class-balanced E images; test top-1 " +
+            $"{string.Join(", ", selection.ModelAccuracies.Select(a => a.ToString("F3")))}); classes below {s.Reference.MinPerClass} topped up with their lowest mean true-class probability images" +
+            (emptyClasses.Count > 0 ? $"; classes without test images: {string.Join(", ", emptyClasses)}" : ""));
+    }
+
+    private static WorldPartRecord BuildTransferTasks(WorldLayout l, FashionMnistPlusSettings s, SourceData src, Action<string> log)
+    {
+        var expert = ImageSetStore.Load(l.Expert);
+        var test = ImageSetStore.Load(l.Test);
+        var train = expert.Select(StratifiedSplitter.BalancedSubsample(expert.Labels, expert.LabelSet.Count, Math.Min(s.TransferTrainImages, expert.Count), unchecked((int)s.Seed)));
+        var testPart = test.Select(StratifiedSplitter.BalancedSubsample(test.Labels, test.LabelSet.Count, Math.Min(s.TransferTestImages, test.Count), unchecked((int)s.Seed)));
+        var tasks = new[]
+        {
+            FashionMnistPlus.TransferTasks.CoarseCategories(train, testPart),
+            FashionMnistPlus.TransferTasks.Rotation(train, testPart, s.Seed),
+            FashionMnistPlus.TransferTasks.GlyphLetters(s.GlyphTrainPerClass, s.GlyphTestPerClass, s.Seed, warn: m => log($"warning: {m}")),
+        };
+        var counts = new Dictionary<string, int>();
+        var prints = new Dictionary<string, string>();
+        foreach (var task in tasks)
+        {
+            ImageSetStore.Save(task.Test, l.Transfer(task.Name, "test"), $"transfer task {task.Name}: test");
+            ImageSetStore.Save(task.Train, l.Transfer(task.Name, "train"), $"transfer task {task.Name}: train");
+            counts[$"{task.Name}/train"] = task.Train.Count;
+            counts[$"{task.Name}/test"] = task.Test.Count;
+            prints[$"{task.Name}/train"] = ImageSetFingerprint.Of(task.Train);
+            prints[$"{task.Name}/test"] = ImageSetFingerprint.Of(task.Test);
         }
+        return Record(counts, prints, true,
+            "coarse categories and rotation (train: class-balanced E subset, test: test subset); glyph letters A-J rendered from the machine's fonts (SIMULATED domain)");
     }
 
     private static WorldPartRecord Record(Dictionary<string, int> counts, Dictionary<string, string> prints, bool simulated, string description) =>
