@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using SelectBench.Common;
+using SelectBench.Curation.Audit;
+using SelectBench.Curation.Generators;
+using SelectBench.Data;
+using SelectBench.Encoders;
+using SelectBench.Search;
+using SelectBench.Worlds.FashionMnistPlus;
+
+namespace SelectBench.Curation;
+
+/// <summary>One shift of a curation run, as built or read from the cache.</summary>
+/// <param name="Folder">OUT/shifts/&lt;name&gt; (a <see cref="ShiftStore"/> folder).</param>
+/// <param name="FromCache">True when the folder already held this shift for the same config section and world.</param>
+/// <param name="Seconds">Wall time of the strategy and post-steps when the shift was built (kept in audit.json, so a cache hit reports the original build's time).</param>
+/// <param name="Audit">Ground-truth audit (noise, distractors, duplicates under the run's encoder at cosine 0.98).</param>
+public sealed record CuratedShift(string Name, string Folder, Shift Shift, bool FromCache, double Seconds, ShiftAuditResult Audit);
+
+/// <summary>What audit.json beside a saved shift holds.</summary>
+public sealed record ShiftAuditFile(string CacheKey, double BuildSeconds, ShiftAuditResult Audit);
+
+/// <summary>
+/// Curates the shifts of a <see cref="CurationConfig"/> over a FashionMNIST++ world into OUT/shifts/&lt;name&gt;/.
+/// The named sets given to strategies: E (also "baseline"), G, pool (W with hidden labels and distractors),
+/// test, h, hard, rendition; the crowd annotations "crowd"; the generator "cvae". The encoder (pixel PCA fitted
+/// on the config's fit_on set) is saved in OUT/encoder and embeddings are cached in OUT/embeddings. Each shift is
+/// cached: its folder carries a key over its config section, the run-wide settings and the world's content hash,
+/// and a rerun with the same key only loads it.
+/// </summary>
+public static class CurationRun
+{
+    public const int FormatVersion = 1;
+    private const string KeyFile = "cache-key.txt", AuditFile = "audit.json";
+    public const double DuplicateThreshold = 0.98;
+
+    public static IReadOnlyList<CuratedShift> Build(FashionMnistPlusWorld world, CurationConfig config, string outDir,
+                                                     IReadOnlyList<string>? shifts = null, Action<string>? log = null)
+    {
+        log ??= _ => { };
+        var specs = config.Select(shifts);
+        Directory.CreateDirectory(outDir);
+        var sets = new Dictionary<string, ImageSet>(StringComparer.Ordinal)
+        {
+            ["E"] = world.Expert, ["baseline"] = world.Expert, ["G"] = world.GeneratorTraining, ["pool"] = world.Pool,
+        };
+        foreach (var (name, set) in world.EvalSets) sets[name] = set;
+        if (!sets.TryGetValue(config.Encoder.FitOn, out var fitSet))
+            throw new BadInputException(config.Encoder.FitOn, $"encoder.fit_on names no world set; use one of {string.Join(", ", sets.Keys.Order())}.");
+
+        var encoder = LoadOrFitEncoder(config.Encoder, fitSet, Path.Combine(outDir, "encoder"), log);
+        var embeddingsFolder = Path.Combine(outDir, "embeddings");
+        var context = new CurationContext(fitSet.LabelSet, config.TargetSize, config.Seed, sets,
+            set => EmbeddingCache.GetOrCompute(encoder, set, embeddingsFolder),
+            e => NearestNeighbourSearch.Create(e),
+            config.Costs,
+            new Dictionary<string, CrowdAnnotations> { ["crowd"] = world.Crowd },
+            new Dictionary<string, IImageGenerator> { [world.Generator.Name] = world.Generator });
+
+        var results = new List<CuratedShift>();
+        foreach (var spec in specs)
+        {
+            var folder = Path.Combine(outDir, "shifts", spec.Name);
+            var key = CacheKey(config, spec.Name, world.ContentHash, encoder.Name);
+            if (ShiftStore.Exists(folder) && File.Exists(Path.Combine(folder, KeyFile)) && File.ReadAllText(Path.Combine(folder, KeyFile)).Trim() == key)
+            {
+                var cached = ShiftStore.Load(folder);
+                var auditPath = Path.Combine(folder, AuditFile);
+                var audit = File.Exists(auditPath) ? Json.Read<ShiftAuditFile>(auditPath) : null;
+                if (audit == null || audit.CacheKey != key)
+                {
+                    audit = new ShiftAuditFile(key, 0, Audit(cached, context));
+                    AtomicFile.WriteJson(auditPath, audit);
+                }
+                log($"{spec.Name}: cached ({cached.Images.Count:N0} images)");
+                results.Add(new CuratedShift(spec.Name, folder, cached, true, audit.BuildSeconds, audit.Audit));
+                continue;
+            }
+            var clock = Stopwatch.StartNew();
+            var shift = ShiftCurator.Build(spec, context);
+            double seconds = Math.Round(clock.Elapsed.TotalSeconds, 2);
+            // The old summary goes first, then the new key: a run killed in between leaves an incomplete folder, never a stale one under a new key.
+            Directory.CreateDirectory(folder);
+            File.Delete(Path.Combine(folder, "shift.json"));
+            AtomicFile.WriteAllText(Path.Combine(folder, KeyFile), key + "\n");
+            ShiftStore.Save(shift, folder);
+            var result = Audit(shift, context);
+            AtomicFile.WriteJson(Path.Combine(folder, AuditFile), new ShiftAuditFile(key, seconds, result));
+            log($"{spec.Name}: built in {seconds:F1} s ({shift.Images.Count:N0} images, noise {(double.IsNaN(result.NoiseRate) ? "n/a" : result.NoiseRate.ToString("P1"))}, cost ${shift.TotalCost:F2})");
+            results.Add(new CuratedShift(spec.Name, folder, shift, false, seconds, result));
+        }
+        AtomicFile.WriteJson(Path.Combine(outDir, "curation.json"), new
+        {
+            World = world.Folder,
+            WorldHash = world.ContentHash,
+            config.TargetSize,
+            config.Seed,
+            Encoder = encoder.Name,
+            Shifts = results.Select(r => new
+            {
+                r.Name, r.Shift.Strategy, Images = r.Shift.Images.Count, r.Shift.Report.ClassCounts, r.Shift.SampleCost, r.Shift.OverheadCost,
+                r.Shift.TotalCost, r.Audit.NoiseRate, r.Audit.DistractorRate, r.Audit.Duplicates, BuildSeconds = r.Seconds, r.FromCache,
+                r.Shift.Report.Removed, r.Shift.Report.Warnings,
+            }),
+        });
+        return results;
+    }
+
+    /// <summary>The cache key of one shift: its config section, the run-wide settings, the encoder and the world's content.</summary>
+    public static string CacheKey(CurationConfig config, string shift, string worldHash, string encoderName)
+    {
+        var text = $"format {FormatVersion}\nworld {worldHash}\nencoder {encoderName}\ncommon {config.CommonKey}\nshift {shift} {config.ShiftKeys[shift]}";
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    private static ShiftAuditResult Audit(Shift shift, CurationContext context) =>
+        ShiftAudit.Compute(shift, shift.Images.Count > 0 ? context.Embed(shift.Images) : null, DuplicateThreshold);
+
+    private static PixelPcaEncoder LoadOrFitEncoder(CurationEncoderSettings settings, ImageSet fitSet, string folder, Action<string> log)
+    {
+        var entry = Path.Combine(folder, $"pixel-pca-k{settings.Components}-{settings.FitOn}-{ImageSetFingerprint.Of(fitSet)[..12]}");
+        if (File.Exists(Path.Combine(entry, "pca.json"))) return PixelPcaEncoder.Load(entry);
+        var clock = Stopwatch.StartNew();
+        var encoder = PixelPcaEncoder.Fit(fitSet, settings.Components);
+        encoder.Save(entry);
+        log($"encoder: pixel PCA k={settings.Components} fitted on {settings.FitOn} ({fitSet.Count:N0} images) in {clock.Elapsed.TotalSeconds:F1} s");
+        return encoder;
+    }
+}
