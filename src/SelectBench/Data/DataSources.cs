@@ -38,6 +38,10 @@ public static class DataSources
             return LoadFashionMnist(split ?? "train", options);
 
         var path = Path.GetFullPath(ExpandHome(source));
+        // A saved shift (Curation.ShiftStore) keeps its image set in images/ beside shift.json.
+        if (Directory.Exists(path) && !ImageSetStore.Exists(path) && File.Exists(Path.Combine(path, ShiftFile))
+            && ImageSetStore.Exists(Path.Combine(path, ShiftImagesFolder)))
+            path = Path.Combine(path, ShiftImagesFolder);
         if (Directory.Exists(path) && ImageSetStore.Exists(path))
         {
             if (split != null) throw new SelectBenchException($"{path} is one stored image set; it has no split '{split}'.");
@@ -48,6 +52,9 @@ public static class DataSources
         var reader = Resolve(path, split, spec);
         return Cached(reader, options);
     }
+
+    /// <summary>The layout of a saved shift (see SelectBench.Curation.ShiftStore), readable as a data source.</summary>
+    internal const string ShiftFile = "shift.json", ShiftImagesFolder = "images";
 
     /// <summary>A resolved source: its kind, its input files, and how to read it.</summary>
     internal sealed record ResolvedSource(string Name, string Description, IReadOnlyList<string> Inputs,
