@@ -18,6 +18,7 @@ public sealed class ProgressBar : IDisposable
     private long _done;
     private string _status = "";
     private TimeSpan? _lastDraw;
+    private long _lastDrawnDone = -1;
     private bool _finished;
 
     /// <summary>Set to false (e.g. by tests or a quiet flag) to suppress all progress output.</summary>
@@ -57,7 +58,10 @@ public sealed class ProgressBar : IDisposable
         var now = _clock.Elapsed;
         var minGap = _interactive ? TimeSpan.FromMilliseconds(100) : _logEvery;
         if (!force && _lastDraw is { } last && now - last < minGap && _done < _total) return;
+        // The closing draw adds nothing when the last line already shows the final count.
+        if (force && _lastDrawnDone == _done) return;
         _lastDraw = now;
+        _lastDrawnDone = _done;
         double frac = (double)_done / _total;
         var eta = Eta(_done, _total, now);
         var etaText = eta is { } e ? Format(e) : "--:--";
