@@ -6,27 +6,6 @@ namespace SelectBench.Curation;
 /// <summary>Small pure functions over row-major embeddings.</summary>
 public static class EmbeddingMath
 {
-    /// <summary>A copy with every row scaled to unit L2 norm (zero rows stay zero), so dot products are cosines.</summary>
-    public static Embeddings Normalised(Embeddings e)
-    {
-        var data = (float[])e.Data.Clone();
-        for (int i = 0; i < e.Count; i++)
-        {
-            var row = data.AsSpan(i * e.Dimension, e.Dimension);
-            float norm = TensorPrimitives.Norm(row);
-            if (norm > 0) TensorPrimitives.Divide(row, norm, row);
-        }
-        return e with { Data = data };
-    }
-
-    /// <summary>The rows at the given indices, in that order.</summary>
-    public static Embeddings Rows(Embeddings e, IReadOnlyList<int> indices)
-    {
-        var data = new float[indices.Count * e.Dimension];
-        for (int k = 0; k < indices.Count; k++) e.Row(indices[k]).CopyTo(data.AsSpan(k * e.Dimension, e.Dimension));
-        return new Embeddings(data, indices.Count, e.Dimension);
-    }
-
     /// <summary>Mean of the given rows, L2-normalised: a few-shot class prototype.</summary>
     public static float[] NormalisedMean(Embeddings unitRows, IReadOnlyList<int> indices)
     {

@@ -6,6 +6,27 @@ namespace SelectBench.Encoders;
 public sealed record Embeddings(float[] Data, int Count, int Dimension)
 {
     public ReadOnlySpan<float> Row(int i) => Data.AsSpan(i * Dimension, Dimension);
+
+    /// <summary>A copy with every row scaled to unit L2 norm (zero rows stay zero), so dot products are cosines.</summary>
+    public Embeddings Normalised()
+    {
+        var data = (float[])Data.Clone();
+        for (int i = 0; i < Count; i++)
+        {
+            var row = data.AsSpan(i * Dimension, Dimension);
+            float norm = System.Numerics.Tensors.TensorPrimitives.Norm(row);
+            if (norm > 0) System.Numerics.Tensors.TensorPrimitives.Divide(row, norm, row);
+        }
+        return this with { Data = data };
+    }
+
+    /// <summary>The rows at the given indices, in that order.</summary>
+    public Embeddings Rows(IReadOnlyList<int> indices)
+    {
+        var data = new float[(long)indices.Count * Dimension];
+        for (int k = 0; k < indices.Count; k++) Row(indices[k]).CopyTo(data.AsSpan(k * Dimension, Dimension));
+        return new Embeddings(data, indices.Count, Dimension);
+    }
 }
 
 /// <summary>

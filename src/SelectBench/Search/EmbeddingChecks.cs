@@ -36,18 +36,4 @@ internal static class EmbeddingChecks
         // the neighbours it thinks it has (Neighbours.K always equals the k asked for).
         if (k > poolSize) throw new SelectBenchException($"k = {k} exceeds the pool size {poolSize}; ask for at most {poolSize} neighbours.");
     }
-
-    /// <summary>Rows scaled to unit L2 norm (a copy).</summary>
-    public static float[] Normalised(float[] data, int count, int dimension)
-    {
-        var copy = new float[data.Length];
-        for (int i = 0; i < count; i++)
-        {
-            var src = data.AsSpan(i * dimension, dimension);
-            var dst = copy.AsSpan(i * dimension, dimension);
-            float norm = System.Numerics.Tensors.TensorPrimitives.Norm(src);
-            System.Numerics.Tensors.TensorPrimitives.Divide(src, norm, dst);
-        }
-        return copy;
-    }
 }

@@ -1,3 +1,4 @@
+using SelectBench.Encoders;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,14 +25,14 @@ public sealed class ExactCosineSearch : INearestNeighbourSearch
         PoolSize = count;
         Dimension = dimension;
         _queryBlock = queryBlock;
-        _pool = tensor(EmbeddingChecks.Normalised(pool, count, dimension), [count, dimension]);
+        _pool = tensor(new Embeddings(pool, count, dimension).Normalised().Data, [count, dimension]);
     }
 
     public Neighbours Search(float[] queries, int queryCount, int k)
     {
         EmbeddingChecks.RequireMatrix("queries", queries, queryCount, Dimension);
         EmbeddingChecks.RequireK(k, PoolSize);
-        var unit = EmbeddingChecks.Normalised(queries, queryCount, Dimension);
+        var unit = new Embeddings(queries, queryCount, Dimension).Normalised().Data;
         var indices = new int[queryCount * k];
         var sims = new float[queryCount * k];
         for (int start = 0; start < queryCount; start += _queryBlock)

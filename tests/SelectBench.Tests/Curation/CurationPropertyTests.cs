@@ -17,7 +17,7 @@ public class CurationPropertyTests
     }
 
     private static float[] EmbeddingMathRows(float[] data, int count, int dim) =>
-        SelectBench.Curation.EmbeddingMath.Normalised(new Embeddings(data, count, dim)).Data;
+        new Embeddings(data, count, dim).Normalised().Data;
 
     [Property(MaxTest = 50)]
     public bool ClassQuerySelectionNeverBreaksThresholdMarginOrCap(int seed, byte capByte, byte thresholdByte)

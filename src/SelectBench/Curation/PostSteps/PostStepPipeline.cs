@@ -42,13 +42,13 @@ public static class PostStepPipeline
 
         if (settings.LeakageThreshold is { } leak)
         {
-            var emb = EmbeddingMath.Normalised(context.Embed(current.Images));
+            var emb = context.Embed(current.Images).Normalised();
             var maxSim = Enumerable.Repeat(float.NegativeInfinity, current.Images.Count).ToArray();
             foreach (var name in settings.LeakageEvalSets!)
             {
                 var eval = context.RequireAnySet(name, "leakage eval set");
                 if (eval.Count == 0 || emb.Count == 0) continue;
-                using var search = context.SearchFactory(EmbeddingMath.Normalised(context.Embed(eval)));
+                using var search = context.SearchFactory(context.Embed(eval).Normalised());
                 var nn = search.Search(emb.Data, emb.Count, 1);
                 for (int i = 0; i < emb.Count; i++) maxSim[i] = Math.Max(maxSim[i], nn.SimilaritiesOf(i)[0]);
             }
@@ -56,7 +56,7 @@ public static class PostStepPipeline
         }
         if (settings.NearDuplicateThreshold is { } dup && current.Images.Count > 1)
         {
-            var emb = EmbeddingMath.Normalised(context.Embed(current.Images));
+            var emb = context.Embed(current.Images).Normalised();
             using var search = context.SearchFactory(emb);
             var nn = search.Search(emb.Data, emb.Count, Math.Min(emb.Count, settings.DuplicateNeighbours + 1));
             current = Keep(current, NearDuplicateRemoval.KeepFirst(nn, emb.Count, dup), $"near-duplicates (cosine >= {dup})", removed);

@@ -63,7 +63,7 @@ public sealed class ClassQuerySearch(ClassQuerySearchSettings settings) : IShift
 
         var (classVectors, queryIds, overhead) = s.Queries == "text" ? TextQueries(context) : PrototypeQueries(context);
         context.Progress("class-query-search: embed pool", 0, 1);
-        var poolEmb = EmbeddingMath.Normalised(context.Embed(pool));
+        var poolEmb = context.Embed(pool).Normalised();
         context.Progress("class-query-search: embed pool", 1, 1);
         if (poolEmb.Dimension != classVectors.Dimension)
             throw new SelectBenchException($"class-query-search: class queries have {classVectors.Dimension} dimensions but pool embeddings {poolEmb.Dimension}; the text encoder must match the image encoder.");
@@ -137,7 +137,7 @@ public sealed class ClassQuerySearch(ClassQuerySearchSettings settings) : IShift
                 throw new BadInputException(s.PrototypeSet, $"class '{context.Labels.Names[c]}' has no images to build a prototype from.");
         var shots = byClass.Select(l => l.Take(s.Shots).ToList()).ToArray();
         var all = shots.SelectMany(x => x).ToList();
-        var emb = EmbeddingMath.Normalised(context.Embed(set.Select(all)));
+        var emb = context.Embed(set.Select(all)).Normalised();
         var data = new float[byClass.Length * emb.Dimension];
         int at = 0;
         for (int c = 0; c < shots.Length; c++)
@@ -157,7 +157,7 @@ public sealed class ClassQuerySearch(ClassQuerySearchSettings settings) : IShift
         var encoder = context.TextEncoder ?? throw new SelectBenchException(
             "class-query-search.queries: 'text' needs a text encoder in the same space as the image encoder (an ONNX CLIP text tower); none is configured. Use queries: prototypes.");
         var prompts = context.Labels.Names.Select(n => Settings.PromptTemplate.Replace("{class}", n, StringComparison.Ordinal)).ToArray();
-        var emb = EmbeddingMath.Normalised(encoder.Encode(prompts));
+        var emb = encoder.Encode(prompts).Normalised();
         return (emb, prompts.Select(p => $"text:{p}").ToArray(), 0);
     }
 

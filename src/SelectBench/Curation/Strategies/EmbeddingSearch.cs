@@ -66,8 +66,8 @@ public sealed class EmbeddingSearch(EmbeddingSearchSettings settings) : IShiftSt
         int perClass = context.PerClassTarget;
 
         context.Progress("embedding-search: embed", 0, 2);
-        var poolEmb = EmbeddingMath.Normalised(context.Embed(pool));
-        var queryEmb = EmbeddingMath.Normalised(context.Embed(querySet));
+        var poolEmb = context.Embed(pool).Normalised();
+        var queryEmb = context.Embed(querySet).Normalised();
         context.Progress("embedding-search: embed", 2, 2);
         using var search = context.SearchFactory(poolEmb);
 
@@ -158,7 +158,7 @@ public sealed class EmbeddingSearch(EmbeddingSearchSettings settings) : IShiftSt
         foreach (var group in queries.GroupBy(q => q.K))
         {
             var batch = group.ToList();
-            var rows = EmbeddingMath.Rows(queryEmb, batch.Select(q => q.Index).ToList());
+            var rows = queryEmb.Rows(batch.Select(q => q.Index).ToList());
             var nn = search.Search(rows.Data, batch.Count, group.Key);
             for (int b = 0; b < batch.Count; b++)
                 results[batch[b]] = (nn.IndicesOf(b).ToArray(), nn.SimilaritiesOf(b).ToArray());

@@ -8,5 +8,8 @@ namespace SelectBench.Evaluation.Metrics;
 public sealed record Interval(double Estimate, double Low, double High, int N)
 {
     public double HalfWidth => (High - Low) / 2;
+
+    /// <summary>A value without sampling spread (a count, a deterministic statistic): low = high = estimate.</summary>
+    public static Interval Point(double value, int n = 1) => new(value, value, value, n);
     public bool Contains(double value) => value >= Low && value <= High;
 }

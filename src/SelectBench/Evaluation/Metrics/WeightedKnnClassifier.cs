@@ -67,7 +67,7 @@ public sealed class WeightedKnnClassifier
         if (labels.Length != features.Count) throw new BadInputException("shift labels", $"has {labels.Length} labels for {features.Count} features.");
         if (imagesPerClass < 1) throw new ArgumentOutOfRangeException(nameof(imagesPerClass), imagesPerClass, "The memory bank needs at least 1 image per class.");
         int d = features.Dimension;
-        var rows = Normalised(features);
+        var rows = features.Normalised().Data;
         var byClass = new List<int>[classCount];
         for (int c = 0; c < classCount; c++) byClass[c] = [];
         for (int i = 0; i < labels.Length; i++)
@@ -173,7 +173,7 @@ public sealed class WeightedKnnClassifier
             if (l < 0 || l >= classCount) throw new BadInputException("bank labels", $"label {l} is outside the label set's {classCount} classes.");
             real[l]++;
         }
-        return new KnnMemoryBank(Normalised(features), labels, features.Dimension, classCount, real, new int[classCount]);
+        return new KnnMemoryBank(features.Normalised().Data, labels, features.Dimension, classCount, real, new int[classCount]);
     }
 
     /// <summary>
@@ -234,18 +234,6 @@ public sealed class WeightedKnnClassifier
             for (int j = 0; j < d; j++) std[j] = Math.Sqrt(std[j] / (members.Count - 1));
         }
         return (mean, std);
-    }
-
-    static float[] Normalised(Embeddings e)
-    {
-        var rows = new float[e.Data.Length];
-        var buffer = new double[e.Dimension];
-        for (int i = 0; i < e.Count; i++)
-        {
-            for (int j = 0; j < e.Dimension; j++) buffer[j] = e.Data[i * e.Dimension + j];
-            WriteUnit(buffer, rows.AsSpan(i * e.Dimension, e.Dimension));
-        }
-        return rows;
     }
 
     static void WriteUnit(double[] v, Span<float> target)

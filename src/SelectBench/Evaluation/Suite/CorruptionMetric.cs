@@ -62,11 +62,11 @@ public sealed class CorruptionMetric : IEvalMetric
         var values = new Dictionary<string, Interval>
         {
             // The paper's number: the plain mean over the 15 x 5 cells. Intervals come from seeds, not cells.
-            ["corruption_top1_mean"] = Point(cells.Average(), cells.Length),
-            ["corruption_clean_top1"] = Point(cleanTop1, clean.Count),
+            ["corruption_top1_mean"] = Interval.Point(cells.Average(), cells.Length),
+            ["corruption_clean_top1"] = Interval.Point(cleanTop1, clean.Count),
         };
         foreach (var (name, row) in top1)
-            values[$"corruption_{name}_top1"] = Point(row.Average(), row.Length);
+            values[$"corruption_{name}_top1"] = Interval.Point(row.Average(), row.Length);
 
         var mine = new CorruptionReference(classifier.Name, 1 - cleanTop1, top1.ToDictionary(p => p.Key, p => p.Value.Select(a => 1 - a).ToArray()));
         AtomicFile.WriteJson(Path.Combine(folder, "corruption_errors.json"), mine);
@@ -75,8 +75,8 @@ public sealed class CorruptionMetric : IEvalMetric
         {
             var reference = Json.Read<CorruptionReference>(refPath);
             var (perCorruption, mce, relative) = CorruptionErrors(mine, reference, refPath);
-            values["mce"] = Point(mce, perCorruption.Count);
-            values["relative_mce"] = Point(relative.Values.Average(), relative.Count);
+            values["mce"] = Interval.Point(mce, perCorruption.Count);
+            values["relative_mce"] = Interval.Point(relative.Values.Average(), relative.Count);
             ce = new { reference = reference.Model, ce = perCorruption, relative_ce = relative };
         }
         return new MetricResult(values, new
@@ -110,5 +110,4 @@ public sealed class CorruptionMetric : IEvalMetric
     private static double Top1(IImageClassifier classifier, ImageSet set, int k) =>
         ClassificationMetrics.TopK(classifier.PredictProbabilities(set), set.Labels, k, 1);
 
-    private static Interval Point(double v, int n) => new(v, v, v, n);
 }

@@ -25,13 +25,13 @@ public sealed class DatasetAnalyticsMetric : IEvalMetric
         var stats = ClassDistribution.Compute(counts, new ClassDistributionSettings(NominalPerClass: Math.Max(1, nominal)));
         var values = new Dictionary<string, Interval>
         {
-            ["images"] = Point(shift.Count),
-            ["coverage"] = Point(stats.Coverage),
-            ["lt"] = Point(stats.LongTailClasses),
-            ["ls_5pct"] = Point(stats.LargestShare),
-            ["imbalance_ratio"] = Point(stats.ImbalanceRatio),
-            ["gini"] = Point(stats.Gini),
-            ["normalized_entropy"] = Point(stats.NormalisedEntropy),
+            ["images"] = Interval.Point(shift.Count),
+            ["coverage"] = Interval.Point(stats.Coverage),
+            ["lt"] = Interval.Point(stats.LongTailClasses),
+            ["ls_5pct"] = Interval.Point(stats.LargestShare),
+            ["imbalance_ratio"] = Interval.Point(stats.ImbalanceRatio),
+            ["gini"] = Interval.Point(stats.Gini),
+            ["normalized_entropy"] = Interval.Point(stats.NormalisedEntropy),
         };
         object? correlations = null;
         if (inputs.Classifier is { } classifier && inputs.BaseSet is { } baseSet)
@@ -47,7 +47,7 @@ public sealed class DatasetAnalyticsMetric : IEvalMetric
                 expertRows = rows.Select((r, c) => r with { Accuracy = expertAcc[c], Count = expertCounts[c] }).ToList();
             var pairs = PaperCorrelations.Compute(rows, expertRows);
             foreach (var p in pairs.Where(p => double.IsFinite(p.Spearman)))
-                values[$"corr_{p.Name}_spearman"] = Point(p.Spearman);
+                values[$"corr_{p.Name}_spearman"] = Interval.Point(p.Spearman);
             correlations = pairs;
         }
         return new MetricResult(values, new { counts, nominal_per_class = nominal, stats, correlations });
@@ -61,5 +61,4 @@ public sealed class DatasetAnalyticsMetric : IEvalMetric
         return r;
     }
 
-    private static Interval Point(double v) => new(v, v, v, 1);
 }

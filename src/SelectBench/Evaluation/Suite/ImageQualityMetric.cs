@@ -31,14 +31,14 @@ public sealed class ImageQualityMetric : IEvalMetric
         var manifold = ManifoldMetrics.Compute(b, a);
         var values = new Dictionary<string, Interval>
         {
-            ["fid"] = Point(FrechetInceptionDistance.Compute(b, a), a.Count),
+            ["fid"] = Interval.Point(FrechetInceptionDistance.Compute(b, a), a.Count),
             ["kid"] = new Interval(kid.Mean, kid.Mean - kid.Std, kid.Mean + kid.Std, kid.Subsets),
-            ["cmmd"] = Point(Cmmd.Compute(b, a), a.Count),
-            ["precision"] = Point(manifold.Precision, a.Count),
-            ["recall"] = Point(manifold.Recall, a.Count),
-            ["density"] = Point(manifold.Density, a.Count),
-            ["coverage_manifold"] = Point(manifold.Coverage, a.Count),
-            ["vendi"] = Point(VendiScore.Compute(a), a.Count),
+            ["cmmd"] = Interval.Point(Cmmd.Compute(b, a), a.Count),
+            ["precision"] = Interval.Point(manifold.Precision, a.Count),
+            ["recall"] = Interval.Point(manifold.Recall, a.Count),
+            ["density"] = Interval.Point(manifold.Density, a.Count),
+            ["coverage_manifold"] = Interval.Point(manifold.Coverage, a.Count),
+            ["vendi"] = Interval.Point(VendiScore.Compute(a), a.Count),
         };
         if (inputs.ReferenceClassifier is { } refModel)
         {
@@ -56,5 +56,4 @@ public sealed class ImageQualityMetric : IEvalMetric
         });
     }
 
-    private static Interval Point(double v, int n) => new(v, v, v, n);
 }

@@ -36,16 +36,16 @@ public sealed class LabelQualityMetric : IEvalMetric
 
         var values = new Dictionary<string, Interval>
         {
-            ["label_noise_est"] = Point(issues.NoiseRate, shift.Count),
+            ["label_noise_est"] = Interval.Point(issues.NoiseRate, shift.Count),
         };
         var duplicates = NearDuplicates.Find(embeddings, q.DuplicateThreshold);
-        values["near_duplicates"] = Point(duplicates.Dropped.Length, shift.Count);
+        values["near_duplicates"] = Interval.Point(duplicates.Dropped.Length, shift.Count);
         object? audit = null;
         if (shift.Provenance is { } provenance && provenance.Any(p => p.TrueLabel != SampleProvenance.UnknownLabel))
         {
             var a = ShiftAudit.Compute(shift.Labels, provenance, k);
-            values["label_noise_true"] = Point(a.NoiseRate, a.Audited);
-            values["distractor_rate"] = Point(a.DistractorRate, a.Audited);
+            values["label_noise_true"] = Interval.Point(a.NoiseRate, a.Audited);
+            values["distractor_rate"] = Interval.Point(a.DistractorRate, a.Audited);
             audit = a;
         }
         var leakage = new List<object>();
@@ -57,7 +57,7 @@ public sealed class LabelQualityMetric : IEvalMetric
             leakedTotal += report.Leaked.Length;
             leakage.Add(new { set = set.Name, leaked = report.Leaked.Length, shift_ids = report.Leaked.Take(50).Select(i => shift.Ids[i]) });
         }
-        if (inputs.LeakageSets.Count > 0) values["leakage"] = Point(leakedTotal, shift.Count);
+        if (inputs.LeakageSets.Count > 0) values["leakage"] = Interval.Point(leakedTotal, shift.Count);
         return new MetricResult(values, new
         {
             method = $"confident learning on {q.CrossValidationFolds}-fold cross-validated weighted kNN (k={q.NeighbourK}) over encoder '{encoder.Name}'",
@@ -84,19 +84,12 @@ public sealed class LabelQualityMetric : IEvalMetric
         {
             var train = Enumerable.Range(0, n).Where(i => fold[i] != f).ToArray();
             var test = Enumerable.Range(0, n).Where(i => fold[i] == f).ToArray();
-            var knn = new WeightedKnnClassifier(WeightedKnnClassifier.FullBank(Rows(embeddings, train), train.Select(i => labels[i]).ToArray(), classes), temperature);
-            var p = knn.PredictProbabilities(Rows(embeddings, test), k);
+            var knn = new WeightedKnnClassifier(WeightedKnnClassifier.FullBank(embeddings.Rows(train), train.Select(i => labels[i]).ToArray(), classes), temperature);
+            var p = knn.PredictProbabilities(embeddings.Rows(test), k);
             for (int t = 0; t < test.Length; t++)
                 Array.Copy(p, (long)t * classes, result, (long)test[t] * classes, classes);
         }
         return result;
-    }
-
-    private static Embeddings Rows(Embeddings e, int[] idx)
-    {
-        var data = new float[(long)idx.Length * e.Dimension];
-        for (int i = 0; i < idx.Length; i++) e.Row(idx[i]).CopyTo(data.AsSpan(i * e.Dimension, e.Dimension));
-        return new Embeddings(data, idx.Length, e.Dimension);
     }
 
     private static void WriteFlagged(string path, ImageSet shift, LabelIssueReport issues, float[] probs, int k)
@@ -111,5 +104,4 @@ public sealed class LabelQualityMetric : IEvalMetric
         AtomicFile.WriteAllText(path, sb.ToString());
     }
 
-    private static Interval Point(double v, int n) => new(v, v, v, n);
 }
