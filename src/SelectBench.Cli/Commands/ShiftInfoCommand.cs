@@ -79,15 +79,7 @@ public sealed class ShiftInfoCommand : Command<ShiftInfoCommand.Settings>
 
         if (settings.Grid != null)
         {
-            string? Caption(int i) => prov[i].TrueLabel switch
-            {
-                SampleProvenance.NotAClass => "distractor",
-                var t when t >= 0 && t != set.Labels[i] && t < labels.Count => $"is {labels.Names[t]}",
-                _ => null,
-            };
-            var rows = SampleGrid.ByClass(set, settings.PerClass, settings.Seed, Caption);
-            SampleGrid.Write(settings.Grid, rows, new SampleGridOptions(
-                Title: $"{shift.Name}: {set.Count:N0} images, noise {Percent(audit.NoiseRate)}", FontSize: 11));
+            ShiftGrid.Write(shift, audit.NoiseRate, settings.Grid, settings.PerClass, settings.Seed);
             Console.WriteLine($"grid:      {Path.GetFullPath(settings.Grid)}");
         }
         return 0;

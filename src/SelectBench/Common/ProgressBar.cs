@@ -24,6 +24,16 @@ public sealed class ProgressBar : IDisposable
     /// <summary>Set to false (e.g. by tests or a quiet flag) to suppress all progress output.</summary>
     public static bool Enabled { get; set; } = Environment.GetEnvironmentVariable("SELECTBENCH_NO_PROGRESS") is null;
 
+    private static readonly AsyncLocal<bool> QuietHere = new();
+
+    /// <summary>
+    /// Silences bars created by this thread and the tasks it starts, e.g. jobs running inside `selectbench run`,
+    /// whose one bar for the whole run would otherwise be interleaved with theirs.
+    /// </summary>
+    public static void SilenceThisFlow() => QuietHere.Value = true;
+
+    private readonly bool _quiet = QuietHere.Value;
+
     public ProgressBar(string label, long total, TimeSpan? logEvery = null)
     {
         _label = label;
@@ -54,7 +64,7 @@ public sealed class ProgressBar : IDisposable
 
     private void Draw(bool force)
     {
-        if (!Enabled) return;
+        if (!Enabled || _quiet) return;
         var now = _clock.Elapsed;
         var minGap = _interactive ? TimeSpan.FromMilliseconds(100) : _logEvery;
         if (!force && _lastDraw is { } last && now - last < minGap && _done < _total) return;
@@ -83,7 +93,7 @@ public sealed class ProgressBar : IDisposable
             if (_finished) return;
             _finished = true;
             Draw(force: true);
-            if (_interactive && Enabled) Console.Error.WriteLine();
+            if (_interactive && Enabled && !_quiet) Console.Error.WriteLine();
         }
     }
 }

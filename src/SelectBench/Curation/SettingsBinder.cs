@@ -117,9 +117,21 @@ public static class SettingsBinder
                 return list.Select((x, k) => (string)Convert(x, typeof(string), $"{field}[{k}]")!).ToArray();
             throw Bad(field, value, "a list of names");
         }
+        if (target == typeof(int[]) || target == typeof(IReadOnlyList<int>))
+            return ConvertList<int>(value, field, "a list of integers");
+        if (target == typeof(double[]) || target == typeof(IReadOnlyList<double>))
+            return ConvertList<double>(value, field, "a list of numbers");
         if (value is IReadOnlyDictionary<string, object?> nested && target.IsClass)
             return Bind(target, nested, field);
         throw Bad(field, value, $"a {target.Name}");
+    }
+
+    private static T[] ConvertList<T>(object? value, string field, string allowed)
+    {
+        if (value is string) return [(T)Convert(value, typeof(T), field)!];
+        if (value is IReadOnlyList<object?> list)
+            return list.Select((x, k) => (T)Convert(x, typeof(T), $"{field}[{k}]")!).ToArray();
+        throw Bad(field, value, allowed);
     }
 
     private static SelectBenchException Bad(string field, object? value, string allowed) =>

@@ -1,8 +1,11 @@
+using SelectBench.Common;
+
 namespace SelectBench.Running;
 
 /// <param name="MaxParallel">Jobs run at once; 0 means one per core.</param>
 /// <param name="TotalThreads">Threads shared among the parallel jobs; 0 means the core count.</param>
-public sealed record InProcessOptions(int MaxParallel = 0, int TotalThreads = 0)
+/// <param name="QuietJobs">Silence the jobs' own progress bars (the caller shows one for the run).</param>
+public sealed record InProcessOptions(int MaxParallel = 0, int TotalThreads = 0, bool QuietJobs = false)
 {
     public int ResolvedParallel => MaxParallel > 0 ? MaxParallel : Environment.ProcessorCount;
 
@@ -78,10 +81,12 @@ public sealed class InProcessExecutor(JobKinds kinds, InProcessOptions? options 
     }
 
     /// <summary>A job whose bookkeeping fails (disk full, permissions) fails alone; the run goes on.</summary>
-    private static JobOutcome RunOne(JobRunner runner, RunFolder run, PlannedJob job, int threads, CancellationToken cancellation)
+    private JobOutcome RunOne(JobRunner runner, RunFolder run, PlannedJob job, int threads, CancellationToken cancellation)
     {
         try
         {
+            // The run shows one bar for all jobs; each job's own bars would interleave with it (its log has the detail).
+            if (_options.QuietJobs) ProgressBar.SilenceThisFlow();
             return runner.Run(job, threads, force: false, cancellation);
         }
         catch (Exception e)

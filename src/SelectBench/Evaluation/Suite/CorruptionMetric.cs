@@ -89,6 +89,26 @@ public sealed class CorruptionMetric : IEvalMetric
         });
     }
 
+    /// <summary>
+    /// Fills the corrupted-set cache for a base set exactly as <see cref="Evaluate"/> will read it, so that models
+    /// evaluated in parallel only read the cache (a benchmark run does this once, before any evaluation).
+    /// </summary>
+    public static int Precompute(ImageSet full, CorruptionSettings settings)
+    {
+        var root = settings.CacheFolder ?? throw new ArgumentException("CorruptionSettings.CacheFolder is needed to precompute corrupted sets.");
+        var clean = SuiteInputs.Subsample(full, settings.Images, (int)settings.Seed);
+        var cache = new CorruptedSetCache(root);
+        var names = settings.Corruptions ?? Corruptions.Corruptions.Names;
+        using var progress = new ProgressBar("corrupting", names.Count * Corruptions.Corruptions.Severities.Count);
+        foreach (var name in names)
+        foreach (var severity in Corruptions.Corruptions.Severities)
+        {
+            cache.GetOrCreate(clean, Corruptions.Corruptions.Get(name), severity, settings.Seed);
+            progress.Advance(status: $"{name} s{severity}");
+        }
+        return clean.Count;
+    }
+
     /// <summary>CE and relative CE per corruption, and mCE, against a reference model (Hendrycks and Dietterich 2019).</summary>
     public static (Dictionary<string, double> Ce, double Mce, Dictionary<string, double> RelativeCe) CorruptionErrors(
         CorruptionReference model, CorruptionReference reference, string referenceName)

@@ -8,7 +8,10 @@ namespace SelectBench.Evaluation.Suite;
 public sealed record NaturalEvalSet(string Name, ImageSet Images, IReadOnlyList<int>? ClassSubset = null);
 
 /// <summary>A downstream task for transfer: its own label set, train and test splits.</summary>
-public sealed record TransferTask(string Name, ImageSet Train, ImageSet Test);
+public sealed record TransferTask(string Name, ImageSet Train, ImageSet Test)
+{
+    public LabelSet LabelSet => Train.LabelSet;
+}
 
 /// <summary>Settings of the corruption metric.</summary>
 /// <param name="Images">Eval images corrupted per corruption and severity (a class-balanced subset of the base set); 0 = all.</param>

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using SelectBench.Common;
+using SelectBench.Evaluation.Suite;
 using SelectBench.Curation;
 using SelectBench.Curation.Crowd;
 using SelectBench.Curation.Generators;

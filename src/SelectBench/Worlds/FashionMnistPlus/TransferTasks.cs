@@ -1,3 +1,4 @@
+using SelectBench.Evaluation.Suite;
 using System.Globalization;
 using SelectBench.Common;
 using SelectBench.Curation.Generators;
@@ -5,12 +6,6 @@ using SelectBench.Data;
 using SkiaSharp;
 
 namespace SelectBench.Worlds.FashionMnistPlus;
-
-/// <summary>A downstream task for the transfer metric: its own label set, a train and a test split.</summary>
-public sealed record TransferTask(string Name, ImageSet Train, ImageSet Test)
-{
-    public LabelSet LabelSet => Train.LabelSet;
-}
 
 /// <summary>
 /// The three transfer tasks of FashionMNIST++ (DESIGN section 4), standing in for SELECT's 11 downstream

@@ -1,0 +1,185 @@
+using System.ComponentModel;
+using System.Globalization;
+using SelectBench.Benchmark;
+using SelectBench.Common;
+using SelectBench.Reporting;
+using SelectBench.Running;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace SelectBench.Cli.Commands;
+
+/// <summary>
+/// The product's main job: the whole benchmark from one config (world, six shifts, training over seeds,
+/// evaluation, analysis, statistics, leaderboard and report), resumable, in this process or on Slurm.
+/// </summary>
+[CliCommand("run", "Run the whole benchmark from a built-in profile or a config: curate, train over seeds, evaluate, report",
+    Examples = ["run --profile quick --out runs/quick",
+                "run --config configs/run-standard.yaml --out runs/standard --executor slurm",
+                "run --profile quick --out runs/quick --force evaluate"])]
+public sealed class RunCommand : Command<RunCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--profile <NAME>")]
+        [Description("Built-in FashionMNIST++ profile: tiny (CI), quick (about 15 min), standard (about 90 min)")]
+        public string? Profile { get; init; }
+
+        [CommandOption("--config <FILE>")]
+        [Description("A run config (YAML); see configs/run-quick.yaml")]
+        public string? Config { get; init; }
+
+        [CommandOption("--out <DIR>")]
+        [Description("Run folder; rerunning with the same folder skips finished jobs")]
+        public string Out { get; init; } = "";
+
+        [CommandOption("--executor <KIND>")]
+        [Description("in-process or slurm (default: the config's executor.kind)")]
+        public string? Executor { get; init; }
+
+        [CommandOption("--parallel <N>")]
+        [Description("In-process: jobs at once (default: the config's executor.parallel; 0 = one per core)")]
+        public int? Parallel { get; init; }
+
+        [CommandOption("--force <PATTERN>")]
+        [Description("Rerun jobs matching a stage name, an id pattern ('train/*/seed1') or 'all', and their dependants (repeatable)")]
+        public string[] Force { get; init; } = [];
+
+        [CommandOption("--slurm-command <CMD>")]
+        [Description("Slurm: how a node starts selectbench (default: this repository's ./selectbench)")]
+        public string? SlurmCommand { get; init; }
+
+        [CommandOption("--dry-run")]
+        [Description("Write and print the job plan without running it")]
+        public bool DryRun { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out is required (the run folder).");
+            if ((Profile is null) == (Config is null)) return ValidationResult.Error("give exactly one of --profile NAME or --config FILE.");
+            if (Executor is not null and not ("in-process" or "slurm")) return ValidationResult.Error("--executor must be in-process or slurm.");
+            return base.Validate();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
+    {
+        var config = s.Profile is { } p ? RunProfiles.Load(p) : RunConfig.Load(s.Config!);
+        var run = new RunFolder(s.Out);
+        Directory.CreateDirectory(run.Root);
+        AtomicFile.WriteAllText(Path.Combine(run.Root, "config.yaml"),
+            s.Profile is { } name ? RunProfiles.Text(name) : File.ReadAllText(s.Config!));
+        var plan = BenchmarkPlan.Build(config);
+        var executorKind = s.Executor ?? config.Executor.Kind;
+        Console.WriteLine($"run:      {config.Name} (config {config.Hash}{(config.Profile is null ? "" : $", profile {config.Profile}")}) -> {run.Root}");
+        Console.WriteLine($"plan:     {plan.Jobs.Count} jobs in {plan.Jobs.Select(j => j.Stage).Distinct().Count()} stages " +
+                          $"({string.Join(", ", plan.Jobs.GroupBy(j => j.Stage).Select(g => $"{g.Key} {g.Count()}"))}); executor {executorKind}");
+        if (s.DryRun)
+        {
+            run.SavePlan(plan);
+            foreach (var job in plan.Jobs)
+                Console.WriteLine($"  {job.Id,-40} {(run.IsDone(job) ? "done" : "to run")}  needs {string.Join(", ", job.DependsOn)}");
+            return 0;
+        }
+
+        var force = new ForceSelector(s.Force);
+        using var shutdown = new ShutdownSignal(Console.Error.WriteLine);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(shutdown.Token, cancellationToken);
+        RunSummary summary;
+        var forced = force.Expand(plan);
+        var toRun = plan.Jobs.Where(j => forced.Contains(j.Id) || !run.IsDone(j)).ToList();
+        using (var bar = new ProgressBar("run", Math.Max(1, (long)Math.Round(toRun.Sum(BenchmarkPlan.EstimatedSeconds)))))
+        {
+            var weights = plan.Jobs.ToDictionary(j => j.Id, BenchmarkPlan.EstimatedSeconds);
+            void Progress(string line)
+            {
+                // Lines look like "[3/40] done train/expert/seed1 (12.3 s)"; the bar advances by the job's estimated weight.
+                var id = toRun.Select(j => j.Id).FirstOrDefault(i => line.Contains($" {i} ", StringComparison.Ordinal) || line.EndsWith($" {i}", StringComparison.Ordinal));
+                bar.Advance(id is null ? 0 : (long)Math.Round(weights[id]), line);
+                if (!line.Contains(" done ", StringComparison.Ordinal) && !line.StartsWith("level", StringComparison.Ordinal)) Console.Error.WriteLine(line);
+            }
+            IJobExecutor executor = executorKind == "slurm"
+                ? new SlurmExecutor(JobKinds.Default(), new SlurmOptions(config.Executor.Partition, config.Executor.TimeLimit,
+                    config.Executor.CpusPerTask, ExtraSbatchArgs: SlurmExtras(config.Executor), Command: s.SlurmCommand), Progress)
+                : new InProcessExecutor(JobKinds.Default(), new InProcessOptions(s.Parallel ?? config.Executor.Parallel, QuietJobs: true), Progress);
+            summary = executor.Run(run, plan, force, linked.Token);
+        }
+        Console.WriteLine(summary.Describe());
+        if (!summary.Succeeded)
+        {
+            Console.WriteLine($"Rerun the same command to resume; `selectbench status {s.Out}` lists every job.");
+            return 1;
+        }
+        var results = Publish(run);
+        PrintLeaderboard(results);
+        Console.WriteLine($"wrote:    {Path.Combine(run.Root, "leaderboard.md")} (.json, .csv), {Path.Combine(run.Root, "results.json")}");
+        Console.WriteLine($"report:   {Path.Combine(run.Root, ReportJobKind.ReportFolder, "index.html")}");
+        return 0;
+    }
+
+    private static List<string> SlurmExtras(RunExecutorSettings e)
+    {
+        var extra = new List<string>();
+        if (e.Gpus > 0) extra.Add($"--gres=gpu:{e.Gpus}");
+        if (e.Account is { } account) extra.Add($"--account={account}");
+        return extra;
+    }
+
+    /// <summary>Copies the report job's files to the top of the run folder (each file atomically).</summary>
+    internal static BenchmarkResults Publish(RunFolder run)
+    {
+        var source = run.JobFolder(BenchmarkPlan.ReportJob);
+        foreach (var file in ReportJobKind.PublishedFiles)
+            AtomicFile.WriteAllBytes(Path.Combine(run.Root, file), File.ReadAllBytes(Path.Combine(source, file)));
+        var html = Path.Combine(source, ReportJobKind.ReportFolder, "index.html");
+        Directory.CreateDirectory(Path.Combine(run.Root, ReportJobKind.ReportFolder));
+        AtomicFile.WriteAllBytes(Path.Combine(run.Root, ReportJobKind.ReportFolder, "index.html"), File.ReadAllBytes(html));
+        return Json.Read<BenchmarkResults>(Path.Combine(run.Root, ReportJobKind.ResultsFile));
+    }
+
+    private static readonly Dictionary<string, string> ShortNames = new()
+    {
+        ["base_top1"] = "top-1", ["natural_ood_mean"] = "natural", ["corruption_top1_mean"] = "corrupt", ["transfer_mean"] = "transfer",
+        ["knn_top1_k20"] = "kNN", ["ls_5pct"] = "LS@5%", ["label_noise_true"] = "noise", ["expert_equivalent_images"] = "expert-eq. images",
+    };
+
+    private static readonly string[] ConsoleMetrics =
+        ["base_top1", "natural_ood_mean", "corruption_top1_mean", "transfer_mean", "knn_top1_k20", "ls_5pct", "label_noise_true", "expert_equivalent_images"];
+
+    /// <summary>"0.812±0.011" (half the interval's width), short enough for an 80-column console.</summary>
+    private static string Compact(MetricSummary m)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string format = Math.Abs(m.Mean) >= 100 ? "0" : Math.Abs(m.Mean) >= 10 ? "0.#" : "0.###";
+        double half = (m.CiHigh - m.CiLow) / 2;
+        return half > 0 && double.IsFinite(half) ? $"{m.Mean.ToString(format, inv)}±{half.ToString(format, inv)}" : m.Mean.ToString(format, inv);
+    }
+
+    private static void PrintLeaderboard(BenchmarkResults results)
+    {
+        var board = results.Leaderboard;
+        // Redirected output (a log, CI) has no width; 80 columns would wrap every cell.
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title($"[bold]{Markup.Escape(results.RunName)}[/]: ranked by {board.PrimaryMetric} (mean ± half the 95% CI over {results.Metadata.Seeds.Count} seeds)");
+        table.AddColumns("#", "shift", "images", "cost $");
+        var metrics = ConsoleMetrics.Where(m => board.Shifts.Any(x => x.Metrics.ContainsKey(m))).ToList();
+        foreach (var m in metrics) table.AddColumn(new TableColumn(ShortNames.GetValueOrDefault(m, m)).RightAligned());
+        table.AddColumn(new TableColumn("p").RightAligned());
+        foreach (var e in board.Shifts)
+        {
+            var cells = new List<string>
+            {
+                e.Rank + (e.TiedWith.Count > 0 ? " ≈" : ""), Markup.Escape(e.Name), e.Images.ToString("N0", CultureInfo.InvariantCulture),
+                e.Cost.ToString("0.##", CultureInfo.InvariantCulture),
+            };
+            cells.AddRange(metrics.Select(m => e.Metrics.TryGetValue(m, out var v) ? Compact(v) : "–"));
+            cells.Add(e.PValueVsReference is { } pv ? pv.ToString("0.###", CultureInfo.InvariantCulture) : "");
+            table.AddRow(cells.ToArray());
+        }
+        AnsiConsole.Write(table);
+        Console.WriteLine($"≈ = statistically tied with another shift on {board.PrimaryMetric} (95% intervals overlap); p = paired t-test against {board.ReferenceShift} over seeds.");
+        foreach (var f in results.Findings)
+            Console.WriteLine($"finding:  [{(f.Holds is null ? "undecided" : f.Holds.Value ? "holds" : "does not hold")}] {f.Claim}: {f.Evidence}");
+    }
+}

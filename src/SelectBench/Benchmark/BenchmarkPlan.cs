@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SelectBench.Common;
+using SelectBench.Running;
+
+namespace SelectBench.Benchmark;
+
+/// <summary>
+/// Turns a <see cref="RunConfig"/> into the job graph of a benchmark run (docs/running.md):
+/// <code>
+/// world                                   build the FashionMNIST++ world
+/// encoder                                 train the fixed SSL encoder on the pool (evaluation.encoder: ssl)
+/// corrupt                                 corrupt the test subset once for every evaluation
+/// curate/&lt;shift&gt;                          one per shift
+/// train/&lt;shift&gt;/seed&lt;s&gt;                   one per shift and seed
+/// train/&lt;reference&gt;-f&lt;fraction&gt;/seed&lt;s&gt;     expert fractions, for the expert-equivalent size
+/// evaluate/&lt;...&gt;/seed&lt;s&gt;                  model metrics of each trained model (base only for fractions)
+/// analyse/&lt;shift&gt;                         shift metrics (kNN, analytics, label and image quality)
+/// report                                  statistics, leaderboard and report
+/// </code>
+/// Each job's settings hold everything it depends on, so its key (and a rerun's decision to skip it)
+/// changes exactly when its inputs change.
+/// </summary>
+public static class BenchmarkPlan
+{
+    /// <summary>
+    /// Goes into every job key. Bump it when a job kind's output changes meaning, so old results are not reused;
+    /// plain code edits that keep results valid do not invalidate a run.
+    /// </summary>
+    public const string CodeVersion = "selectbench-run-1";
+
+    public const string WorldJob = "world";
+    public const string EncoderJob = "encoder";
+    public const string CorruptJob = "corrupt";
+    public const string ReportJob = "report";
+
+    public static string CurateJob(string shift) => $"curate/{shift}";
+    public static string TrainJob(string model, int seed) => $"train/{model}/seed{seed}";
+    public static string EvaluateJob(string model, int seed) => $"evaluate/{model}/seed{seed}";
+    public static string AnalyseJob(string shift) => $"analyse/{shift}";
+
+    /// <summary>The model name of an expert-fraction run, e.g. "expert-f0.125".</summary>
+    public static string FractionModel(string reference, double fraction) =>
+        string.Create(CultureInfo.InvariantCulture, $"{reference}-f{fraction:0.####}");
+
+    public static JobPlan Build(RunConfig config) => JobPlan.Build(Specs(config), CodeVersion);
+
+    public static IReadOnlyList<JobSpec> Specs(RunConfig config)
+    {
+        var jobs = new List<JobSpec>();
+        var world = Node(config.World);
+        jobs.Add(new JobSpec(WorldJob, "world", WorldJobKind.KindName, new JsonObject { ["world"] = world }));
+
+        bool ssl = config.Evaluation.Encoder == "ssl" && config.Evaluation.ShiftSuite.Count > 0;
+        if (ssl)
+            jobs.Add(new JobSpec(EncoderJob, "encoder", SslEncoderJobKind.KindName,
+                new JsonObject { ["ssl"] = Node(config.Evaluation.Ssl) }, [WorldJob]));
+
+        foreach (var shift in config.Curation.Shifts)
+            jobs.Add(new JobSpec(CurateJob(shift.Name), "curate", CurateJobKind.KindName,
+                new JsonObject { ["shift"] = shift.Name, ["curation"] = JsonNode.Parse(config.CurationJson(shift.Name)) }, [WorldJob]));
+
+        var modelSuite = config.Evaluation.ModelSuite;
+        var evalSettings = Node(config.Evaluation with { Suite = modelSuite });
+        bool corrupt = modelSuite.Contains("corruptions");
+        if (corrupt)
+            jobs.Add(new JobSpec(CorruptJob, "corrupt", CorruptJobKind.KindName,
+                new JsonObject { ["evaluation"] = Node(config.Evaluation with { Suite = ["corruptions"] }) }, [WorldJob]));
+        var trainedModels = new List<(string Model, int Seed)>();
+        foreach (var shift in config.Curation.Shifts)
+        foreach (var seed in config.Seeds)
+        {
+            jobs.Add(TrainSpec(config, shift.Name, shift.Name, fraction: 1, seed));
+            trainedModels.Add((shift.Name, seed));
+            if (modelSuite.Count > 0)
+                jobs.Add(EvaluateSpec(shift.Name, seed, evalSettings, corrupt));
+        }
+        var fractionModels = new List<string>();
+        foreach (var fraction in config.ExpertFractions)
+        {
+            var model = FractionModel(config.ReferenceShift, fraction);
+            fractionModels.Add(model);
+            foreach (var seed in config.Seeds)
+            {
+                jobs.Add(TrainSpec(config, model, config.ReferenceShift, fraction, seed));
+                jobs.Add(EvaluateSpec(model, seed, Node(config.Evaluation with { Suite = ["base"] }), corrupt: false));
+            }
+        }
+
+        var shiftSuite = config.Evaluation.ShiftSuite;
+        if (shiftSuite.Count > 0)
+        {
+            int first = config.Seeds[0];
+            foreach (var shift in config.Curation.Shifts)
+            {
+                var deps = new List<string> { WorldJob, CurateJob(shift.Name), CurateJob(config.ReferenceShift) };
+                if (ssl) deps.Add(EncoderJob);
+                if (shiftSuite.Contains("image-quality")) deps.Add(TrainJob(config.ReferenceShift, first));
+                if (shiftSuite.Contains("analytics") && modelSuite.Contains("base")) deps.Add(EvaluateJob(config.ReferenceShift, first));
+                jobs.Add(new JobSpec(AnalyseJob(shift.Name), "analyse", AnalyseJobKind.KindName, new JsonObject
+                {
+                    ["shift"] = shift.Name,
+                    ["reference_shift"] = config.ReferenceShift,
+                    ["reference_model"] = TrainJob(config.ReferenceShift, first),
+                    ["reference_evaluation"] = EvaluateJob(config.ReferenceShift, first),
+                    ["encoder"] = config.Evaluation.Encoder,
+                    ["evaluation"] = Node(config.Evaluation with { Suite = shiftSuite }),
+                }, deps.Distinct().ToArray()));
+            }
+        }
+
+        var reportDeps = jobs.Where(j => j.Stage is "curate" or "evaluate" or "analyse" or "train").Select(j => j.Id).ToArray();
+        jobs.Add(new JobSpec(ReportJob, "report", ReportJobKind.KindName, new JsonObject
+        {
+            ["run_name"] = config.Name,
+            ["profile"] = config.Profile,
+            ["config_hash"] = config.Hash,
+            ["shifts"] = new JsonArray(config.Curation.Shifts.Select(s => (JsonNode)s.Name).ToArray()),
+            ["reference_shift"] = config.ReferenceShift,
+            ["seeds"] = new JsonArray(config.Seeds.Select(s => (JsonNode)s).ToArray()),
+            ["expert_fractions"] = new JsonArray(config.ExpertFractions.Select(f => (JsonNode)f).ToArray()),
+            ["fraction_models"] = new JsonArray(fractionModels.Select(m => (JsonNode)m).ToArray()),
+            ["model_suite"] = new JsonArray(modelSuite.Select(m => (JsonNode)m).ToArray()),
+            ["shift_suite"] = new JsonArray(shiftSuite.Select(m => (JsonNode)m).ToArray()),
+            ["settings"] = new JsonObject
+            {
+                ["world_profile"] = config.World.Profile,
+                ["shift_size"] = config.Curation.TargetSize,
+                ["model"] = config.Training.Model,
+                ["width"] = config.Training.Width,
+                ["epochs"] = config.Training.Epochs,
+                ["batch_size"] = config.Training.BatchSize,
+                ["learning_rate"] = config.Training.LearningRate,
+                ["encoder"] = config.Evaluation.Encoder,
+                ["corruption_images"] = config.Evaluation.CorruptionImages,
+                ["transfer_steps"] = config.Evaluation.Transfer.Steps,
+                ["executor"] = config.Executor.Kind,
+            },
+        }, reportDeps));
+        return jobs;
+    }
+
+    private static JobSpec TrainSpec(RunConfig config, string model, string shift, double fraction, int seed) =>
+        new(TrainJob(model, seed), "train", TrainJobKind.KindName, new JsonObject
+        {
+            ["shift"] = shift,
+            ["fraction"] = fraction,
+            ["fraction_seed"] = config.Curation.Seed,
+            ["expected_images"] = (int)Math.Round(fraction * config.Curation.TargetSize),
+            ["recipe"] = Node(config.Training with { Seed = seed, Threads = 0 }),
+        }, [WorldJob, CurateJob(shift)]);
+
+    private static JobSpec EvaluateSpec(string model, int seed, JsonNode evaluation, bool corrupt) =>
+        new(EvaluateJob(model, seed), "evaluate", EvaluateJobKind.KindName, new JsonObject
+        {
+            ["model"] = TrainJob(model, seed),
+            ["evaluation"] = evaluation.DeepClone(),
+        }, corrupt ? [WorldJob, CorruptJob, TrainJob(model, seed)] : [WorldJob, TrainJob(model, seed)]);
+
+    /// <summary>
+    /// A rough guess of a job's seconds on a 2-core CPU, only to weight the run's progress bar so its ETA means
+    /// something (a training job costs far more than a curation job).
+    /// </summary>
+    public static double EstimatedSeconds(PlannedJob job)
+    {
+        var s = job.Settings;
+        switch (job.Stage)
+        {
+            case "world":
+                return s["world"]?["profile"]?.GetValue<string>() switch { "tiny" => 10, "standard" => 900, _ => 60 };
+            case "encoder":
+                return 5 * (s["ssl"]?["epochs"]?.GetValue<int>() ?? 5) * 60;
+            case "train":
+                var recipe = s["recipe"]!;
+                double width = recipe["width"]?.GetValue<double>() ?? 1;
+                return 1 + (s["expected_images"]?.GetValue<int>() ?? 2000) * (recipe["epochs"]?.GetValue<int>() ?? 15) * width * width / 150.0;
+            case "evaluate":
+                var suite = s["evaluation"]?["suite"]?.AsArray().Count ?? 1;
+                var steps = s["evaluation"]?["transfer"]?["steps"]?.GetValue<int>() ?? 0;
+                return suite <= 1 ? 3 : 15 + steps * 0.6;
+            case "analyse":
+                return 15;
+            default:
+                return 5;
+        }
+    }
+
+    internal static JsonNode Node<T>(T value) => JsonSerializer.SerializeToNode(value, Json.Options)
+        ?? throw new InvalidOperationException($"{typeof(T).Name} serialised to null.");
+}

@@ -1,0 +1,207 @@
+using System.Security.Cryptography;
+using System.Text;
+using SelectBench.Common;
+using SelectBench.Curation;
+using SelectBench.Encoders.SelfSupervised;
+using SelectBench.Evaluation.Metrics;
+using SelectBench.Evaluation.Suite;
+using SelectBench.Training;
+using SelectBench.Worlds.FashionMnistPlus;
+
+namespace SelectBench.Benchmark;
+
+/// <summary>The built-in FashionMNIST++ world of a run: a world profile and a seed (see docs/world.md).</summary>
+public sealed record RunWorldSettings(string Profile = "quick", long Seed = 0)
+{
+    public FashionMnistPlusSettings Resolve() => FashionMnistPlusSettings.ForProfile(Profile, Seed);
+}
+
+/// <summary>How the trained models are scored (DESIGN section 5).</summary>
+/// <param name="Suite">Metrics run on every trained model (model metrics) or once per shift (shift metrics).</param>
+/// <param name="Encoder">The fixed encoder of the SSL kNN, label- and image-quality metrics: "ssl" trains
+/// SimCLR on the unlabeled pool once per run (settings in <see cref="Ssl"/>); otherwise an encoder spec
+/// such as "pca:64" (pixel PCA fitted on the pool).</param>
+/// <param name="CorruptionImages">Class-balanced subset of the test set corrupted per corruption and severity; 0 = all.</param>
+/// <param name="NominalPerClass">Nominal images per class for LT@t; null = N / K of the shift size N.</param>
+/// <param name="Bootstrap">Percentile-bootstrap resamples of the per-model intervals.</param>
+public sealed record RunEvaluationSettings(
+    IReadOnlyList<string>? Suite = null,
+    string Encoder = "ssl",
+    SimClrSettings? Ssl = null,
+    int CorruptionImages = 0,
+    TransferSettings? Transfer = null,
+    KnnSuiteSettings? Knn = null,
+    QualitySettings? Quality = null,
+    int? NominalPerClass = null,
+    int Bootstrap = 1000)
+{
+    public static readonly string[] ModelMetrics = ["base", "natural", "corruptions", "transfer"];
+    public static readonly string[] ShiftMetrics = ["knn", "analytics", "label-quality", "image-quality"];
+
+    public IReadOnlyList<string> Suite { get; init; } = Suite ?? [.. ModelMetrics, .. ShiftMetrics];
+    public SimClrSettings Ssl { get; init; } = Ssl ?? new SimClrSettings();
+    public TransferSettings Transfer { get; init; } = Transfer ?? new TransferSettings();
+    public KnnSuiteSettings Knn { get; init; } = Knn ?? new KnnSuiteSettings();
+    public QualitySettings Quality { get; init; } = Quality ?? new QualitySettings();
+
+    public IReadOnlyList<string> ModelSuite => Suite.Where(ModelMetrics.Contains).ToList();
+    public IReadOnlyList<string> ShiftSuite => Suite.Where(ShiftMetrics.Contains).ToList();
+
+    public EvalSettings ToEvalSettings(string? corruptionCache) => new()
+    {
+        Bootstrap = new BootstrapSettings(Resamples: Bootstrap),
+        Corruption = new CorruptionSettings(Images: CorruptionImages, CacheFolder: corruptionCache),
+        Transfer = Transfer,
+        Knn = Knn,
+        Quality = Quality,
+        NominalPerClass = NominalPerClass,
+    };
+}
+
+/// <summary>Where the jobs run.</summary>
+/// <param name="Kind">"in-process" (jobs in parallel on this machine) or "slurm" (sbatch job arrays).</param>
+/// <param name="Parallel">In-process: jobs at once; 0 = one per core. Each gets cores / parallel threads.</param>
+/// <param name="Partition">Slurm partition; null = the cluster default.</param>
+/// <param name="CpusPerTask">Slurm --cpus-per-task, also the job's thread count.</param>
+/// <param name="TimeLimit">Slurm --time per task (e.g. "02:00:00").</param>
+/// <param name="Gpus">Slurm GPUs per task (--gres=gpu:N); 0 = none. Pair with training.device: cuda.</param>
+public sealed record RunExecutorSettings(string Kind = "in-process", int Parallel = 0, string? Partition = null, int CpusPerTask = 2,
+    string TimeLimit = "04:00:00", int Gpus = 0, string? Account = null);
+
+/// <summary>
+/// A benchmark run (`selectbench run --config FILE`), YAML with snake_case keys. Every key is checked on
+/// load: an unknown key or a bad value is an error naming the field. See configs/run-*.yaml and docs/running.md.
+/// </summary>
+/// <param name="Name">Names the run in the report.</param>
+/// <param name="World">The FashionMNIST++ world that supplies every set the shifts draw from and are scored on.</param>
+/// <param name="Curation">The shifts: the same keys as a curation config (configs/curation-quick.yaml).</param>
+/// <param name="Training">The recipe every shift gets (TrainingRecipe fields; the seed is set per run seed).</param>
+/// <param name="Seeds">Training seeds; each shift is trained once per seed.</param>
+/// <param name="ExpertFractions">Fractions of the expert shift trained with the same recipe for the
+/// expert-equivalent-size curve (1 is the expert shift itself); empty = skip.</param>
+/// <param name="ReferenceShift">The shift every other is compared with (paired test) and whose fractions form the curve.</param>
+public sealed record RunConfig(
+    string Name,
+    RunWorldSettings World,
+    CurationConfig Curation,
+    TrainingRecipe Training,
+    IReadOnlyList<int> Seeds,
+    IReadOnlyList<double> ExpertFractions,
+    RunEvaluationSettings Evaluation,
+    RunExecutorSettings Executor,
+    string ReferenceShift,
+    string? Profile,
+    string Hash,
+    IReadOnlyDictionary<string, object?> CurationSection)
+{
+    private static readonly string[] TopLevelKeys =
+        ["name", "world", "curation", "training", "seeds", "expert_fractions", "evaluation", "executor", "reference_shift"];
+
+    public static RunConfig Load(string path)
+    {
+        if (!File.Exists(path))
+            throw new BadInputException(path, "the run config does not exist; give a YAML file such as configs/run-quick.yaml, or use --profile quick.");
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        return Parse(File.ReadAllText(path, Encoding.UTF8), path, profile: null,
+            include: name => File.Exists(Path.Combine(folder, name)) ? File.ReadAllText(Path.Combine(folder, name), Encoding.UTF8) : RunProfiles.ReadBuiltIn(name));
+    }
+
+    /// <param name="where">Names the config in error messages (its path or "profile quick").</param>
+    /// <param name="include">Reads a file named by 'curation: { config: FILE }'; null when there is none.</param>
+    public static RunConfig Parse(string yaml, string where, string? profile = null, Func<string, string?>? include = null)
+    {
+        var root = new Dictionary<string, object?>(SettingsBinder.ParseYaml(yaml, where), StringComparer.Ordinal);
+        if (root.TryGetValue("curation", out var cur) && cur is IReadOnlyDictionary<string, object?> curSection && curSection.ContainsKey("config"))
+            root["curation"] = IncludeCuration(curSection, where, include ?? RunProfiles.ReadBuiltIn);
+        foreach (var key in root.Keys)
+            if (!TopLevelKeys.Contains(key))
+                throw new SelectBenchException($"{where}: '{key}' is not a run config key; allowed: {string.Join(", ", TopLevelKeys)}.");
+        string name = root.TryGetValue("name", out var n) && n is string s && s.Length > 0 ? s
+            : throw new SelectBenchException($"{where}: name is missing; give the run a name, e.g. 'name: my-benchmark'.");
+        var world = SettingsBinder.Bind<RunWorldSettings>(Section(root, "world", where), $"{where}: world");
+        SettingRules.OneOf($"{where}: world", "profile", world.Profile, [.. FashionMnistPlusSettings.Profiles]);
+        var curation = CurationConfig.FromSection(Section(root, "curation", where), $"{where}: curation");
+        var training = SettingsBinder.Bind<TrainingRecipe>(Section(root, "training", where), $"{where}: training");
+        try
+        {
+            training.Validate();
+        }
+        catch (SelectBenchException e)
+        {
+            throw new SelectBenchException($"{where}: training: {e.Message}", e);
+        }
+        var seeds = root.TryGetValue("seeds", out var sv)
+            ? (int[])SettingsBinder.Bind<SeedList>(new Dictionary<string, object?> { ["seeds"] = sv }, where).Seeds
+            : [0];
+        if (seeds.Length == 0) throw new SelectBenchException($"{where}: seeds is empty; give at least one training seed.");
+        if (seeds.Distinct().Count() != seeds.Length) throw new SelectBenchException($"{where}: seeds repeats a seed; give distinct seeds.");
+        var fractions = root.TryGetValue("expert_fractions", out var fv)
+            ? SettingsBinder.Bind<FractionList>(new Dictionary<string, object?> { ["expert_fractions"] = fv }, where).ExpertFractions
+            : [];
+        foreach (var f in fractions)
+            if (!(f > 0 && f < 1))
+                throw new SelectBenchException($"{where}: expert_fractions: {f} is not allowed; give fractions in (0, 1) (the whole expert shift is always trained).");
+        var evaluation = SettingsBinder.Bind<RunEvaluationSettings>(Section(root, "evaluation", where), $"{where}: evaluation");
+        foreach (var metric in evaluation.Suite)
+            if (!EvalMetrics.Names.Contains(metric))
+                throw new SelectBenchException($"{where}: evaluation.suite: '{metric}' is not a metric; known: {string.Join(", ", EvalMetrics.Names)}.");
+        if (evaluation.CorruptionImages < 0) throw new SelectBenchException($"{where}: evaluation.corruption_images: {evaluation.CorruptionImages}; give 0 (all) or more.");
+        if (evaluation.Bootstrap < 10) throw new SelectBenchException($"{where}: evaluation.bootstrap: {evaluation.Bootstrap}; give at least 10 resamples.");
+        var executor = SettingsBinder.Bind<RunExecutorSettings>(Section(root, "executor", where), $"{where}: executor");
+        SettingRules.OneOf($"{where}: executor", "kind", executor.Kind, "in-process", "slurm");
+        if (executor.Parallel < 0) throw new SelectBenchException($"{where}: executor.parallel: {executor.Parallel}; give 0 (one job per core) or more.");
+        SettingRules.Positive($"{where}: executor", "cpus_per_task", executor.CpusPerTask);
+        var reference = root.TryGetValue("reference_shift", out var r) && r is string rs ? rs : "expert";
+        if (curation.Shifts.All(x => x.Name != reference))
+            throw new SelectBenchException($"{where}: reference_shift '{reference}' is not one of the shifts ({string.Join(", ", curation.Shifts.Select(x => x.Name))}).");
+        if (fractions.Length > 0 && curation.Shifts.First(x => x.Name == reference).Strategy != "expert")
+            throw new SelectBenchException($"{where}: expert_fractions needs reference_shift to be an expert shift; '{reference}' uses strategy '{curation.Shifts.First(x => x.Name == reference).Strategy}'.");
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CurationConfig.Canonical(root))))[..12];
+        return new RunConfig(name, world, curation, training, seeds, [.. fractions.Order()], evaluation, executor, reference, profile, hash,
+            Section(root, "curation", where));
+    }
+
+    /// <summary>
+    /// The curation section with only <paramref name="shift"/> under 'shifts', as JSON: the settings of that
+    /// shift's curate job, so editing one shift reruns only its own jobs.
+    /// </summary>
+    public string CurationJson(string shift)
+    {
+        var section = new Dictionary<string, object?>(CurationSection, StringComparer.Ordinal);
+        var shifts = (IReadOnlyDictionary<string, object?>)section["shifts"]!;
+        section["shifts"] = new Dictionary<string, object?> { [shift] = shifts[shift] };
+        return ToJson(section)!.ToJsonString();
+    }
+
+    private static System.Text.Json.Nodes.JsonNode? ToJson(object? value) => value switch
+    {
+        null => null,
+        string s => System.Text.Json.Nodes.JsonValue.Create(s),
+        IReadOnlyDictionary<string, object?> map => new System.Text.Json.Nodes.JsonObject(
+            map.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key, ToJson(kv.Value)))),
+        IEnumerable<object?> list => new System.Text.Json.Nodes.JsonArray(list.Select(ToJson).ToArray()),
+        _ => System.Text.Json.Nodes.JsonValue.Create(value.ToString()),
+    };
+
+    /// <summary>'curation: { config: FILE, KEY: VALUE }' reads FILE's curation config and replaces its top-level KEYs.</summary>
+    private static Dictionary<string, object?> IncludeCuration(IReadOnlyDictionary<string, object?> section, string where,
+        Func<string, string?> include)
+    {
+        var name = section["config"] as string
+                   ?? throw new SelectBenchException($"{where}: curation.config must name a curation config file, e.g. curation-quick.yaml.");
+        var text = include(name)
+                   ?? throw new BadInputException(name, $"{where}: curation.config names a file that is neither next to the run config nor built in ({string.Join(", ", RunProfiles.BuiltInFiles)}).");
+        var merged = new Dictionary<string, object?>(SettingsBinder.ParseYaml(text, name), StringComparer.Ordinal);
+        foreach (var (key, value) in section)
+            if (key != "config") merged[key] = value;
+        return merged;
+    }
+
+    private sealed record SeedList(int[] Seeds);
+
+    private sealed record FractionList(double[] ExpertFractions);
+
+    private static IReadOnlyDictionary<string, object?> Section(IReadOnlyDictionary<string, object?> root, string key, string where) =>
+        !root.TryGetValue(key, out var v) || v == null ? new Dictionary<string, object?>()
+            : v as IReadOnlyDictionary<string, object?> ?? throw new SelectBenchException($"{where}: {key} must be a mapping of settings.");
+}
