@@ -171,7 +171,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
             var cells = new List<string>
             {
                 e.Rank + (e.TiedWith.Count > 0 ? " ≈" : ""), Markup.Escape(e.Name), e.Images.ToString("N0", CultureInfo.InvariantCulture),
-                e.Cost.ToString("0.##", CultureInfo.InvariantCulture),
+                e.Cost.ToString(e.Cost < 1 ? "0.####" : "0.##", CultureInfo.InvariantCulture),
             };
             cells.AddRange(metrics.Select(m => e.Metrics.TryGetValue(m, out var v) ? Compact(v) : "–"));
             cells.Add(e.PValueVsReference is { } pv ? pv.ToString("0.###", CultureInfo.InvariantCulture) : "");

@@ -32,6 +32,7 @@ public sealed class StatusCommand : Command<StatusCommand.Settings>
                 row.Duration is { } d ? FormatDuration(d) : "",
                 Markup.Escape(JobOutcome.FirstLine(row.Error)));
         }
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160; // a log has no width; 80 columns would wrap every id
         AnsiConsole.Write(table);
         var counts = rows.GroupBy(r => r.State).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}");
         // Plain lines, not wrapped to the console width, so the paths can be copied.

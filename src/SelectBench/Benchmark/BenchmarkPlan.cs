@@ -50,12 +50,13 @@ public static class BenchmarkPlan
     {
         var jobs = new List<JobSpec>();
         var world = Node(config.World);
-        jobs.Add(new JobSpec(WorldJob, "world", WorldJobKind.KindName, new JsonObject { ["world"] = world }));
+        // The world and the SSL encoder are single jobs every later stage waits for: they get every core.
+        jobs.Add(new JobSpec(WorldJob, "world", WorldJobKind.KindName, new JsonObject { ["world"] = world }) { Exclusive = true });
 
         bool ssl = config.Evaluation.Encoder == "ssl" && config.Evaluation.ShiftSuite.Count > 0;
         if (ssl)
             jobs.Add(new JobSpec(EncoderJob, "encoder", SslEncoderJobKind.KindName,
-                new JsonObject { ["ssl"] = Node(config.Evaluation.Ssl) }, [WorldJob]));
+                new JsonObject { ["ssl"] = Node(config.Evaluation.Ssl) }, [WorldJob]) { Exclusive = true });
 
         foreach (var shift in config.Curation.Shifts)
             jobs.Add(new JobSpec(CurateJob(shift.Name), "curate", CurateJobKind.KindName,

@@ -13,7 +13,10 @@ public sealed record InProcessOptions(int MaxParallel = 0, int TotalThreads = 0,
     /// Each job gets an equal share of the threads, fixed for the whole run (not grown when fewer jobs are
     /// ready), so a job's numerics never depend on what else happened to be running.
     /// </summary>
-    public int ThreadsPerJob => Math.Max(1, (TotalThreads > 0 ? TotalThreads : Environment.ProcessorCount) / ResolvedParallel);
+    public int ThreadsPerJob => Math.Max(1, AllThreads / ResolvedParallel);
+
+    /// <summary>The threads of an exclusive job (<see cref="JobSpec.Exclusive"/>): all of them.</summary>
+    public int AllThreads => TotalThreads > 0 ? TotalThreads : Environment.ProcessorCount;
 }
 
 /// <summary>
@@ -57,10 +60,12 @@ public sealed class InProcessExecutor(JobKinds kinds, InProcessOptions? options 
             {
                 foreach (var job in pending.ToList())
                 {
-                    if (running.Count >= _options.ResolvedParallel) break;
+                    if (running.Count >= _options.ResolvedParallel || running.Values.Any(r => r.Exclusive)) break;
                     if (!job.DependsOn.All(d => outcomes.TryGetValue(d, out var o) && IsSuccess(o))) continue;
+                    if (job.Exclusive && running.Count > 0) continue;
                     pending.Remove(job);
-                    var task = Task.Factory.StartNew(() => RunOne(runner, run, job, threads, cancellation),
+                    int jobThreads = job.Exclusive ? _options.AllThreads : threads;
+                    var task = Task.Factory.StartNew(() => RunOne(runner, run, job, jobThreads, cancellation),
                         CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
                     running.Add(task, job);
                 }

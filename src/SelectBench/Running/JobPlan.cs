@@ -61,7 +61,7 @@ public sealed class JobPlan
                 var key = JobKey.Compute(spec.Kind, spec.Settings, spec.DependsOn.Select(d => keys[d]), codeVersion);
                 keys[spec.Id] = key;
                 ordered.Add(new PlannedJob(spec.Id, spec.Stage, spec.Kind, (JsonObject)spec.Settings.DeepClone(),
-                    spec.DependsOn.ToArray(), key));
+                    spec.DependsOn.ToArray(), key) { Exclusive = spec.Exclusive });
                 remaining.Remove(spec);
             }
         }
@@ -87,12 +87,12 @@ public sealed class JobPlan
     }
 
     public void Save(string path) => AtomicFile.WriteJson(path, new PlanFile(CodeVersion,
-        Jobs.Select(j => new PlanFileJob(j.Id, j.Stage, j.Kind, j.Key, j.DependsOn.ToArray(), j.Settings)).ToArray()));
+        Jobs.Select(j => new PlanFileJob(j.Id, j.Stage, j.Kind, j.Key, j.DependsOn.ToArray(), j.Settings, j.Exclusive)).ToArray()));
 
     public static JobPlan Load(string path)
     {
         var file = Json.Read<PlanFile>(path);
-        var specs = file.Jobs.Select(j => new JobSpec(j.Id, j.Stage, j.Kind, j.Settings, j.DependsOn));
+        var specs = file.Jobs.Select(j => new JobSpec(j.Id, j.Stage, j.Kind, j.Settings, j.DependsOn) { Exclusive = j.Exclusive });
         var plan = Build(specs, file.CodeVersion);
         foreach (var job in file.Jobs)
             if (plan[job.Id].Key != job.Key)
@@ -103,5 +103,5 @@ public sealed class JobPlan
 
     private sealed record PlanFile(string CodeVersion, PlanFileJob[] Jobs);
 
-    private sealed record PlanFileJob(string Id, string Stage, string Kind, string Key, string[] DependsOn, JsonObject Settings);
+    private sealed record PlanFileJob(string Id, string Stage, string Kind, string Key, string[] DependsOn, JsonObject Settings, bool Exclusive = false);
 }

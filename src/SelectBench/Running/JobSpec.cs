@@ -13,6 +13,12 @@ public sealed partial record JobSpec(string Id, string Stage, string Kind, JsonO
 {
     public JobSpec(string id, string stage, string kind, JsonObject settings) : this(id, stage, kind, settings, []) { }
 
+    /// <summary>
+    /// Runs alone with every thread of the in-process executor (for a job nothing else can overlap, such as
+    /// building the world). Fixed in the plan, so the job's thread count, and its numerics, never depend on timing.
+    /// </summary>
+    public bool Exclusive { get; init; }
+
     /// <summary>Ids are path-like words: letters, digits, '.', '_', '=', '-', separated by '/'.</summary>
     public static bool IsValidId(string id) => IdPattern().IsMatch(id);
 
@@ -34,5 +40,8 @@ public sealed partial record JobSpec(string Id, string Stage, string Kind, JsonO
 /// <summary>A job of a plan with its resolved key (see <see cref="JobKey"/>).</summary>
 public sealed record PlannedJob(string Id, string Stage, string Kind, JsonObject Settings, IReadOnlyList<string> DependsOn, string Key)
 {
+    /// <summary>See <see cref="JobSpec.Exclusive"/>.</summary>
+    public bool Exclusive { get; init; }
+
     public string SafeId => JobSpec.SafeId(Id);
 }

@@ -1,0 +1,95 @@
+using SelectBench.Benchmark;
+using SelectBench.Common;
+
+namespace SelectBench.Tests.Benchmark;
+
+public class RunConfigTests
+{
+    private const string Minimal = """
+        name: t
+        world: { profile: tiny }
+        curation: { config: curation-quick.yaml, target_size: 50 }
+        training: { width: 0.25, epochs: 2 }
+        seeds: [3, 4]
+        expert_fractions: [0.5, 0.25]
+        """;
+
+    [Theory]
+    [InlineData("tiny")]
+    [InlineData("quick")]
+    [InlineData("standard")]
+    public void EveryBuiltInProfileLoadsWithSixShiftsAndTwoOrMoreSeeds(string profile)
+    {
+        var config = RunProfiles.Load(profile);
+        Assert.Equal(profile, config.Profile);
+        Assert.Equal(["expert", "embedding-search", "class-query-search", "crowd-schema", "synthetic-txt2img", "synthetic-img2img"],
+            config.Curation.Shifts.Select(s => s.Name));
+        Assert.True(config.Seeds.Count >= 2);
+        Assert.Equal(8, config.Evaluation.Suite.Count);
+    }
+
+    [Fact]
+    public void ProfilesHaveTheIssuesShiftSizesAndSeeds()
+    {
+        Assert.Equal(2000, RunProfiles.Load("quick").Curation.TargetSize);
+        var standard = RunProfiles.Load("standard");
+        Assert.Equal(6000, standard.Curation.TargetSize);
+        Assert.Equal(3, standard.Seeds.Count);
+        Assert.Equal("ssl", standard.Evaluation.Encoder);
+    }
+
+    [Fact]
+    public void IncludedCurationConfigTakesOverridesAndListsAreParsed()
+    {
+        var config = RunConfig.Parse(Minimal, "test");
+        Assert.Equal(50, config.Curation.TargetSize);
+        Assert.Equal(0.25, config.Training.Width);
+        Assert.Equal(2, config.Training.Epochs);
+        Assert.Equal(0.1, config.Training.LearningRate); // an unset field keeps the default recipe's value
+        Assert.Equal([3, 4], config.Seeds);
+        Assert.Equal([0.25, 0.5], config.ExpertFractions);
+        Assert.Equal("expert", config.ReferenceShift);
+        Assert.Matches("^[0-9a-f]{12}$", config.Hash);
+    }
+
+    [Theory]
+    [InlineData("colour: red", "'colour' is not a run config key")]
+    [InlineData("training: { epocs: 3 }", "training.epocs: unknown setting")]
+    [InlineData("training: { epochs: 0 }", "training: Recipe field 'epochs' = 0 is invalid")]
+    [InlineData("seeds: [1, 1]", "seeds repeats a seed")]
+    [InlineData("seeds: [one]", "seeds[0]: 'one' is not allowed")]
+    [InlineData("expert_fractions: [1.5]", "expert_fractions: 1.5 is not allowed")]
+    [InlineData("evaluation: { suite: [base, speed] }", "evaluation.suite: 'speed' is not a metric")]
+    [InlineData("executor: { kind: kubernetes }", "kind")]
+    [InlineData("world: { profile: huge }", "profile")]
+    [InlineData("reference_shift: gold", "reference_shift 'gold' is not one of the shifts")]
+    public void ABadFieldIsAnErrorNamingIt(string line, string expected)
+    {
+        // A repeated top-level key replaces the minimal one: YAML forbids duplicates, so rebuild the text.
+        var key = line.Split(':')[0];
+        var lines = Minimal.Split('\n').Where(l => !l.StartsWith(key + ":", StringComparison.Ordinal)).Append(line);
+        var error = Assert.Throws<SelectBenchException>(() => RunConfig.Parse(string.Join('\n', lines), "my.yaml"));
+        Assert.Contains("my.yaml", error.Message);
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void AMissingIncludedFileAndAMissingConfigFileAreNamed()
+    {
+        var e = Assert.ThrowsAny<SelectBenchException>(() => RunConfig.Parse("name: t\ncuration: { config: nowhere.yaml }", "my.yaml"));
+        Assert.Contains("nowhere.yaml", e.Message);
+        var missing = Path.Combine(Path.GetTempPath(), $"no-such-{Guid.NewGuid():N}.yaml");
+        Assert.Contains(missing, Assert.ThrowsAny<SelectBenchException>(() => RunConfig.Load(missing)).Message);
+        Assert.Contains("'huge' is not a built-in profile", Assert.ThrowsAny<SelectBenchException>(() => RunProfiles.Load("huge")).Message);
+    }
+
+    [Fact]
+    public void EachCurateJobSeesOnlyItsOwnShift()
+    {
+        var config = RunConfig.Parse(Minimal, "test");
+        var json = config.CurationJson("crowd-schema");
+        Assert.Contains("crowd-schema", json);
+        Assert.DoesNotContain("embedding-search", json);
+        Assert.Contains("\"target_size\":\"50\"", json);
+    }
+}
