@@ -66,7 +66,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
     {
         var config = s.Profile is { } p ? RunProfiles.Load(p) : RunConfig.Load(s.Config!);
         var run = new RunFolder(s.Out);
-        Directory.CreateDirectory(run.Root);
+        using var runLock = RunLock.Acquire(run);
         AtomicFile.WriteAllText(Path.Combine(run.Root, "config.yaml"),
             s.Profile is { } name ? RunProfiles.Text(name) : File.ReadAllText(s.Config!));
         var plan = BenchmarkPlan.Build(config);

@@ -41,6 +41,38 @@ public class InProcessExecutorTests
     }
 
     [Fact]
+    public void AnExclusiveJobRunsAloneWithEveryThread()
+    {
+        using var f = new RunFixture();
+        List<JobSpec> specs =
+        [
+            RunFixture.Sum("x/before", 1, delayMs: 300),
+            RunFixture.Sum("x/alone", 2, delayMs: 300) with { Exclusive = true },
+            RunFixture.Sum("x/after", 3, delayMs: 300),
+        ];
+        Assert.True(f.Execute(specs, parallel: 3, totalThreads: 6).Succeeded);
+        var alone = f.Status("x/alone");
+        Assert.Equal(6, alone.Threads);
+        foreach (var other in new[] { f.Status("x/before"), f.Status("x/after") })
+        {
+            Assert.Equal(2, other.Threads);
+            Assert.True(other.EndedAt <= alone.StartedAt || other.StartedAt >= alone.EndedAt, "a job overlapped the exclusive one");
+        }
+    }
+
+    [Fact]
+    public void ASecondRunOfTheSameFolderIsRefusedUntilTheFirstReleasesIt()
+    {
+        using var f = new RunFixture();
+        using (RunLock.Acquire(f.Run))
+        {
+            var error = Assert.Throws<SelectBench.Common.SelectBenchException>(() => RunLock.Acquire(f.Run));
+            Assert.Contains("in use by another `selectbench run`", error.Message);
+        }
+        using var again = RunLock.Acquire(f.Run);
+    }
+
+    [Fact]
     public void RunsOneJobAtATimeWhenParallelismIsOne()
     {
         using var f = new RunFixture();
