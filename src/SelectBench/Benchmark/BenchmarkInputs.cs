@@ -15,8 +15,12 @@ public static class BenchmarkInputs
     public const string EncoderFolder = "encoder";
     public const string CorruptionCacheFolder = "corrupted";
 
-    public static FashionMnistPlusWorld World(JobContext context) =>
-        FashionMnistPlusWorld.Load(Path.Combine(context.DependencyFolder(BenchmarkPlan.WorldJob), WorldFolder));
+    /// <summary>The run's world: FashionMNIST++ or a data-source world, whichever the world job built.</summary>
+    public static IBenchmarkWorld World(JobContext context)
+    {
+        var folder = Path.Combine(context.DependencyFolder(BenchmarkPlan.WorldJob), WorldFolder);
+        return SourceWorld.Exists(folder) ? SourceWorld.Load(folder) : new FashionMnistPlusBenchmarkWorld(FashionMnistPlusWorld.Load(folder));
+    }
 
     public static Shift Shift(JobContext context, string name) =>
         ShiftStore.Load(Path.Combine(context.DependencyFolder(BenchmarkPlan.CurateJob(name)), ShiftFolder));

@@ -29,6 +29,17 @@ public sealed record ShiftAuditFile(string CacheKey, double BuildSeconds, ShiftA
 /// cached: its folder carries a key over its config section, the run-wide settings and the world's content hash,
 /// and a rerun with the same key only loads it.
 /// </summary>
+/// <summary>
+/// What a curation run draws from: named image sets (expert reservoir, pools, eval sets for leakage), crowd
+/// annotations and generators, and a hash of their content that keys the shift cache.
+/// </summary>
+public sealed record CurationSources(
+    IReadOnlyDictionary<string, ImageSet> Sets,
+    IReadOnlyDictionary<string, CrowdAnnotations> Crowds,
+    IReadOnlyDictionary<string, IImageGenerator> Generators,
+    string ContentHash,
+    string Description);
+
 public static class CurationRun
 {
     public const int FormatVersion = 1;
@@ -36,16 +47,16 @@ public static class CurationRun
     public const double DuplicateThreshold = 0.98;
 
     public static IReadOnlyList<CuratedShift> Build(FashionMnistPlusWorld world, CurationConfig config, string outDir,
+                                                     IReadOnlyList<string>? shifts = null, Action<string>? log = null) =>
+        Build(world.CurationSources(), config, outDir, shifts, log);
+
+    public static IReadOnlyList<CuratedShift> Build(CurationSources sources, CurationConfig config, string outDir,
                                                      IReadOnlyList<string>? shifts = null, Action<string>? log = null)
     {
         log ??= _ => { };
         var specs = config.Select(shifts);
         Directory.CreateDirectory(outDir);
-        var sets = new Dictionary<string, ImageSet>(StringComparer.Ordinal)
-        {
-            ["E"] = world.Expert, ["baseline"] = world.Expert, ["G"] = world.GeneratorTraining, ["pool"] = world.Pool,
-        };
-        foreach (var (name, set) in world.EvalSets) sets[name] = set;
+        var sets = sources.Sets;
         if (!sets.TryGetValue(config.Encoder.FitOn, out var fitSet))
             throw new BadInputException(config.Encoder.FitOn, $"encoder.fit_on names no world set; use one of {string.Join(", ", sets.Keys.Order())}.");
 
@@ -54,15 +65,13 @@ public static class CurationRun
         var context = new CurationContext(fitSet.LabelSet, config.TargetSize, config.Seed, sets,
             set => EmbeddingCache.GetOrCompute(encoder, set, embeddingsFolder),
             e => NearestNeighbourSearch.Create(e),
-            config.Costs,
-            new Dictionary<string, CrowdAnnotations> { ["crowd"] = world.Crowd },
-            new Dictionary<string, IImageGenerator> { [world.Generator.Name] = world.Generator });
+            config.Costs, sources.Crowds, sources.Generators);
 
         var results = new List<CuratedShift>();
         foreach (var spec in specs)
         {
             var folder = Path.Combine(outDir, "shifts", spec.Name);
-            var key = CacheKey(config, spec.Name, world.ContentHash, encoder.Name);
+            var key = CacheKey(config, spec.Name, sources.ContentHash, encoder.Name);
             if (ShiftStore.Exists(folder) && File.Exists(Path.Combine(folder, KeyFile)) && File.ReadAllText(Path.Combine(folder, KeyFile)).Trim() == key)
             {
                 var cached = ShiftStore.Load(folder);
@@ -92,8 +101,8 @@ public static class CurationRun
         }
         AtomicFile.WriteJson(Path.Combine(outDir, "curation.json"), new
         {
-            World = world.Folder,
-            WorldHash = world.ContentHash,
+            World = sources.Description,
+            WorldHash = sources.ContentHash,
             config.TargetSize,
             config.Seed,
             Encoder = encoder.Name,

@@ -42,28 +42,28 @@ public sealed class AnalyseJobKind : IJobKind
         bool hasReferenceModel = context.Job.DependsOn.Contains(referenceModelJob);
         bool hasReferenceEval = context.Job.DependsOn.Contains(referenceEvalJob);
         using var referenceClassifier = hasReferenceModel
-            ? ClassifierFiles.Open(BenchmarkInputs.Checkpoint(context, referenceModelJob), world.Test.LabelSet) : null;
+            ? ClassifierFiles.Open(BenchmarkInputs.Checkpoint(context, referenceModelJob), world.Labels) : null;
         var expertAccuracy = hasReferenceEval
             ? context.DependencyResult<EvaluateJobKind.Result>(referenceEvalJob).PerClassRecall : null;
 
         IImageEncoder encoder = encoderSpec == "ssl"
             ? SelfSupervisedEncoder.Load(Path.Combine(context.DependencyFolder(BenchmarkPlan.EncoderJob), BenchmarkInputs.EncoderFolder))
-            : EncoderSpec.Resolve(encoderSpec, () => world.Pool, context.Threads);
+            : EncoderSpec.Resolve(encoderSpec, () => world.EncoderFitSet, context.Threads);
         try
         {
             var inputs = new EvalInputs
             {
-                LabelSet = world.Test.LabelSet,
+                LabelSet = world.Labels,
                 BaseSet = world.Test,
                 Shift = shift.Images,
                 ReferenceSet = reference.Images,
-                LeakageSets = world.EvalSets.Select(p => new NaturalEvalSet(p.Key, p.Value)).ToArray(),
+                LeakageSets = world.LeakageSets,
                 Encoder = encoder,
                 EmbeddingCacheFolder = Path.Combine(context.WorkDir, "embeddings"),
                 ReferenceClassifier = referenceClassifier,
                 ExpertPerClassAccuracy = expertAccuracy is { Length: > 0 } ? expertAccuracy : null,
                 ExpertClassCounts = reference.Report.ClassCounts,
-                Settings = evaluation.ToEvalSettings(null) with { NominalPerClass = evaluation.NominalPerClass ?? shift.Report.TargetSize / world.Test.LabelSet.Count },
+                Settings = evaluation.ToEvalSettings(null) with { NominalPerClass = evaluation.NominalPerClass ?? shift.Report.TargetSize / world.Labels.Count },
             };
             var work = Path.Combine(context.WorkDir, "suite");
             var result = EvalSuite.Run(evaluation.Suite, inputs, work);

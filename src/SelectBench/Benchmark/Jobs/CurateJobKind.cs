@@ -23,7 +23,7 @@ public sealed class CurateJobKind : IJobKind
         var config = CurationConfig.FromSection(SettingsBinder.ParseJson(context.Job.Settings["curation"]!.ToJsonString(), where), where);
         using var world = BenchmarkInputs.World(context);
         TorchSharp.torch.set_num_threads(context.Threads);
-        var curated = CurationRun.Build(world, config, context.WorkDir, [name], context.Log.WriteLine).Single();
+        var curated = CurationRun.Build(world.Curation, config, context.WorkDir, [name], context.Log.WriteLine).Single();
         var output = Path.Combine(context.OutputDir, BenchmarkInputs.ShiftFolder);
         BenchmarkInputs.Publish(curated.Folder, output);
         var shift = curated.Shift;

@@ -31,17 +31,17 @@ public sealed class EvaluateJobKind : IJobKind
         using var world = BenchmarkInputs.World(context);
         TorchSharp.torch.set_num_threads(context.Threads);
         var checkpoint = BenchmarkInputs.Checkpoint(context, trainJob);
-        using var classifier = ClassifierFiles.Open(checkpoint, world.Test.LabelSet);
+        using var classifier = ClassifierFiles.Open(checkpoint, world.Labels);
         string? cache = evaluation.Suite.Contains("corruptions")
             ? Path.Combine(context.DependencyFolder(BenchmarkPlan.CorruptJob), BenchmarkInputs.CorruptionCacheFolder)
             : null;
         var inputs = new EvalInputs
         {
-            LabelSet = world.Test.LabelSet,
+            LabelSet = world.Labels,
             Classifier = classifier,
             CheckpointPath = checkpoint,
             BaseSet = world.Test,
-            NaturalSets = world.EvalSets.Where(p => p.Key != "test").Select(p => new NaturalEvalSet(p.Key, p.Value)).ToArray(),
+            NaturalSets = world.NaturalSets,
             TransferTasks = world.TransferTasks,
             Settings = evaluation.ToEvalSettings(cache),
         };

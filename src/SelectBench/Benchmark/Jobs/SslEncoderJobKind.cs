@@ -7,7 +7,7 @@ using SelectBench.Running;
 namespace SelectBench.Benchmark;
 
 /// <summary>
-/// Trains the run's fixed self-supervised encoder (SimCLR) on the world's unlabeled pool: the "fixed
+/// Trains the run's fixed self-supervised encoder (SimCLR) on the world's encoder fit set (the unlabeled pool): the "fixed
 /// self-supervised representation" of the SSL kNN metric (DESIGN section 5), also used by label and image quality.
 /// </summary>
 public sealed class SslEncoderJobKind : IJobKind
@@ -22,9 +22,9 @@ public sealed class SslEncoderJobKind : IJobKind
         using var world = BenchmarkInputs.World(context);
         TorchSharp.torch.set_num_threads(context.Threads);
         var clock = Stopwatch.StartNew();
-        using var encoder = SelfSupervisedEncoder.Train(world.Pool, settings,
+        using var encoder = SelfSupervisedEncoder.Train(world.EncoderFitSet, settings,
             (epoch, loss) => context.Log.WriteLine($"epoch {epoch}: NT-Xent loss {loss:F4}"));
         encoder.Save(Path.Combine(context.OutputDir, BenchmarkInputs.EncoderFolder));
-        context.WriteResult(new { encoder.Name, encoder.Dimension, TrainImages = world.Pool.Count, Seconds = clock.Elapsed.TotalSeconds, settings });
+        context.WriteResult(new { encoder.Name, encoder.Dimension, TrainImages = world.EncoderFitSet.Count, Seconds = clock.Elapsed.TotalSeconds, settings });
     }
 }

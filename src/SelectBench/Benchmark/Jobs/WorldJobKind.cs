@@ -5,7 +5,10 @@ using SelectBench.Worlds.FashionMnistPlus;
 
 namespace SelectBench.Benchmark;
 
-/// <summary>Builds the FashionMNIST++ world. It is built part by part in the work folder, so a killed build resumes at the unfinished part.</summary>
+/// <summary>
+/// Builds the run's world: FashionMNIST++ (config `world:`) or a data-source world (config `data:`). Either is built
+/// part by part in the work folder, so a killed build resumes at the unfinished part.
+/// </summary>
 public sealed class WorldJobKind : IJobKind
 {
     public const string KindName = "world";
@@ -13,27 +16,32 @@ public sealed class WorldJobKind : IJobKind
 
     public void Run(JobContext context)
     {
-        var settings = context.Job.Settings["world"].Deserialize<RunWorldSettings>(Json.Options)
-                       ?? throw new SelectBenchException($"job '{context.Job.Id}': world settings are missing.");
         var work = Path.Combine(context.WorkDir, BenchmarkInputs.WorldFolder);
         TorchSharp.torch.set_num_threads(context.Threads);
-        using (var world = FashionMnistPlusWorld.Build(settings.Resolve(), work, context.Log.WriteLine))
+        if (context.Job.Settings["data"] is { } data)
         {
-            context.Log.WriteLine($"world {world.ContentHash}: E {world.Expert.Count:N0}, pool {world.Pool.Count:N0}, test {world.Test.Count:N0}");
+            var settings = data.Deserialize<SourceWorldSettings>(Json.Options)
+                           ?? throw new SelectBenchException($"job '{context.Job.Id}': data settings are missing.");
+            using var built = SourceWorld.Build(settings, work, context.Log.WriteLine);
+        }
+        else
+        {
+            var settings = context.Job.Settings["world"].Deserialize<RunWorldSettings>(Json.Options)
+                           ?? throw new SelectBenchException($"job '{context.Job.Id}': world settings are missing.");
+            using var built = FashionMnistPlusWorld.Build(settings.Resolve(), work, context.Log.WriteLine);
         }
         var output = Path.Combine(context.OutputDir, BenchmarkInputs.WorldFolder);
         BenchmarkInputs.Publish(work, output);
-        using var published = FashionMnistPlusWorld.Load(output);
+        using IBenchmarkWorld world = SourceWorld.Exists(output) ? SourceWorld.Load(output) : new FashionMnistPlusBenchmarkWorld(FashionMnistPlusWorld.Load(output));
+        context.Log.WriteLine($"world {world.ContentHash}: test {world.Test.Count:N0}, encoder fit set {world.EncoderFitSet.Count:N0}");
         context.WriteResult(new
         {
-            settings.Profile,
-            settings.Seed,
-            published.ContentHash,
-            Expert = published.Expert.Count,
-            Pool = published.Pool.Count,
-            Test = published.Test.Count,
-            EvalSets = published.EvalSets.ToDictionary(p => p.Key, p => p.Value.Count),
-            TransferTasks = published.TransferTasks.Select(t => t.Name).ToArray(),
+            world.ContentHash,
+            Classes = world.Labels.Count,
+            Test = world.Test.Count,
+            NaturalSets = world.NaturalSets.ToDictionary(s => s.Name, s => s.Images.Count),
+            TransferTasks = world.TransferTasks.Select(t => t.Name).ToArray(),
+            CurationSets = world.Curation.Sets.ToDictionary(p => p.Key, p => p.Value.Count),
         });
     }
 }

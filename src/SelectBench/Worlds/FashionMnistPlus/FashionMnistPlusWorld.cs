@@ -162,6 +162,18 @@ public sealed class FashionMnistPlusWorld : IDisposable
         catch (SelectBenchException) { return false; }
     }
 
+    /// <summary>The world's sets as curation inputs: E (also "baseline"), G, pool and the eval sets, the crowd and the generator.</summary>
+    public CurationSources CurationSources()
+    {
+        var sets = new Dictionary<string, ImageSet>(StringComparer.Ordinal)
+        {
+            ["E"] = Expert, ["baseline"] = Expert, ["G"] = GeneratorTraining, ["pool"] = Pool,
+        };
+        foreach (var (name, set) in EvalSets) sets[name] = set;
+        return new CurationSources(sets, new Dictionary<string, CrowdAnnotations> { ["crowd"] = Crowd },
+            new Dictionary<string, IImageGenerator> { [Generator.Name] = Generator }, ContentHash, Folder);
+    }
+
     public void Dispose() => Generator.Dispose();
 
     /// <summary>What crowd.json records about the simulated crowd (the true reliabilities are kept for audits).</summary>
