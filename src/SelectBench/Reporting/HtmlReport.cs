@@ -32,6 +32,20 @@ public sealed class HtmlReport
         return this;
     }
 
+    /// <summary>A short remark in a muted box, e.g. why a part of the report is empty.</summary>
+    public HtmlReport Note(string text)
+    {
+        _body.Append($"<p class=\"note\">{Text(text)}</p>\n");
+        return this;
+    }
+
+    /// <summary>A heading inside the current section.</summary>
+    public HtmlReport Subheading(string text)
+    {
+        _body.Append($"<h3>{Text(text)}</h3>\n");
+        return this;
+    }
+
     /// <summary>A PNG image, embedded inline.</summary>
     public HtmlReport Image(byte[] png, string alt, string? caption = null, string? cssClass = null)
     {
@@ -95,5 +109,6 @@ public sealed class HtmlReport
         "th,td{border:1px solid #e4e7ec;padding:4px 8px;text-align:right;white-space:nowrap}" +
         "th{background:#f0f2f5}td:nth-child(-n+3){text-align:left}" +
         "figure{display:inline-block;margin:8px 12px 8px 0;vertical-align:top}figure img{max-width:100%;border:1px solid #e4e7ec}" +
-        "figcaption{font-size:12px;color:#555;margin-top:4px}pre{background:#f0f2f5;padding:8px;font-size:12px;overflow-x:auto}";
+        "figcaption{font-size:12px;color:#555;margin-top:4px}pre{background:#f0f2f5;padding:8px;font-size:12px;overflow-x:auto}" +
+        "h3{font-size:15px;margin:14px 0 4px}.note{background:#fff8e1;border-left:3px solid #f0b400;padding:6px 10px;font-size:13px;color:#5a4a00}";
 }
