@@ -94,7 +94,7 @@ public static class BenchmarkReport
         else
             report.Table(["claim", "holds", "evidence"],
                 results.Findings.Select(f => (IReadOnlyList<string>)[f.Claim, f.Holds switch { true => "yes", false => "no", null => "undecided" }, f.Evidence]),
-                id: "findings-table");
+                id: "findings-table", textual: true);
     }
 
     private static void FamiliesSection(HtmlReport report, BenchmarkResults results)
@@ -126,6 +126,7 @@ public static class BenchmarkReport
                     shifts.Select(s => s.Metrics.TryGetValue(m, out var v) ? v.CiLow : double.NaN).ToArray(),
                     shifts.Select(s => s.Metrics.TryGetValue(m, out var v) ? v.CiHigh : double.NaN).ToArray())).ToList();
                 string title = single ? family.Title : $"{family.Title}: {p.Panel.Unit}";
+                if (series.Count == 1 && !Leaderboard.HigherIsBetter(p.Metrics[0])) title += " (lower is better)";
                 return Charts.GroupedBars(title, p.Panel.Unit, names, series,
                     single ? WideWidth : HalfWidth, single ? WideHeight : HalfHeight);
             }).ToList();
@@ -346,7 +347,7 @@ public static class BenchmarkReport
             report.Note("No paper comparison rows in this run's results.");
             return;
         }
-        var labels = results.Paper.Select(r => $"{r.PaperShift} / {r.Shift}").ToArray();
+        var labels = results.Paper.Select(r => $"{r.PaperShift}\n{r.Shift}").ToArray();
         var ours = results.Paper.Select(r => r.Top1?.Mean ?? double.NaN).ToArray();
         var series = new List<BarSeries>
         {
@@ -374,7 +375,7 @@ public static class BenchmarkReport
             ["profile", meta.Profile ?? "(config file)"],
             ["seeds", meta.Seeds.Count > 0 ? string.Join(", ", meta.Seeds) : "–"],
             ["finished (UTC)", meta.FinishedUtc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)],
-        ], id: "metadata-table");
+        ], id: "metadata-table", textual: true);
         KeyValues(report, "Settings", meta.Settings, "settings-table");
         KeyValues(report, "Versions", meta.Versions, "versions-table");
         KeyValues(report, "Machine", meta.Machine, "machine-table");
@@ -392,7 +393,7 @@ public static class BenchmarkReport
     {
         report.Subheading(title);
         if (values.Count == 0) report.Note($"No {title.ToLowerInvariant()} recorded.");
-        else report.Table(["name", "value"], values.Select(kv => (IReadOnlyList<string>)[kv.Key, kv.Value]), id: id);
+        else report.Table(["name", "value"], values.Select(kv => (IReadOnlyList<string>)[kv.Key, kv.Value]), id: id, textual: true);
     }
 
     private static IReadOnlyList<string> ClassNames(ShiftDetail shift, int count) =>

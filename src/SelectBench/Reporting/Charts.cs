@@ -18,7 +18,7 @@ public static class Charts
         IReadOnlyList<double> means, IReadOnlyList<double>? lows = null, IReadOnlyList<double>? highs = null,
         IReadOnlyList<double>? reference = null, string? referenceLabel = null, int width = DefaultWidth, int height = DefaultHeight)
     {
-        using var plot = new Plot();
+        using var plot = NewPlot();
         var palette = new ScottPlot.Palettes.Category10();
         var bars = new List<Bar>();
         double groupWidth = reference == null ? 0.8 : 0.4;
@@ -44,7 +44,7 @@ public static class Charts
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = "SelectBench", FillColor = palette.GetColor(0) });
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = referenceLabel ?? "reference", FillColor = palette.GetColor(1) });
         }
-        CategoryTicks(plot, categories);
+        CategoryTicks(plot, categories, width);
         plot.Axes.Margins(bottom: 0);
         plot.Title(title);
         plot.YLabel(yLabel);
@@ -58,12 +58,14 @@ public static class Charts
         IReadOnlyList<string> columnLabels, int width = DefaultWidth, int height = DefaultHeight, double? min = null, double? max = null,
         IColormap? colormap = null, string? cellFormat = null, string? xLabel = null, string? yLabel = null)
     {
-        using var plot = new Plot();
+        using var plot = NewPlot();
         var hm = plot.Add.Heatmap(values);
         hm.Colormap = colormap ?? new ScottPlot.Colormaps.Viridis();
         hm.NaNCellColor = Colors.LightGray;
         if (min is { } lo && max is { } hi) hm.ManualRange = new ScottPlot.Range(lo, hi);
         plot.Add.ColorBar(hm);
+        plot.Axes.Margins(0, 0);
+        plot.HideGrid();
         int rows = values.GetLength(0), cols = values.GetLength(1);
         // ScottPlot draws row 0 at the top; cell centres sit at integer coordinates.
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
@@ -71,8 +73,8 @@ public static class Charts
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             Enumerable.Range(0, rows).Select(i => (double)(rows - 1 - i)).ToArray(), rowLabels.ToArray());
         bool rotate = cols > 6 || columnLabels.Any(c => c.Length > 8);
-        plot.Axes.Bottom.TickLabelStyle.Rotation = rotate ? 45 : 0;
-        plot.Axes.Bottom.TickLabelStyle.Alignment = rotate ? Alignment.MiddleLeft : Alignment.UpperCenter;
+        plot.Axes.Bottom.TickLabelStyle.Rotation = rotate ? -45 : 0;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = rotate ? Alignment.MiddleRight : Alignment.UpperCenter;
         if (rotate) plot.Axes.Bottom.MinimumSize = RotatedLabelSpace(columnLabels);
         if (cellFormat != null)
         {
@@ -102,7 +104,7 @@ public static class Charts
         IReadOnlyList<double> ys, IReadOnlyList<string>? labels = null, IReadOnlyList<int>? frontier = null,
         bool logX = false, int width = DefaultWidth, int height = DefaultHeight)
     {
-        using var plot = new Plot();
+        using var plot = NewPlot();
         var x = xs.Select(v => logX ? Math.Log10(Math.Max(v, 1e-12)) : v).ToArray();
         var y = ys.ToArray();
         plot.Add.Markers(x, y, MarkerShape.FilledCircle, 7);
@@ -118,9 +120,12 @@ public static class Charts
             var line = plot.Add.Scatter(frontier.Select(i => x[i]).ToArray(), frontier.Select(i => y[i]).ToArray());
             line.MarkerSize = 0;
             line.LinePattern = LinePattern.Dashed;
+            line.LegendText = "Pareto frontier";
+            plot.ShowLegend(Alignment.LowerRight);
         }
+        if (logX) plot.Axes.Bottom.TickGenerator = LogTicks(x.Min(), x.Max());
         plot.Title(title);
-        plot.XLabel(logX ? $"log10 {xLabel}" : xLabel);
+        plot.XLabel(logX ? $"{xLabel} (log scale)" : xLabel);
         plot.YLabel(yLabel);
         return plot.GetImageBytes(width, height, ImageFormat.Png);
     }
@@ -130,7 +135,7 @@ public static class Charts
     public static byte[] Lines(string title, string xLabel, string yLabel, IReadOnlyList<double> xs,
         IReadOnlyDictionary<string, double[]> series, bool logX = false, int width = DefaultWidth, int height = DefaultHeight)
     {
-        using var plot = new Plot();
+        using var plot = NewPlot();
         var palette = new ScottPlot.Palettes.Category10();
         var x = xs.Select(v => logX ? Math.Log10(v) : v).ToArray();
         int index = 0;
@@ -156,16 +161,17 @@ public static class Charts
         double? longTailThreshold = null, int width = DefaultWidth, int height = DefaultHeight)
     {
         var order = Enumerable.Range(0, counts.Count).OrderByDescending(i => counts[i]).ToArray();
-        using var plot = new Plot();
+        using var plot = NewPlot();
         plot.Add.Bars(order.Select(i => (double)counts[i]).ToArray());
         if (longTailThreshold is { } t)
         {
             var line = plot.Add.HorizontalLine(t);
             line.LinePattern = LinePattern.Dashed;
             line.LegendText = $"LT threshold ({t:0})";
-            plot.ShowLegend();
+            // Bars fall from left to right, so the upper right corner is free.
+            plot.ShowLegend(Alignment.UpperRight);
         }
-        CategoryTicks(plot, order.Select(i => classNames[i]).ToArray());
+        CategoryTicks(plot, order.Select(i => classNames[i]).ToArray(), width);
         plot.Axes.Margins(bottom: 0);
         plot.Title(title);
         plot.YLabel("images");
@@ -179,7 +185,7 @@ public static class Charts
     public static byte[] GroupedBars(string title, string yLabel, IReadOnlyList<string> categories,
         IReadOnlyList<BarSeries> series, int width = DefaultWidth, int height = DefaultHeight)
     {
-        using var plot = new Plot();
+        using var plot = NewPlot();
         var palette = new ScottPlot.Palettes.Category10();
         int count = Math.Max(1, series.Count);
         double slot = 0.8 / count;
@@ -213,11 +219,12 @@ public static class Charts
                 whiskers.LineWidth = 1.2f;
                 whiskers.CapSize = 4;
             }
-            plot.Legend.ManualItems.Add(new LegendItem { LabelText = series[s].Name, FillColor = color });
+            // One series needs no legend: the title and axis name it.
+            if (series.Count > 1) plot.Legend.ManualItems.Add(new LegendItem { LabelText = series[s].Name, FillColor = color });
         }
         plot.Add.Bars(bars);
         if (series.Count > 1) plot.ShowLegend(Edge.Right);
-        CategoryTicks(plot, categories);
+        CategoryTicks(plot, categories, width);
         plot.Axes.Margins(bottom: 0);
         plot.Title(title);
         plot.YLabel(yLabel);
@@ -228,7 +235,7 @@ public static class Charts
     public static byte[] GroupedScatter(string title, string xLabel, string yLabel, IReadOnlyList<PointSeries> series,
         bool logX = false, int width = DefaultWidth, int height = DefaultHeight)
     {
-        using var plot = new Plot();
+        using var plot = NewPlot();
         var palette = new ScottPlot.Palettes.Category10();
         for (int s = 0; s < series.Count; s++)
         {
@@ -253,7 +260,7 @@ public static class Charts
         IReadOnlyList<double> means, IReadOnlyList<double> lows, IReadOnlyList<double> highs,
         double intercept, double slope, IReadOnlyList<MarkedSize> marks, int width = DefaultWidth, int height = DefaultHeight)
     {
-        using var plot = new Plot();
+        using var plot = NewPlot();
         var palette = new ScottPlot.Palettes.Category10();
         var logSizes = sizes.Select(Math.Log10).ToArray();
         var spanned = sizes.Concat(marks.SelectMany(m => new[] { m.Size, m.Low, m.High }))
@@ -344,24 +351,50 @@ public static class Charts
         return new ScottPlot.TickGenerators.NumericManual(positions.ToArray(), labels.ToArray());
     }
 
-    private static void CategoryTicks(Plot plot, IReadOnlyList<string> categories)
+    /// <summary>
+    /// Category names under the x axis; when they would not fit side by side (about 7 px per character of the
+    /// longest line at the default size), they are rotated 45 degrees and end at their tick, so no name
+    /// overlaps its neighbour or runs off the right edge.
+    /// </summary>
+    private static void CategoryTicks(Plot plot, IReadOnlyList<string> categories, int width)
     {
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             Enumerable.Range(0, categories.Count).Select(i => (double)i).ToArray(), categories.ToArray());
-        if (categories.Count > 5 || categories.Any(c => c.Length > 10))
+        int longest = categories.SelectMany(c => c.Split('\n')).DefaultIfEmpty("").Max(l => l.Length);
+        if (categories.Count * (longest * 7 + 12) > width * 0.7)
         {
-            plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
-            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+            plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
+            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
             plot.Axes.Bottom.MinimumSize = RotatedLabelSpace(categories);
         }
         plot.HideGrid();
     }
 
+    /// <summary>A plot in the report's sans-serif font (ScottPlot's own default falls back to a serif face on Debian).</summary>
+    private static Plot NewPlot()
+    {
+        var plot = new Plot();
+        if (SansFont.Value is { } font) plot.Font.Set(font);
+        return plot;
+    }
+
+    private static readonly Lazy<string?> SansFont = new(() =>
+    {
+        var installed = SKFontManager.Default.GetFontFamilies().ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return new[] { "DejaVu Sans", "Liberation Sans", "Noto Sans", "Arial" }.FirstOrDefault(installed.Contains);
+    });
+
     private static double Finite(double v) => double.IsFinite(v) ? v : 0;
 
-    /// <summary>Pixels below the axis that 45-degree tick labels need (about 7 px per character at the default size).</summary>
-    private static float RotatedLabelSpace(IReadOnlyList<string> labels) =>
-        Math.Max(60, 20 + 7f * 0.72f * labels.DefaultIfEmpty("").Max(l => l.Length));
+    /// <summary>Pixels below the axis that 45-degree tick labels need: about 7 px per character of the longest
+    /// line, times sin 45, plus a line height for each further line of a multi-line label.</summary>
+    private static float RotatedLabelSpace(IReadOnlyList<string> labels)
+    {
+        var lines = labels.Select(l => l.Split('\n')).ToArray();
+        int longest = lines.SelectMany(l => l).DefaultIfEmpty("").Max(l => l.Length);
+        int extraLines = lines.Select(l => l.Length - 1).DefaultIfEmpty(0).Max();
+        return Math.Max(60, 20 + 7f * 0.72f * longest + 16 * extraLines);
+    }
 
     private static bool IsDarkAt(IColormap colormap, double share)
     {

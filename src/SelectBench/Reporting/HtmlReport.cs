@@ -56,10 +56,12 @@ public sealed class HtmlReport
         return this;
     }
 
-    public HtmlReport Table(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows, string? id = null)
+    /// <param name="textual">Left-aligns every column and wraps long cells (for tables of sentences, not numbers).</param>
+    public HtmlReport Table(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows, string? id = null, bool textual = false)
     {
         var idAttr = id == null ? "" : $" id=\"{Attr(id)}\"";
-        _body.Append($"<table{idAttr}><thead><tr>");
+        var classAttr = textual ? " class=\"text\"" : "";
+        _body.Append($"<table{idAttr}{classAttr}><thead><tr>");
         foreach (var h in header) _body.Append($"<th>{Text(h)}</th>");
         _body.Append("</tr></thead><tbody>\n");
         foreach (var row in rows)
@@ -107,7 +109,8 @@ public sealed class HtmlReport
         "h2{font-size:18px;border-bottom:1px solid #e4e7ec;padding-bottom:6px}" +
         "table{border-collapse:collapse;font-size:13px;margin:8px 0;overflow-x:auto;display:block}" +
         "th,td{border:1px solid #e4e7ec;padding:4px 8px;text-align:right;white-space:nowrap}" +
-        "th{background:#f0f2f5}td:nth-child(-n+3){text-align:left}" +
+        "th{background:#f0f2f5}td:nth-child(-n+3),th:nth-child(-n+3){text-align:left}" +
+        ".text td,.text th{text-align:left;white-space:normal}" +
         "figure{display:inline-block;margin:8px 12px 8px 0;vertical-align:top}figure img{max-width:100%;border:1px solid #e4e7ec}" +
         "figcaption{font-size:12px;color:#555;margin-top:4px}pre{background:#f0f2f5;padding:8px;font-size:12px;overflow-x:auto}" +
         "h3{font-size:15px;margin:14px 0 4px}.note{background:#fff8e1;border-left:3px solid #f0b400;padding:6px 10px;font-size:13px;color:#5a4a00}";
