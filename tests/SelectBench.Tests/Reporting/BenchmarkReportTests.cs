@@ -132,6 +132,19 @@ public class BenchmarkReportTests
     }
 
     [Fact]
+    public void ReportFromResultsJsonEqualsReportFromTheObject()
+    {
+        // The report can be rebuilt from <run>/results.json alone: the contract survives the snake_case JSON round trip.
+        using var f = new BenchmarkResultsFixture();
+        var json = Path.Combine(f.RunFolder, "results.json");
+        SelectBench.Common.AtomicFile.WriteJson(json, f.Results);
+        var reread = SelectBench.Common.Json.Read<BenchmarkResults>(json);
+
+        Assert.Equal(BenchmarkReport.Build(f.Results, f.RunFolder).Render(), BenchmarkReport.Build(reread, f.RunFolder).Render());
+        Assert.Contains("\"tied_with\"", File.ReadAllText(json));
+    }
+
+    [Fact]
     public void CellsKeepPrecisionByMagnitude()
     {
         Assert.Equal("0.83 [0.821, 0.839]", BenchmarkReport.Cell(new MetricSummary(0.83, 0.821, 0.839, 2)));

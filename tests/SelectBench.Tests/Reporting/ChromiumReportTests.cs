@@ -13,6 +13,9 @@ public class ChromiumReportTests
 {
     private const string UpdateScreenshotVariable = "SELECTBENCH_UPDATE_SCREENSHOT";
 
+    /// <summary>Path of a real run's report/index.html to render instead of the fixture's (e.g. for the README screenshot).</summary>
+    private const string ReportVariable = "SELECTBENCH_REPORT_HTML";
+
     [Fact]
     public void ConsoleDetectorReadsChromiumLogLines()
     {
@@ -33,6 +36,43 @@ public class ChromiumReportTests
             new ConsoleMessage("INFO", "old style, with a comma, inside", "file:///a.html", 12),
         ], messages);
         Assert.Empty(ChromiumLog.ConsoleMessages("[20483:20512:1127/091358.325306:ERROR:dbus/bus.cc:405] Failed to connect to the bus"));
+    }
+
+    [SkippableFact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void ABrowserThatHangsIsKilledWithItsChildren()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "uses /bin/sh and /proc");
+        // A stand-in "browser" that starts a child and hangs: the run must fail after the timeout and leave no process behind.
+        var folder = Directory.CreateTempSubdirectory("selectbench-hang-").FullName;
+        try
+        {
+            var script = Path.Combine(folder, "hanging-browser.sh");
+            var childPid = Path.Combine(folder, "child.pid");
+            File.WriteAllText(script, $"#!/bin/sh\nsleep 60 &\necho $! > {childPid}\nsleep 60\n");
+            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var browser = new HeadlessChromium(script, TimeSpan.FromSeconds(1.5));
+
+            var failure = Assert.ThrowsAny<Exception>(() => browser.DumpDom(Path.Combine(folder, "page.html")));
+            Assert.Contains("did not finish within 2 s (killed with its children)", failure.Message);
+            int pid = int.Parse(File.ReadAllText(childPid).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            // Killed processes may linger as zombies until reaped; a zombie is state Z in /proc/<pid>/stat.
+            var deadline = DateTime.UtcNow.AddSeconds(5);
+            while (Alive(pid) && DateTime.UtcNow < deadline) Thread.Sleep(50);
+            Assert.False(Alive(pid), $"the hanging browser's child {pid} survived the timeout");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        static bool Alive(int pid)
+        {
+            var stat = $"/proc/{pid}/stat";
+            if (!File.Exists(stat)) return false;
+            try { return File.ReadAllText(stat).Split(' ')[2] != "Z"; }
+            catch (IOException) { return false; }
+        }
     }
 
     [SkippableFact]
@@ -64,16 +104,18 @@ public class ChromiumReportTests
     {
         var chromium = HeadlessChromium.RequireOrSkip();
         using var f = new BenchmarkResultsFixture();
-        var report = BenchmarkReport.Write(f.Results, f.RunFolder);
+        var given = Environment.GetEnvironmentVariable(ReportVariable);
+        var report = string.IsNullOrEmpty(given) ? BenchmarkReport.Write(f.Results, f.RunFolder) : Path.GetFullPath(given);
+        Assert.True(File.Exists(report), $"{ReportVariable}={given}: no such file");
 
         var dom = chromium.DumpDom(report);
         Assert.Equal(0, dom.ExitCode);
         Assert.True(dom.ConsoleMessages.Count == 0,
             "console messages while rendering the report:\n" + string.Join("\n", dom.ConsoleMessages.Select(m => $"{m.Source}:{m.Line}: {m.Message}")));
         foreach (var id in BenchmarkReport.SectionIds) Assert.Contains($"<section id=\"{id}\">", dom.Stdout);
-        foreach (var id in new[] { "leaderboard-table", "findings-table", "cost-utility-table", "expert-size-table", "paper-table", "stage-times-table" })
+        foreach (var id in new[] { "leaderboard-table", "findings-table", "cost-utility-table", "paper-table", "metadata-table" })
             Assert.Contains($"id=\"{id}\"", dom.Stdout);
-        Assert.Equal(33, Regex.Matches(dom.Stdout, "<img ").Count);
+        if (string.IsNullOrEmpty(given)) Assert.Equal(33, Regex.Matches(dom.Stdout, "<img ").Count);
 
         var shot = Path.Combine(OutputFolder(), "report-screenshot.png");
         File.Delete(shot);
