@@ -316,13 +316,14 @@ public static class BenchmarkReport
             "The expert recipe trained on fractions of the expert shift, the fit top-1 = a + b ln(images), and each shift placed at the " +
             "number of expert images that gives its accuracy (horizontal bar: 95% bootstrap interval).");
         var curve = results.ExpertSize;
-        if (curve == null || curve.Points.Count == 0)
+        var points = curve?.Points.Where(p => p.Images > 0).OrderBy(p => p.Images).ToList() ?? [];
+        if (curve == null || points.Count == 0)
         {
             report.Note("This run trained no expert fractions, so there is no expert-equivalent size.");
             return;
         }
-        var points = curve.Points.Where(p => p.Images > 0).OrderBy(p => p.Images).ToList();
-        var marks = curve.Equivalents.Select(e => new MarkedSize(e.Shift, e.Images, e.Low, e.High, e.Extrapolated)).ToList();
+        var order = results.Shifts.Select(s => s.Name).ToList();
+        var marks = curve.Equivalents.Select(e => new MarkedSize(e.Shift, e.Images, e.Low, e.High, e.Extrapolated, order.IndexOf(e.Shift))).ToList();
         report.Image(Charts.SizeCurve("Expert top-1 against training images", "expert images", "base top-1",
             points.Select(p => (double)p.Images).ToArray(), points.Select(p => p.Top1.Mean).ToArray(),
             points.Select(p => p.Top1.CiLow).ToArray(), points.Select(p => p.Top1.CiHigh).ToArray(),

@@ -265,12 +265,16 @@ public static class Charts
         var logSizes = sizes.Select(Math.Log10).ToArray();
         var spanned = sizes.Concat(marks.SelectMany(m => new[] { m.Size, m.Low, m.High }))
                            .Where(v => double.IsFinite(v) && v > 0).ToArray();
+        if (spanned.Length == 0) throw new ArgumentException("a size curve needs at least one positive size");
         double lo = Math.Log10(spanned.Min()), hi = Math.Log10(spanned.Max());
-        var curveX = Enumerable.Range(0, 61).Select(i => lo + (hi - lo) * i / 60.0).ToArray();
-        var curve = plot.Add.Scatter(curveX, curveX.Select(v => intercept + slope * Math.Log(Math.Pow(10, v))).ToArray(), Colors.Gray);
-        curve.MarkerSize = 0;
-        curve.LinePattern = LinePattern.Dashed;
-        curve.LegendText = string.Create(CultureInfo.InvariantCulture, $"fit: {intercept:0.###} + {slope:0.###} ln(images)");
+        if (double.IsFinite(intercept) && double.IsFinite(slope))
+        {
+            var curveX = Enumerable.Range(0, 61).Select(i => lo + (hi - lo) * i / 60.0).ToArray();
+            var curve = plot.Add.Scatter(curveX, curveX.Select(v => intercept + slope * Math.Log(Math.Pow(10, v))).ToArray(), Colors.Gray);
+            curve.MarkerSize = 0;
+            curve.LinePattern = LinePattern.Dashed;
+            curve.LegendText = string.Create(CultureInfo.InvariantCulture, $"fit: {intercept:0.###} + {slope:0.###} ln(images)");
+        }
 
         var measured = plot.Add.Scatter(logSizes, means.ToArray(), Colors.Black);
         measured.LineWidth = 0;
@@ -286,7 +290,8 @@ public static class Charts
             var m = marks[i];
             if (!(double.IsFinite(m.Size) && m.Size > 0)) continue;
             double x = Math.Log10(m.Size), y = intercept + slope * Math.Log(m.Size);
-            var color = palette.GetColor(i);
+            if (!double.IsFinite(y)) continue;
+            var color = palette.GetColor(m.Colour >= 0 ? m.Colour : i);
             var point = plot.Add.Marker(x, y, m.Extrapolated ? MarkerShape.OpenDiamond : MarkerShape.FilledDiamond, 11, color);
             point.LegendText = m.Extrapolated ? $"{m.Label} (extrapolated)" : m.Label;
             if (double.IsFinite(m.Low) && double.IsFinite(m.High) && m.Low > 0 && m.High > 0)
@@ -410,4 +415,5 @@ public sealed record BarSeries(string Name, IReadOnlyList<double> Means, IReadOn
 public sealed record PointSeries(string Name, IReadOnlyList<double> Xs, IReadOnlyList<double> Ys);
 
 /// <summary>A size marked on <see cref="Charts.SizeCurve"/> with its interval.</summary>
-public sealed record MarkedSize(string Label, double Size, double Low, double High, bool Extrapolated);
+/// <param name="Colour">Palette index, so a shift keeps the colour it has in the other charts; -1 uses the mark's position.</param>
+public sealed record MarkedSize(string Label, double Size, double Low, double High, bool Extrapolated, int Colour = -1);

@@ -118,6 +118,33 @@ public class BenchmarkReportTests
     }
 
     [Fact]
+    public void NaNsAndGapsDrawWithoutExceptions()
+    {
+        using var f = new BenchmarkResultsFixture();
+        var shifts = f.Results.Shifts.ToArray();
+        shifts[0] = shifts[0] with
+        {
+            PerClassAccuracy = shifts[0].PerClassAccuracy.Select((a, i) => i == 3 ? double.NaN : a).ToArray(),
+            CorruptionTop1 = new Dictionary<string, double[]> { ["fog"] = [0.5, double.NaN, 0.3], ["snow"] = [0.6, 0.5, 0.4, 0.3, 0.2] },
+            Knn = new Dictionary<int, MetricSummary> { [20] = new(double.NaN, double.NaN, double.NaN, 0) },
+            Transfer = new Dictionary<string, MetricSummary> { ["coarse"] = new(0.8, double.NaN, double.NaN, 1) },
+        };
+        var board = f.Results.Leaderboard with
+        {
+            Shifts = f.Results.Leaderboard.Shifts.Select((e, i) => i == 1 ? e with { Cost = double.NaN } : e).ToArray(),
+        };
+        var curve = f.Results.ExpertSize! with
+        {
+            Equivalents = [new ExpertEquivalent("flat", double.NaN, double.NaN, double.NaN, true), new ExpertEquivalent("zero", 0, 0, 0, false)],
+        };
+        var results = f.Results with { Shifts = shifts, Leaderboard = board, ExpertSize = curve };
+
+        var html = File.ReadAllText(BenchmarkReport.Write(results, f.RunFolder));
+        foreach (var id in BenchmarkReport.SectionIds) Assert.Contains($"<section id=\"{id}\">", html);
+        Assert.Contains("<td>flat</td><td>–</td><td>[–, –]</td>", Section(html, "expert-size"));
+    }
+
+    [Fact]
     public void EmptyLeaderboardStillWritesEverySection()
     {
         using var f = new BenchmarkResultsFixture();
