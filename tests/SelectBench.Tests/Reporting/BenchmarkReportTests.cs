@@ -103,8 +103,10 @@ public class BenchmarkReportTests
             }).ToArray(),
             Metadata = f.Results.Metadata with
             {
-                StageSeconds = [], Versions = new Dictionary<string, string>(),
-                Machine = new Dictionary<string, string>(), Settings = new Dictionary<string, string>(),
+                StageSeconds = [],
+                Versions = new Dictionary<string, string>(),
+                Machine = new Dictionary<string, string>(),
+                Settings = new Dictionary<string, string>(),
             },
         };
         var html = File.ReadAllText(BenchmarkReport.Write(bare, f.RunFolder));
@@ -150,7 +152,12 @@ public class BenchmarkReportTests
         using var f = new BenchmarkResultsFixture();
         var empty = f.Results with
         {
-            Leaderboard = new Leaderboard("base_top1", []), Shifts = [], ExpertSize = null, RankAgreement = null, Paper = [], Findings = [],
+            Leaderboard = new Leaderboard("base_top1", []),
+            Shifts = [],
+            ExpertSize = null,
+            RankAgreement = null,
+            Paper = [],
+            Findings = [],
         };
         var html = File.ReadAllText(BenchmarkReport.Write(empty, f.RunFolder));
         foreach (var id in BenchmarkReport.SectionIds) Assert.Contains($"<section id=\"{id}\">", html);

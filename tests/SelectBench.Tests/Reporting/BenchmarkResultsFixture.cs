@@ -55,25 +55,37 @@ public sealed class BenchmarkResultsFixture : IDisposable
             double acc = p.Top1;
             var metrics = new Dictionary<string, MetricSummary>
             {
-                ["base_top1"] = Ci(acc, 0.009), ["base_top5"] = Ci(Math.Min(0.999, acc + 0.15), 0.005),
+                ["base_top1"] = Ci(acc, 0.009),
+                ["base_top5"] = Ci(Math.Min(0.999, acc + 0.15), 0.005),
                 ["base_balanced_accuracy"] = Ci(acc - 0.01, 0.01),
-                ["natural_fresh_top1"] = Ci(acc - 0.02, 0.012), ["natural_hard_top1"] = Ci(acc * 0.45, 0.02),
-                ["natural_rendition_top1"] = Ci(acc * 0.6, 0.02), ["natural_ood_mean"] = Ci(acc * 0.68, 0.015),
-                ["corruption_clean_top1"] = Ci(acc, 0.009), ["corruption_top1_mean"] = Ci(acc * 0.7, 0.01),
-                ["mce"] = Ci(1.0 + (0.83 - acc), 0.02), ["relative_mce"] = Ci(1.0 + (0.83 - acc) * 0.8, 0.03),
-                ["transfer_coarse_top1"] = Ci(0.88 - (0.83 - acc) * 0.3, 0.01), ["transfer_rotation_top1"] = Ci(0.71 - (0.83 - acc) * 0.2, 0.02),
-                ["transfer_glyphs_top1"] = Ci(0.62 - (0.83 - acc) * 0.4, 0.025), ["transfer_mean"] = Ci(0.74 - (0.83 - acc) * 0.3, 0.02),
-                ["knn_top1_k20"] = Ci(acc - 0.05, 0.014), ["knn_mean"] = Ci(acc - 0.06, 0.02),
+                ["natural_fresh_top1"] = Ci(acc - 0.02, 0.012),
+                ["natural_hard_top1"] = Ci(acc * 0.45, 0.02),
+                ["natural_rendition_top1"] = Ci(acc * 0.6, 0.02),
+                ["natural_ood_mean"] = Ci(acc * 0.68, 0.015),
+                ["corruption_clean_top1"] = Ci(acc, 0.009),
+                ["corruption_top1_mean"] = Ci(acc * 0.7, 0.01),
+                ["mce"] = Ci(1.0 + (0.83 - acc), 0.02),
+                ["relative_mce"] = Ci(1.0 + (0.83 - acc) * 0.8, 0.03),
+                ["transfer_coarse_top1"] = Ci(0.88 - (0.83 - acc) * 0.3, 0.01),
+                ["transfer_rotation_top1"] = Ci(0.71 - (0.83 - acc) * 0.2, 0.02),
+                ["transfer_glyphs_top1"] = Ci(0.62 - (0.83 - acc) * 0.4, 0.025),
+                ["transfer_mean"] = Ci(0.74 - (0.83 - acc) * 0.3, 0.02),
+                ["knn_top1_k20"] = Ci(acc - 0.05, 0.014),
+                ["knn_mean"] = Ci(acc - 0.06, 0.02),
                 ["coverage"] = MetricSummary.Point(counts.Count(c => c > 0)),
                 ["lt"] = MetricSummary.Point(counts.Count(c => c < 77)),
                 ["ls_5pct"] = MetricSummary.Point((double)counts.Max() / counts.Sum()),
                 ["gini"] = MetricSummary.Point(ClassDistribution.Gini(counts)),
                 ["normalized_entropy"] = MetricSummary.Point(ClassDistribution.NormalisedEntropy(counts)),
                 ["imbalance_ratio"] = MetricSummary.Point((double)counts.Max() / counts.Where(c => c > 0).Min()),
-                ["label_noise_true"] = MetricSummary.Point(p.Noise), ["label_noise_est"] = MetricSummary.Point(p.Noise * 1.2 + 0.01),
+                ["label_noise_true"] = MetricSummary.Point(p.Noise),
+                ["label_noise_est"] = MetricSummary.Point(p.Noise * 1.2 + 0.01),
                 ["near_duplicates"] = MetricSummary.Point(3 * s),
-                ["fid"] = MetricSummary.Point(p.Fid), ["kid"] = Ci(p.Fid / 900, p.Fid / 9000), ["cmmd"] = MetricSummary.Point(p.Fid / 40),
-                ["vendi"] = MetricSummary.Point(9 - p.Fid / 10), ["precision"] = MetricSummary.Point(0.9 - p.Fid / 100),
+                ["fid"] = MetricSummary.Point(p.Fid),
+                ["kid"] = Ci(p.Fid / 900, p.Fid / 9000),
+                ["cmmd"] = MetricSummary.Point(p.Fid / 40),
+                ["vendi"] = MetricSummary.Point(9 - p.Fid / 10),
+                ["precision"] = MetricSummary.Point(0.9 - p.Fid / 100),
                 ["recall"] = MetricSummary.Point(0.8 - p.Fid / 120),
             };
             if (s > 0) metrics["expert_equivalent_images"] = new MetricSummary(ExpertImages(acc), ExpertImages(acc - 0.01), ExpertImages(acc + 0.01), 2);
@@ -86,12 +98,16 @@ public sealed class BenchmarkResultsFixture : IDisposable
                 CorruptionNames.ToDictionary(n => n, n => Enumerable.Range(1, 5).Select(sev => acc * (1 - 0.07 * sev * (1 + n.Length % 3 * 0.3))).ToArray()),
                 new Dictionary<string, MetricSummary>
                 {
-                    ["coarse"] = metrics["transfer_coarse_top1"], ["rotation"] = metrics["transfer_rotation_top1"], ["glyphs"] = metrics["transfer_glyphs_top1"],
+                    ["coarse"] = metrics["transfer_coarse_top1"],
+                    ["rotation"] = metrics["transfer_rotation_top1"],
+                    ["glyphs"] = metrics["transfer_glyphs_top1"],
                 },
                 new Dictionary<int, MetricSummary> { [10] = Ci(acc - 0.04, 0.01), [20] = metrics["knn_top1_k20"], [100] = Ci(acc - 0.07, 0.01), [200] = Ci(acc - 0.09, 0.01) },
                 new Dictionary<string, MetricSummary>
                 {
-                    ["fresh"] = metrics["natural_fresh_top1"], ["hard"] = metrics["natural_hard_top1"], ["rendition"] = metrics["natural_rendition_top1"],
+                    ["fresh"] = metrics["natural_fresh_top1"],
+                    ["hard"] = metrics["natural_hard_top1"],
+                    ["rendition"] = metrics["natural_rendition_top1"],
                 },
                 p.Cost));
         }
