@@ -76,13 +76,14 @@ public static class BenchmarkReport
             {
                 var row = new List<string>
                 {
-                    s.TiedWith.Count > 0 ? $"{s.Rank} ≈" : Int(s.Rank), s.Name, s.Strategy, Int(s.Images), Int(s.ClassesPresent), Money(s.Cost),
+                    s.TiedWith.Count > 0 ? $"{s.Rank} ≈" : Int(s.Rank), s.Name, s.Strategy, Images(s.Images), Int(s.ClassesPresent), Money(s.Cost),
                 };
-                row.AddRange(KeyMetrics.Select(m => s.Metrics.TryGetValue(m, out var v) ? Cell(v) : "–"));
+                // A no-break space inside the interval: a narrow cell wraps only between the mean and its interval.
+                row.AddRange(KeyMetrics.Select(m => s.Metrics.TryGetValue(m, out var v) ? Cell(v).Replace(", ", ",\u00A0") : "–"));
                 row.Add(s.PValueVsReference is { } p ? PValue(p) : "–");
                 return (IReadOnlyList<string>)row;
             });
-            report.Table(header, rows, id: "leaderboard-table");
+            report.Table(header, rows, id: "leaderboard-table", compact: true);
             var ties = board.Shifts.Where(s => s.TiedWith.Count > 0).Select(s => $"{s.Name} ≈ {string.Join(", ", s.TiedWith)}").ToList();
             report.Paragraph(ties.Count > 0
                 ? $"≈ marks a statistical tie on {board.PrimaryMetric} (paired test not significant, or overlapping 95% intervals): {string.Join("; ", ties)}."
@@ -415,7 +416,8 @@ public static class BenchmarkReport
     public static string Cell(MetricSummary m)
     {
         if (!double.IsFinite(m.Mean)) return "–";
-        string f = Format(m.Mean);
+        // Counts (coverage, LT, images) are whole numbers and show as such.
+        string f = m.CiLow == m.CiHigh && m.Mean == Math.Round(m.Mean) ? "#,0" : Format(m.Mean);
         return m.N > 1 || m.CiLow != m.CiHigh ? Inv($"{Number(m.Mean, f)} [{Number(m.CiLow, f)}, {Number(m.CiHigh, f)}]") : Number(m.Mean, f);
     }
 

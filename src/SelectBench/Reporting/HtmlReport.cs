@@ -57,12 +57,15 @@ public sealed class HtmlReport
     }
 
     /// <param name="textual">Left-aligns every column and wraps long cells (for tables of sentences, not numbers).</param>
-    public HtmlReport Table(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows, string? id = null, bool textual = false)
+    /// <param name="compact">Smaller type, and cells and headers wrap at spaces and underscores, so a wide table fits the page.</param>
+    public HtmlReport Table(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows, string? id = null,
+        bool textual = false, bool compact = false)
     {
         var idAttr = id == null ? "" : $" id=\"{Attr(id)}\"";
-        var classAttr = textual ? " class=\"text\"" : "";
+        var classes = new[] { textual ? "text" : null, compact ? "compact" : null }.OfType<string>().ToArray();
+        var classAttr = classes.Length == 0 ? "" : $" class=\"{string.Join(' ', classes)}\"";
         _body.Append($"<table{idAttr}{classAttr}><thead><tr>");
-        foreach (var h in header) _body.Append($"<th>{Text(h)}</th>");
+        foreach (var h in header) _body.Append($"<th>{(compact ? Text(h).Replace("_", "_<wbr>") : Text(h))}</th>");
         _body.Append("</tr></thead><tbody>\n");
         foreach (var row in rows)
         {
@@ -111,6 +114,7 @@ public sealed class HtmlReport
         "th,td{border:1px solid #e4e7ec;padding:4px 8px;text-align:right;white-space:nowrap}" +
         "th{background:#f0f2f5}td:nth-child(-n+3),th:nth-child(-n+3){text-align:left}" +
         ".text td,.text th{text-align:left;white-space:normal}" +
+        ".compact{font-size:12px}.compact td,.compact th{white-space:normal;padding:3px 5px}" +
         "figure{display:inline-block;margin:8px 12px 8px 0;vertical-align:top}figure img{max-width:100%;border:1px solid #e4e7ec}" +
         "figcaption{font-size:12px;color:#555;margin-top:4px}pre{background:#f0f2f5;padding:8px;font-size:12px;overflow-x:auto}" +
         "h3{font-size:15px;margin:14px 0 4px}.note{background:#fff8e1;border-left:3px solid #f0b400;padding:6px 10px;font-size:13px;color:#5a4a00}";

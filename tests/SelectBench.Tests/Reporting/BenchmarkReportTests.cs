@@ -57,7 +57,7 @@ public class BenchmarkReportTests
         var board = Section(html, "leaderboard");
 
         // expert: base_top1 0.83 +- 0.009 -> "0.83 [0.821, 0.839]"; rank 1, no tie; no p-value against itself.
-        Assert.Contains("<tr><td>1</td><td>expert</td><td>expert</td><td>2000</td><td>10</td><td>2,000</td><td>0.83 [0.821, 0.839]</td>", board);
+        Assert.Contains("<tr><td>1</td><td>expert</td><td>expert</td><td>2,000</td><td>10</td><td>2,000</td><td>0.83 [0.821,&#160;0.839]</td>", board);
         // embedding-search 0.74 [0.731, 0.749] and crowd-schema 0.735 [0.726, 0.744] overlap: both rank 2, marked.
         Assert.Contains("<td>2 ≈</td><td>embedding-search</td>", board);
         Assert.Contains("<td>2 ≈</td><td>crowd-schema</td>", board);
@@ -65,12 +65,13 @@ public class BenchmarkReportTests
         Assert.Contains("<th>p vs expert</th>", board);
         Assert.Contains("<td>0.012</td></tr>", board);
         Assert.Contains("<td>&lt; 0.001</td></tr>", board);
-        // FID 48.0 shows one decimal; expert_equivalent_images is missing for expert itself.
-        Assert.Contains("<td>48.0</td>", board);
+        // A whole-number point value shows without decimals (FID 48, coverage 10), others by magnitude (FID 31 vs 6.5).
+        Assert.Contains("<td>48</td>", board);
+        Assert.Contains("<td>6.5</td>", board);
         Assert.Contains("<td>yes</td>", board);
         Assert.Contains("<td>no</td>", board);
         Assert.Contains("<td>undecided</td>", board);
-        foreach (var m in BenchmarkReport.KeyMetrics) Assert.Contains($"<th>{m}</th>", board);
+        foreach (var m in BenchmarkReport.KeyMetrics) Assert.Contains($"<th>{m.Replace("_", "_<wbr>")}</th>", board);
     }
 
     [Fact]
@@ -185,6 +186,8 @@ public class BenchmarkReportTests
         Assert.Equal("35.1 [33.0, 37.3]", BenchmarkReport.Cell(new MetricSummary(35.123, 33.0, 37.25, 3)));
         Assert.Equal("1,235 [980, 1,502]", BenchmarkReport.Cell(new MetricSummary(1234.5, 980.2, 1501.6, 2)));
         Assert.Equal("7", BenchmarkReport.Cell(MetricSummary.Point(7)));
+        Assert.Equal("2,000", BenchmarkReport.Cell(MetricSummary.Point(2000)));
+        Assert.Equal("0.5 [0.5, 0.5]", BenchmarkReport.Cell(new MetricSummary(0.5, 0.5, 0.5, 3)));
         Assert.Equal("–", BenchmarkReport.Cell(MetricSummary.Point(double.NaN)));
     }
 
