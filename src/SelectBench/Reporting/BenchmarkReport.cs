@@ -69,7 +69,7 @@ public static class BenchmarkReport
         else
         {
             string reference = board.ReferenceShift ?? "reference";
-            var header = new List<string> { "rank", "shift", "strategy", "images", "classes", "cost" };
+            var header = new List<string> { "rank", "shift", "strategy", "images", "classes", "cost ($)" };
             header.AddRange(KeyMetrics);
             header.Add($"p vs {reference}");
             var rows = board.Shifts.Select(s =>
@@ -289,7 +289,8 @@ public static class BenchmarkReport
     private static void CostUtilitySection(HtmlReport report, BenchmarkResults results)
     {
         report.Section("cost-utility", "Cost and utility",
-            $"Cost of each shift from the cost model against its {BaseTop1}. The dashed line joins the Pareto frontier: shifts no other shift beats on both.");
+            $"Cost of each shift in US dollars from the cost model (src/SelectBench/Curation/CostModel.cs; illustrative unit prices unless the config sets them) " +
+            $"against its {BaseTop1}. The dashed line joins the Pareto frontier: shifts no other shift beats on both.");
         var shifts = results.Leaderboard.Shifts.Where(s => s.Metrics.ContainsKey(BaseTop1) && double.IsFinite(s.Cost)).ToList();
         if (shifts.Count == 0)
         {
@@ -300,10 +301,10 @@ public static class BenchmarkReport
         var utility = shifts.Select(s => s.Metrics[BaseTop1].Mean).ToArray();
         var frontier = CostUtility.ParetoFrontier(costs, utility);
         bool logX = costs.All(c => c > 0) && costs.Max() / costs.Min() >= 100;
-        report.Image(Charts.LabelledScatter("Cost against base top-1", "cost", BaseTop1, costs, utility,
+        report.Image(Charts.LabelledScatter("Cost against base top-1", "cost (US dollars)", BaseTop1, costs, utility,
             shifts.Select(s => s.Name).ToArray(), frontier, logX, WideWidth, WideHeight), "cost against base top-1 with the Pareto frontier");
         var onFrontier = frontier.ToHashSet();
-        report.Table(["shift", "cost", BaseTop1, $"{BaseTop1} per 1000 cost units", "Pareto frontier"],
+        report.Table(["shift", "cost ($)", BaseTop1, $"{BaseTop1} per $1,000", "Pareto frontier"],
             Enumerable.Range(0, shifts.Count)
                 .OrderByDescending(i => CostUtility.UtilityPerCost(utility[i], costs[i]))
                 .Select(i => (IReadOnlyList<string>)[shifts[i].Name, Money(costs[i]), Cell(shifts[i].Metrics[BaseTop1]),

@@ -85,6 +85,19 @@ public class BenchmarkReportTests
     }
 
     [Fact]
+    public void CostUtilityTableHasUtilityPerDollarAndTheFrontier()
+    {
+        using var f = new BenchmarkResultsFixture();
+        var html = Section(File.ReadAllText(BenchmarkReport.Write(f.Results, f.RunFolder)), "cost-utility");
+        // 0.41 / $15 * 1000 = 27.333; cheapest shift, so on the frontier.
+        Assert.Contains("<tr><td>synthetic-txt2img</td><td>15</td><td>0.41 [0.401, 0.419]</td><td>27.333</td><td>yes</td></tr>", html);
+        // 0.735 / $350 * 1000 = 2.1; embedding-search costs less ($120) and scores more (0.74): dominated.
+        Assert.Contains("<tr><td>crowd-schema</td><td>350</td><td>0.735 [0.726, 0.744]</td><td>2.1</td><td>no</td></tr>", html);
+        // 0.83 / $2000 * 1000 = 0.415; best top-1, so on the frontier.
+        Assert.Contains("<tr><td>expert</td><td>2,000</td><td>0.83 [0.821, 0.839]</td><td>0.415</td><td>yes</td></tr>", html);
+    }
+
+    [Fact]
     public void MissingOptionalPartsRenderNotesNotExceptions()
     {
         using var f = new BenchmarkResultsFixture();
