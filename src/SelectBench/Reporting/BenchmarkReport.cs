@@ -1,17 +1,442 @@
+using System.Globalization;
+using SelectBench.Analysis;
 using SelectBench.Benchmark;
+using SelectBench.Common;
 
 namespace SelectBench.Reporting;
 
-/// <summary>The run's report/index.html (replaced by the full report on merge).</summary>
+/// <summary>
+/// The report of a finished run (issue 5, DESIGN section 7): one self-contained <c>report/index.html</c>
+/// drawn from <see cref="BenchmarkResults"/> alone. Every part is a <c>&lt;section id=...&gt;</c> listed in
+/// <see cref="SectionIds"/>; a part whose data the run lacks shows a note instead of a chart.
+/// </summary>
 public static class BenchmarkReport
 {
+    /// <summary>The section ids, in the order they appear.</summary>
+    public static readonly IReadOnlyList<string> SectionIds =
+    [
+        "leaderboard", "families", "samples", "class-counts", "long-tail", "corruptions", "transfer-knn",
+        "rank-agreement", "cost-utility", "expert-size", "paper", "metadata",
+    ];
+
+    /// <summary>The leaderboard's columns after the shift's own fields: the key metric of each family.</summary>
+    public static readonly IReadOnlyList<string> KeyMetrics =
+    [
+        "base_top1", "natural_ood_mean", "corruption_top1_mean", "transfer_mean", "knn_top1_k20", "coverage", "lt",
+        "ls_5pct", "label_noise_true", "label_noise_est", "fid", "cmmd", "vendi", "expert_equivalent_images",
+    ];
+
+    private const string BaseTop1 = "base_top1";
+    private const int HalfWidth = 560, HalfHeight = 340, WideWidth = 1000, WideHeight = 420;
+
+    /// <summary>
+    /// Writes the report atomically to <paramref name="outputPath"/> (default &lt;runFolder&gt;/report/index.html)
+    /// and returns its path; sample grids are read relative to <paramref name="runFolder"/>.
+    /// </summary>
     public static string Write(BenchmarkResults results, string runFolder, string? outputPath = null)
     {
         var path = outputPath ?? Path.Combine(runFolder, "report", "index.html");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var report = new HtmlReport($"SelectBench: {results.RunName}");
-        report.Section("leaderboard", "Leaderboard").Preformatted(results.Leaderboard.ToMarkdown());
-        report.Save(path);
+        Build(results, runFolder).Save(path);
         return path;
     }
+
+    /// <summary>The report as an HTML builder; sample grids are read relative to <paramref name="runFolder"/>.</summary>
+    public static HtmlReport Build(BenchmarkResults results, string runFolder)
+    {
+        var report = new HtmlReport($"SelectBench report: {results.RunName}");
+        LeaderboardSection(report, results);
+        FamiliesSection(report, results);
+        SamplesSection(report, results, runFolder);
+        ClassCountsSection(report, results);
+        LongTailSection(report, results);
+        CorruptionsSection(report, results);
+        TransferKnnSection(report, results);
+        RankAgreementSection(report, results);
+        CostUtilitySection(report, results);
+        ExpertSizeSection(report, results);
+        PaperSection(report, results);
+        MetadataSection(report, results);
+        return report;
+    }
+
+    private static void LeaderboardSection(HtmlReport report, BenchmarkResults results)
+    {
+        var board = results.Leaderboard;
+        report.Section("leaderboard", "Leaderboard",
+            $"Shifts ranked by {board.PrimaryMetric}. Each cell is the mean over seeds with its 95% interval [low, high].");
+        if (board.Shifts.Count == 0)
+        {
+            report.Note("The leaderboard is empty: the run produced no evaluated shift.");
+        }
+        else
+        {
+            string reference = board.ReferenceShift ?? "reference";
+            var header = new List<string> { "rank", "shift", "strategy", "images", "classes", "cost ($)" };
+            header.AddRange(KeyMetrics);
+            header.Add($"p vs {reference}");
+            var rows = board.Shifts.Select(s =>
+            {
+                var row = new List<string>
+                {
+                    s.TiedWith.Count > 0 ? $"{s.Rank} ≈" : Int(s.Rank), s.Name, s.Strategy, Images(s.Images), Int(s.ClassesPresent), Money(s.Cost),
+                };
+                // A no-break space inside the interval: a narrow cell wraps only between the mean and its interval.
+                row.AddRange(KeyMetrics.Select(m => s.Metrics.TryGetValue(m, out var v) ? Cell(v).Replace(", ", ",\u00A0") : "–"));
+                row.Add(s.PValueVsReference is { } p ? PValue(p) : "–");
+                return (IReadOnlyList<string>)row;
+            });
+            report.Table(header, rows, id: "leaderboard-table", compact: true);
+            var ties = board.Shifts.Where(s => s.TiedWith.Count > 0).Select(s => $"{s.Name} ≈ {string.Join(", ", s.TiedWith)}").ToList();
+            report.Paragraph(ties.Count > 0
+                ? $"≈ marks a statistical tie on {board.PrimaryMetric} (paired test not significant, or overlapping 95% intervals): {string.Join("; ", ties)}."
+                : $"No statistical ties on {board.PrimaryMetric}.");
+        }
+
+        report.Subheading("The paper's findings on this run");
+        if (results.Findings.Count == 0) report.Note("No findings were checked on this run.");
+        else
+            report.Table(["claim", "holds", "evidence"],
+                results.Findings.Select(f => (IReadOnlyList<string>)[f.Claim, f.Holds switch { true => "yes", false => "no", null => "undecided" }, f.Evidence]),
+                id: "findings-table", textual: true);
+    }
+
+    private static void FamiliesSection(HtmlReport report, BenchmarkResults results)
+    {
+        report.Section("families", "Metric families",
+            "One chart per metric family with the shifts on the x axis; whiskers are 95% intervals over seeds.");
+        var shifts = results.Leaderboard.Shifts;
+        if (shifts.Count == 0)
+        {
+            report.Note("No shifts to chart.");
+            return;
+        }
+        var present = shifts.SelectMany(s => s.Metrics.Keys).ToHashSet();
+        var names = shifts.Select(s => s.Name).ToArray();
+        foreach (var family in MetricFamily.All)
+        {
+            var panels = family.Panels.Select(p => (Panel: p, Metrics: p.Resolve(present))).Where(p => p.Metrics.Count > 0).ToList();
+            if (panels.Count == 0)
+            {
+                report.Note($"{family.Title}: this run computed none of its metrics.");
+                continue;
+            }
+            bool single = panels.Count == 1;
+            var pngs = panels.Select(p =>
+            {
+                var series = p.Metrics.Select(m => new BarSeries(
+                    Leaderboard.HigherIsBetter(m) ? m : $"{m} (lower is better)",
+                    shifts.Select(s => s.Metrics.TryGetValue(m, out var v) ? v.Mean : double.NaN).ToArray(),
+                    shifts.Select(s => s.Metrics.TryGetValue(m, out var v) ? v.CiLow : double.NaN).ToArray(),
+                    shifts.Select(s => s.Metrics.TryGetValue(m, out var v) ? v.CiHigh : double.NaN).ToArray())).ToList();
+                string title = single ? family.Title : $"{family.Title}: {p.Panel.Unit}";
+                if (series.Count == 1 && !Leaderboard.HigherIsBetter(p.Metrics[0])) title += " (lower is better)";
+                return Charts.GroupedBars(title, p.Panel.Unit, names, series,
+                    single ? WideWidth : HalfWidth, single ? WideHeight : HalfHeight);
+            }).ToList();
+            var png = single ? pngs[0] : Charts.Panels(pngs, 2);
+            report.Image(png, $"{family.Title} per shift",
+                $"{family.Title}: {string.Join(", ", panels.SelectMany(p => p.Metrics))}.");
+        }
+    }
+
+    private static void SamplesSection(HtmlReport report, BenchmarkResults results, string runFolder)
+    {
+        report.Section("samples", "Sample grids", "Labelled samples of each shift (one row per class).");
+        if (results.Shifts.Count == 0) report.Note("No shifts in this run.");
+        foreach (var shift in results.Shifts)
+        {
+            if (string.IsNullOrEmpty(shift.GridPng))
+            {
+                report.Note($"{shift.Name}: no sample grid was rendered for this shift.");
+                continue;
+            }
+            var path = Path.Combine(runFolder, shift.GridPng);
+            byte[] png = File.Exists(path) ? File.ReadAllBytes(path) : [];
+            if (!IsPng(png))
+            {
+                report.Note(png.Length == 0
+                    ? $"{shift.Name}: the sample grid {shift.GridPng} is missing from the run folder."
+                    : $"{shift.Name}: {shift.GridPng} is not a PNG file.");
+                continue;
+            }
+            report.Image(png, $"sample grid of {shift.Name}", $"{shift.Name} ({shift.Strategy})", "grid");
+        }
+    }
+
+    private static void ClassCountsSection(HtmlReport report, BenchmarkResults results)
+    {
+        report.Section("class-counts", "Class counts",
+            "Images per class, largest first. The dashed line is the LT threshold: classes below it count towards LT@t. " +
+            "LS@5pct is the share of images held by the top 5% of classes.");
+        if (results.Shifts.Count == 0) report.Note("No shifts in this run.");
+        foreach (var shift in results.Shifts)
+        {
+            if (shift.ClassCounts.Count == 0 || shift.ClassCounts.Sum() == 0)
+            {
+                report.Note($"{shift.Name}: no class counts were recorded.");
+                continue;
+            }
+            var stats = ClassDistribution.Compute(shift.ClassCounts,
+                new ClassDistributionSettings(LongTailThreshold: (int)Math.Ceiling(shift.LtThreshold)));
+            var png = Charts.ClassCounts($"{shift.Name}: images per class", ClassNames(shift, shift.ClassCounts.Count),
+                shift.ClassCounts, shift.LtThreshold, HalfWidth, HalfHeight);
+            report.Image(png, $"class counts of {shift.Name}",
+                Inv($"{shift.Name}: LS@5pct = {stats.LargestShare:0.###}; LT@{shift.LtThreshold:0} = {stats.LongTailClasses} of {stats.Classes} classes; coverage {stats.Coverage}."));
+        }
+    }
+
+    private static void LongTailSection(HtmlReport report, BenchmarkResults results)
+    {
+        report.Section("long-tail", "Per-class accuracy against class count",
+            "Each point is one class of one shift: its images in the shift (x) and its base-set recall (y, mean over seeds).");
+        var series = results.Shifts
+            .Where(s => s.PerClassAccuracy.Count > 0 && s.PerClassAccuracy.Count == s.ClassCounts.Count)
+            .Select(s => new PointSeries(s.Name, s.ClassCounts.Select(c => (double)c).ToArray(), s.PerClassAccuracy.ToArray()))
+            .ToList();
+        if (series.Count == 0)
+        {
+            report.Note("No shift has per-class accuracies matched to its class counts.");
+            return;
+        }
+        report.Image(Charts.GroupedScatter("Per-class accuracy against class count", "images of the class", "per-class accuracy",
+            series, width: WideWidth, height: WideHeight), "per-class accuracy against class count");
+    }
+
+    private static void CorruptionsSection(HtmlReport report, BenchmarkResults results)
+    {
+        report.Section("corruptions", "Corruptions",
+            "Top-1 under each corruption (rows) at severities 1 to 5 (columns), mean over seeds; all maps share one colour scale.");
+        var withData = results.Shifts.Where(s => s.CorruptionTop1.Count > 0).ToList();
+        if (withData.Count == 0)
+        {
+            report.Note("The run evaluated no corruptions.");
+            return;
+        }
+        var all = withData.SelectMany(s => s.CorruptionTop1.Values.SelectMany(v => v)).Where(double.IsFinite).ToArray();
+        double min = all.Length > 0 ? all.Min() : 0, max = all.Length > 0 ? all.Max() : 1;
+        if (max <= min) max = min + 1e-6;
+        foreach (var shift in withData)
+        {
+            var names = shift.CorruptionTop1.Keys.ToArray();
+            int severities = shift.CorruptionTop1.Values.Max(v => v.Length);
+            var values = new double[names.Length, severities];
+            for (int r = 0; r < names.Length; r++)
+                for (int c = 0; c < severities; c++)
+                {
+                    var row = shift.CorruptionTop1[names[r]];
+                    values[r, c] = c < row.Length ? row[c] : double.NaN;
+                }
+            var png = Charts.Heatmap($"{shift.Name}: top-1 under corruption", values, names,
+                Enumerable.Range(1, severities).Select(Int).ToArray(), HalfWidth, 460, min, max,
+                cellFormat: "0.00", xLabel: "severity");
+            report.Image(png, $"corruption heat map of {shift.Name}");
+        }
+    }
+
+    private static void TransferKnnSection(HtmlReport report, BenchmarkResults results)
+    {
+        report.Section("transfer-knn", "Transfer and kNN",
+            "Transfer: top-1 on each downstream task after fine-tuning (whiskers: 95% interval). kNN: top-1 of a weighted kNN on the SSL encoder's features against k.");
+        var tasks = results.Shifts.SelectMany(s => s.Transfer.Keys).Distinct().ToArray();
+        if (tasks.Length == 0) report.Note("The run evaluated no transfer tasks.");
+        else
+        {
+            var series = results.Shifts.Select(s => new BarSeries(s.Name,
+                tasks.Select(t => s.Transfer.TryGetValue(t, out var v) ? v.Mean : double.NaN).ToArray(),
+                tasks.Select(t => s.Transfer.TryGetValue(t, out var v) ? v.CiLow : double.NaN).ToArray(),
+                tasks.Select(t => s.Transfer.TryGetValue(t, out var v) ? v.CiHigh : double.NaN).ToArray())).ToList();
+            report.Image(Charts.GroupedBars("Transfer top-1 per task", "top-1", tasks, series, WideWidth, WideHeight),
+                "transfer top-1 per task and shift");
+        }
+
+        var ks = results.Shifts.SelectMany(s => s.Knn.Keys).Distinct().Order().ToArray();
+        if (ks.Length == 0) report.Note("The run evaluated no kNN classifier.");
+        else
+        {
+            var lines = results.Shifts.Where(s => s.Knn.Count > 0).ToDictionary(s => s.Name,
+                s => ks.Select(k => s.Knn.TryGetValue(k, out var v) ? v.Mean : double.NaN).ToArray());
+            report.Image(Charts.Lines("SSL kNN top-1 against k", "k (neighbours)", "top-1", ks.Select(k => (double)k).ToArray(),
+                lines, logX: ks.Length > 1 && ks[^1] / (double)Math.Max(1, ks[0]) >= 10, WideWidth, WideHeight), "kNN top-1 against k");
+        }
+    }
+
+    private static void RankAgreementSection(HtmlReport report, BenchmarkResults results)
+    {
+        report.Section("rank-agreement", "Rank agreement between metrics",
+            "Kendall tau and Spearman rho between the rankings of the shifts by each pair of metrics (1: same order, -1: reversed). " +
+            "Metrics where smaller is better are compared as they are, so a strong negative value can mean agreement.");
+        var table = results.RankAgreement;
+        if (table == null || table.Metrics.Count < 2)
+        {
+            report.Note("Rank agreement needs at least three shifts and two metrics; this run has too few.");
+            return;
+        }
+        var metrics = table.Metrics.ToArray();
+        int size = Math.Clamp(260 + 38 * metrics.Length, 520, 1000);
+        report.Image(Charts.Heatmap($"Kendall tau over {table.Shifts} shifts", ToGrid(table.Kendall), metrics, metrics, size + 120, size, -1, 1,
+            new ScottPlot.Colormaps.Balance(), "0.00"), "Kendall tau heat map");
+        report.Image(Charts.Heatmap($"Spearman rho over {table.Shifts} shifts", ToGrid(table.Spearman), metrics, metrics, size + 120, size, -1, 1,
+            new ScottPlot.Colormaps.Balance(), "0.00"), "Spearman rho heat map");
+        int baseIndex = Array.IndexOf(metrics, BaseTop1);
+        if (baseIndex >= 0)
+        {
+            report.Subheading($"Which metrics predict {BaseTop1}");
+            var rows = Enumerable.Range(0, metrics.Length).Where(i => i != baseIndex)
+                .OrderByDescending(i => Math.Abs(table.Kendall[baseIndex][i]))
+                .Select(i => (IReadOnlyList<string>)[metrics[i], Inv($"{table.Kendall[baseIndex][i]:0.00}"), Inv($"{table.Spearman[baseIndex][i]:0.00}")]);
+            report.Table(["metric", "Kendall tau", "Spearman rho"], rows, id: "rank-agreement-table");
+        }
+    }
+
+    private static void CostUtilitySection(HtmlReport report, BenchmarkResults results)
+    {
+        report.Section("cost-utility", "Cost and utility",
+            $"Cost of each shift in US dollars from the cost model (src/SelectBench/Curation/CostModel.cs; illustrative unit prices unless the config sets them) " +
+            $"against its {BaseTop1}. The dashed line joins the Pareto frontier: shifts no other shift beats on both.");
+        var shifts = results.Leaderboard.Shifts.Where(s => s.Metrics.ContainsKey(BaseTop1) && double.IsFinite(s.Cost)).ToList();
+        if (shifts.Count == 0)
+        {
+            report.Note($"No shift has both a cost and {BaseTop1}.");
+            return;
+        }
+        var costs = shifts.Select(s => s.Cost).ToArray();
+        var utility = shifts.Select(s => s.Metrics[BaseTop1].Mean).ToArray();
+        var frontier = CostUtility.ParetoFrontier(costs, utility);
+        bool logX = costs.All(c => c > 0) && costs.Max() / costs.Min() >= 100;
+        report.Image(Charts.LabelledScatter("Cost against base top-1", "cost (US dollars)", BaseTop1, costs, utility,
+            shifts.Select(s => s.Name).ToArray(), frontier, logX, WideWidth, WideHeight), "cost against base top-1 with the Pareto frontier");
+        var onFrontier = frontier.ToHashSet();
+        report.Table(["shift", "cost ($)", BaseTop1, $"{BaseTop1} per $1,000", "Pareto frontier"],
+            Enumerable.Range(0, shifts.Count)
+                .OrderByDescending(i => CostUtility.UtilityPerCost(utility[i], costs[i]))
+                .Select(i => (IReadOnlyList<string>)[shifts[i].Name, Money(costs[i]), Cell(shifts[i].Metrics[BaseTop1]),
+                    PerThousand(CostUtility.UtilityPerCost(utility[i], costs[i])), onFrontier.Contains(i) ? "yes" : "no"]),
+            id: "cost-utility-table");
+    }
+
+    private static void ExpertSizeSection(HtmlReport report, BenchmarkResults results)
+    {
+        report.Section("expert-size", "Expert-equivalent size",
+            "The expert recipe trained on fractions of the expert shift, the fit top-1 = a + b ln(images), and each shift placed at the " +
+            "number of expert images that gives its accuracy (horizontal bar: 95% bootstrap interval).");
+        var curve = results.ExpertSize;
+        var points = curve?.Points.Where(p => p.Images > 0).OrderBy(p => p.Images).ToList() ?? [];
+        if (curve == null || points.Count == 0)
+        {
+            report.Note("This run trained no expert fractions, so there is no expert-equivalent size.");
+            return;
+        }
+        var order = results.Shifts.Select(s => s.Name).ToList();
+        var marks = curve.Equivalents.Select(e => new MarkedSize(e.Shift, e.Images, e.Low, e.High, e.Extrapolated, order.IndexOf(e.Shift))).ToList();
+        report.Image(Charts.SizeCurve("Expert top-1 against training images", "expert images", "base top-1",
+            points.Select(p => (double)p.Images).ToArray(), points.Select(p => p.Top1.Mean).ToArray(),
+            points.Select(p => p.Top1.CiLow).ToArray(), points.Select(p => p.Top1.CiHigh).ToArray(),
+            curve.Intercept, curve.Slope, marks, WideWidth, 460), "expert-equivalent-size curve");
+        report.Table(["fraction", "images", "base top-1"],
+            points.Select(p => (IReadOnlyList<string>)[Inv($"{p.Fraction:0.###}"), Int(p.Images), Cell(p.Top1)]), id: "expert-size-points");
+        if (curve.Equivalents.Count == 0) report.Note("No shift was placed on the curve.");
+        else
+            report.Table(["shift", "expert-equivalent images", "95% interval", "extrapolated"],
+                curve.Equivalents.Select(e => (IReadOnlyList<string>)[e.Shift, Images(e.Images),
+                    $"[{Images(e.Low)}, {Images(e.High)}]", e.Extrapolated ? "yes" : "no"]),
+                id: "expert-size-table");
+    }
+
+    private static void PaperSection(HtmlReport report, BenchmarkResults results)
+    {
+        report.Section("paper", "The paper's Table 2 beside this run",
+            "Base accuracy of the SELECT paper's ImageNet++ shifts (Feuer et al. 2024, Table 2) beside the FashionMNIST++ analogue measured here. " +
+            "The worlds differ, so compare orderings, not values.");
+        if (results.Paper.Count == 0)
+        {
+            report.Note("No paper comparison rows in this run's results.");
+            return;
+        }
+        var labels = results.Paper.Select(r => $"{r.PaperShift}\n{r.Shift}").ToArray();
+        var ours = results.Paper.Select(r => r.Top1?.Mean ?? double.NaN).ToArray();
+        var series = new List<BarSeries>
+        {
+            new("SelectBench (this run)", ours, results.Paper.Select(r => r.Top1?.CiLow ?? double.NaN).ToArray(),
+                results.Paper.Select(r => r.Top1?.CiHigh ?? double.NaN).ToArray()),
+            new("paper (Table 2)", results.Paper.Select(r => r.PaperTop1).ToArray()),
+        };
+        report.Image(Charts.GroupedBars("Base top-1: paper against this run", "base top-1", labels, series, WideWidth, WideHeight),
+            "paper base accuracies beside this run");
+        report.Table(["paper shift", "paper top-1", "our shift", "our top-1", "difference"],
+            results.Paper.Select(r => (IReadOnlyList<string>)[r.PaperShift, Inv($"{r.PaperTop1:0.###}"), r.Shift,
+                r.Top1 is { } t ? Cell(t) : "not in this run", r.Top1 is { } u ? Inv($"{u.Mean - r.PaperTop1:+0.###;-0.###;0}") : "–"]),
+            id: "paper-table");
+        if (results.Paper.Any(r => r.Top1 == null)) report.Note("Shifts the run did not include are left empty.");
+    }
+
+    private static void MetadataSection(HtmlReport report, BenchmarkResults results)
+    {
+        var meta = results.Metadata;
+        report.Section("metadata", "Run metadata");
+        report.Table(["field", "value"],
+        [
+            ["run", results.RunName],
+            ["config hash", meta.ConfigHash],
+            ["profile", meta.Profile ?? "(config file)"],
+            ["seeds", meta.Seeds.Count > 0 ? string.Join(", ", meta.Seeds) : "–"],
+            ["finished (UTC)", meta.FinishedUtc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)],
+        ], id: "metadata-table", textual: true);
+        KeyValues(report, "Settings", meta.Settings, "settings-table");
+        KeyValues(report, "Versions", meta.Versions, "versions-table");
+        KeyValues(report, "Machine", meta.Machine, "machine-table");
+        report.Subheading("Time per stage");
+        if (meta.StageSeconds.Count == 0) report.Note("No stage times were recorded.");
+        else
+        {
+            var rows = meta.StageSeconds.Select(s => (IReadOnlyList<string>)[s.Stage, Int(s.Jobs), Duration(s.Seconds)]).ToList();
+            rows.Add(["total", Int(meta.StageSeconds.Sum(s => s.Jobs)), Duration(meta.StageSeconds.Sum(s => s.Seconds))]);
+            report.Table(["stage", "jobs", "time (sum of job durations)"], rows, id: "stage-times-table");
+        }
+    }
+
+    private static void KeyValues(HtmlReport report, string title, IReadOnlyDictionary<string, string> values, string id)
+    {
+        report.Subheading(title);
+        if (values.Count == 0) report.Note($"No {title.ToLowerInvariant()} recorded.");
+        else report.Table(["name", "value"], values.Select(kv => (IReadOnlyList<string>)[kv.Key, kv.Value]), id: id, textual: true);
+    }
+
+    private static IReadOnlyList<string> ClassNames(ShiftDetail shift, int count) =>
+        Enumerable.Range(0, count).Select(i => i < shift.ClassNames.Count ? shift.ClassNames[i] : $"class {i}").ToArray();
+
+    private static double[,] ToGrid(double[][] rows)
+    {
+        int n = rows.Length, m = rows.Length == 0 ? 0 : rows.Max(r => r.Length);
+        var grid = new double[n, m];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < m; j++) grid[i, j] = j < rows[i].Length ? rows[i][j] : double.NaN;
+        return grid;
+    }
+
+    private static bool IsPng(byte[] b) => b.Length > 8 && b[0] == 0x89 && b[1] == (byte)'P' && b[2] == (byte)'N' && b[3] == (byte)'G';
+
+    /// <summary>"mean [low, high]" with precision by magnitude, so accuracies show 3 decimals and FID or image counts stay short.</summary>
+    public static string Cell(MetricSummary m)
+    {
+        if (!double.IsFinite(m.Mean)) return "–";
+        // Counts (coverage, LT, images) are whole numbers and show as such.
+        string f = m.CiLow == m.CiHigh && m.Mean == Math.Round(m.Mean) ? "#,0" : Format(m.Mean);
+        return m.N > 1 || m.CiLow != m.CiHigh ? Inv($"{Number(m.Mean, f)} [{Number(m.CiLow, f)}, {Number(m.CiHigh, f)}]") : Number(m.Mean, f);
+    }
+
+    private static string Format(double v) => Math.Abs(v) >= 100 ? "#,0" : Math.Abs(v) >= 10 ? "0.0" : "0.###";
+    private static string Number(double v, string format) => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "–";
+    private static string Int(int v) => v.ToString(CultureInfo.InvariantCulture);
+    private static string Money(double v) => double.IsFinite(v) ? v.ToString("#,0.##", CultureInfo.InvariantCulture) : "–";
+    private static string Images(double v) => double.IsFinite(v) ? v.ToString("#,0", CultureInfo.InvariantCulture) : "–";
+    private static string PerThousand(double v) =>
+        double.IsPositiveInfinity(v) ? "∞ (free)" : double.IsFinite(v) ? (v * 1000).ToString("0.###", CultureInfo.InvariantCulture) : "–";
+    private static string PValue(double p) => p < 0.001 ? "< 0.001" : p.ToString("0.000", CultureInfo.InvariantCulture);
+    private static string Duration(double seconds)
+    {
+        var t = TimeSpan.FromSeconds(Math.Max(0, Math.Round(seconds)));
+        return Inv($"{(int)t.TotalHours}:{t.Minutes:00}:{t.Seconds:00}");
+    }
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -32,6 +32,20 @@ public sealed class HtmlReport
         return this;
     }
 
+    /// <summary>A short remark in a muted box, e.g. why a part of the report is empty.</summary>
+    public HtmlReport Note(string text)
+    {
+        _body.Append($"<p class=\"note\">{Text(text)}</p>\n");
+        return this;
+    }
+
+    /// <summary>A heading inside the current section.</summary>
+    public HtmlReport Subheading(string text)
+    {
+        _body.Append($"<h3>{Text(text)}</h3>\n");
+        return this;
+    }
+
     /// <summary>A PNG image, embedded inline.</summary>
     public HtmlReport Image(byte[] png, string alt, string? caption = null, string? cssClass = null)
     {
@@ -42,11 +56,16 @@ public sealed class HtmlReport
         return this;
     }
 
-    public HtmlReport Table(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows, string? id = null)
+    /// <param name="textual">Left-aligns every column and wraps long cells (for tables of sentences, not numbers).</param>
+    /// <param name="compact">Smaller type, and cells and headers wrap at spaces and underscores, so a wide table fits the page.</param>
+    public HtmlReport Table(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows, string? id = null,
+        bool textual = false, bool compact = false)
     {
         var idAttr = id == null ? "" : $" id=\"{Attr(id)}\"";
-        _body.Append($"<table{idAttr}><thead><tr>");
-        foreach (var h in header) _body.Append($"<th>{Text(h)}</th>");
+        var classes = new[] { textual ? "text" : null, compact ? "compact" : null }.OfType<string>().ToArray();
+        var classAttr = classes.Length == 0 ? "" : $" class=\"{string.Join(' ', classes)}\"";
+        _body.Append($"<table{idAttr}{classAttr}><thead><tr>");
+        foreach (var h in header) _body.Append($"<th>{(compact ? Text(h).Replace("_", "_<wbr>") : Text(h))}</th>");
         _body.Append("</tr></thead><tbody>\n");
         foreach (var row in rows)
         {
@@ -93,7 +112,10 @@ public sealed class HtmlReport
         "h2{font-size:18px;border-bottom:1px solid #e4e7ec;padding-bottom:6px}" +
         "table{border-collapse:collapse;font-size:13px;margin:8px 0;overflow-x:auto;display:block}" +
         "th,td{border:1px solid #e4e7ec;padding:4px 8px;text-align:right;white-space:nowrap}" +
-        "th{background:#f0f2f5}td:nth-child(-n+3){text-align:left}" +
+        "th{background:#f0f2f5}td:nth-child(-n+3),th:nth-child(-n+3){text-align:left}" +
+        ".text td,.text th{text-align:left;white-space:normal}" +
+        ".compact{font-size:12px}.compact td,.compact th{white-space:normal;padding:3px 5px}" +
         "figure{display:inline-block;margin:8px 12px 8px 0;vertical-align:top}figure img{max-width:100%;border:1px solid #e4e7ec}" +
-        "figcaption{font-size:12px;color:#555;margin-top:4px}pre{background:#f0f2f5;padding:8px;font-size:12px;overflow-x:auto}";
+        "figcaption{font-size:12px;color:#555;margin-top:4px}pre{background:#f0f2f5;padding:8px;font-size:12px;overflow-x:auto}" +
+        "h3{font-size:15px;margin:14px 0 4px}.note{background:#fff8e1;border-left:3px solid #f0b400;padding:6px 10px;font-size:13px;color:#5a4a00}";
 }
