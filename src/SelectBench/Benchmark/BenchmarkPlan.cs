@@ -49,9 +49,9 @@ public static class BenchmarkPlan
     public static IReadOnlyList<JobSpec> Specs(RunConfig config)
     {
         var jobs = new List<JobSpec>();
-        var world = Node(config.World);
         // The world and the SSL encoder are single jobs every later stage waits for: they get every core.
-        jobs.Add(new JobSpec(WorldJob, "world", WorldJobKind.KindName, new JsonObject { ["world"] = world }) { Exclusive = true });
+        var worldSettings = config.Data is { } data ? new JsonObject { ["data"] = Node(data) } : new JsonObject { ["world"] = Node(config.World) };
+        jobs.Add(new JobSpec(WorldJob, "world", WorldJobKind.KindName, worldSettings) { Exclusive = true });
 
         bool ssl = config.Evaluation.Encoder == "ssl" && config.Evaluation.ShiftSuite.Count > 0;
         if (ssl)
@@ -126,7 +126,7 @@ public static class BenchmarkPlan
             ["shift_suite"] = new JsonArray(shiftSuite.Select(m => (JsonNode)m).ToArray()),
             ["settings"] = new JsonObject
             {
-                ["world_profile"] = config.World.Profile,
+                ["world"] = config.Data is null ? $"FashionMNIST++ {config.World.Profile}" : "data sources",
                 ["shift_size"] = config.Curation.TargetSize,
                 ["model"] = config.Training.Model,
                 ["width"] = config.Training.Width,
@@ -169,7 +169,7 @@ public static class BenchmarkPlan
         switch (job.Stage)
         {
             case "world":
-                return s["world"]?["profile"]?.GetValue<string>() switch { "tiny" => 10, "standard" => 900, _ => 60 };
+                return s["data"] is not null ? 600 : s["world"]?["profile"]?.GetValue<string>() switch { "tiny" => 10, "standard" => 900, _ => 60 };
             case "encoder":
                 return 5 * (s["ssl"]?["epochs"]?.GetValue<int>() ?? 5) * 60;
             case "train":

@@ -73,7 +73,8 @@ public sealed record RunExecutorSettings(string Kind = "in-process", int Paralle
 /// load: an unknown key or a bad value is an error naming the field. See configs/run-*.yaml and docs/running.md.
 /// </summary>
 /// <param name="Name">Names the run in the report.</param>
-/// <param name="World">The FashionMNIST++ world that supplies every set the shifts draw from and are scored on.</param>
+/// <param name="World">The FashionMNIST++ world that supplies every set the shifts draw from and are scored on
+/// (unless the config gives `data:`, see <see cref="Data"/>).</param>
 /// <param name="Curation">The shifts: the same keys as a curation config (configs/curation-quick.yaml).</param>
 /// <param name="Training">The recipe every shift gets (TrainingRecipe fields; the seed is set per run seed).</param>
 /// <param name="Seeds">Training seeds; each shift is trained once per seed.</param>
@@ -94,8 +95,11 @@ public sealed record RunConfig(
     string Hash,
     IReadOnlyDictionary<string, object?> CurationSection)
 {
+    /// <summary>A world made of data sources (config `data:`); when set, <see cref="World"/> is not used.</summary>
+    public SourceWorldSettings? Data { get; init; }
+
     private static readonly string[] TopLevelKeys =
-        ["name", "world", "curation", "training", "seeds", "expert_fractions", "evaluation", "executor", "reference_shift"];
+        ["name", "world", "data", "curation", "training", "seeds", "expert_fractions", "evaluation", "executor", "reference_shift"];
 
     public static RunConfig Load(string path)
     {
@@ -120,6 +124,13 @@ public sealed record RunConfig(
             : throw new SelectBenchException($"{where}: name is missing; give the run a name, e.g. 'name: my-benchmark'.");
         var world = SettingsBinder.Bind<RunWorldSettings>(Section(root, "world", where), $"{where}: world");
         SettingRules.OneOf($"{where}: world", "profile", world.Profile, [.. FashionMnistPlusSettings.Profiles]);
+        SourceWorldSettings? data = null;
+        if (root.ContainsKey("data"))
+        {
+            if (root.ContainsKey("world"))
+                throw new SelectBenchException($"{where}: give either world (the built-in FashionMNIST++) or data (your own sources), not both.");
+            data = SourceWorldSettings.FromSection(Section(root, "data", where), $"{where}: data");
+        }
         var curation = CurationConfig.FromSection(Section(root, "curation", where), $"{where}: curation");
         var training = SettingsBinder.Bind<TrainingRecipe>(Section(root, "training", where), $"{where}: training");
         try
@@ -158,7 +169,7 @@ public sealed record RunConfig(
             throw new SelectBenchException($"{where}: expert_fractions needs reference_shift to be an expert shift; '{reference}' uses strategy '{curation.Shifts.First(x => x.Name == reference).Strategy}'.");
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CurationConfig.Canonical(root))))[..12];
         return new RunConfig(name, world, curation, training, seeds, [.. fractions.Order()], evaluation, executor, reference, profile, hash,
-            Section(root, "curation", where));
+            Section(root, "curation", where)) { Data = data };
     }
 
     /// <summary>

@@ -145,9 +145,10 @@ public sealed class SourceWorld : IBenchmarkWorld
             var result = DataSources.Load(source, Options(labels));
             skipped.AddRange(result.Skipped.Select(s => $"{name}: {s}"));
             if (result.Images.Count == 0) throw new BadInputException(source, $"data.{name} has no images; check the path.");
-            ImageSetStore.Save(result.Images, target, $"{name} of a data-source world, from {source}");
-            log($"{name}: {result.Images.Count:N0} images, {result.Images.LabelSet.Count} classes");
-            return result.Images;
+            var images = labels is null ? result.Images : result.Images.MapLabelsInto(labels, $"data.{name} ({source})");
+            ImageSetStore.Save(images, target, $"{name} of a data-source world, from {source}");
+            log($"{name}: {images.Count:N0} images, {images.ClassCounts().Count(c => c > 0)} classes");
+            return images;
         }
 
         var test = Read("test", settings.Test, null, Path.Combine(folder, "test"));

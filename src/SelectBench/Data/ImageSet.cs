@@ -77,6 +77,30 @@ public sealed class ImageSet
 
     public ImageSet WithLabels(int[] labels) => new(Pixels, labels, LabelSet, Channels, Height, Width, Ids, Provenance);
 
+    /// <summary>
+    /// The same images labelled in <paramref name="target"/>, matching classes by name or id (a set of 200
+    /// ImageNet-R classes onto the 1000 ImageNet classes). A class the target lacks is an error naming it.
+    /// </summary>
+    public ImageSet MapLabelsInto(LabelSet target, string where)
+    {
+        if (LabelSet.SameAs(target)) return this;
+        var map = new int[LabelSet.Count];
+        var unknown = new List<string>();
+        for (int c = 0; c < map.Length; c++)
+        {
+            map[c] = target.IndexOf(LabelSet.Ids[c]);
+            if (map[c] < 0) map[c] = target.IndexOf(LabelSet.Names[c]);
+            if (map[c] < 0) unknown.Add(LabelSet.Names[c]);
+        }
+        if (unknown.Count > 0)
+            throw new Common.BadInputException(where,
+                $"has classes the label set lacks: {string.Join(", ", unknown.Take(10))}{(unknown.Count > 10 ? $" and {unknown.Count - 10} more" : "")}. " +
+                $"Rename its class folders to names of the label set ({string.Join(", ", target.Names.Take(5))}, ...).");
+        var labels = new int[Count];
+        for (int i = 0; i < labels.Length; i++) labels[i] = map[Labels[i]];
+        return new ImageSet(Pixels, labels, target, Channels, Height, Width, Ids, Provenance);
+    }
+
     public ImageSet WithProvenance(SampleProvenance[] provenance) =>
         new(Pixels, Labels, LabelSet, Channels, Height, Width, Ids, provenance);
 

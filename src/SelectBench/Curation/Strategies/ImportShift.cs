@@ -41,7 +41,7 @@ public sealed class ImportShift(ImportSettings settings) : IShiftStrategy
             : ImageTransform.AsIs with { Channels = Settings.Channels };
         var loaded = DataSources.Load(Settings.Source, new DataLoadOptions(
             OnBadInput: Settings.OnBadInput == "skip" ? BadInputPolicy.Skip : BadInputPolicy.Fail, Transform: transform, LabelSet: context.Labels));
-        var images = loaded.Images;
+        var images = loaded.Images.MapLabelsInto(context.Labels, Settings.Source);
         var warnings = loaded.Skipped.Select(s => $"skipped {s}").ToList();
         if (Settings.MaxImages is { } max && images.Count > max)
         {
