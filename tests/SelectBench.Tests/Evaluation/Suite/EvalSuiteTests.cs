@@ -47,6 +47,39 @@ public sealed class EvalSuiteTests
     }
 
     [Fact]
+    public void An_eval_set_with_unknown_classes_an_empty_shift_and_nan_features_are_refused_by_name()
+    {
+        var set = TinyData.Blocks(20, 1, size: 8);
+        var clf = new TableClassifier(Ten, _ => SuiteData.OneHot(0, 10));
+        var alien = new ImageSet(set.Pixels, set.Labels, LabelSet.Numbered(10, "other"), 1, 8, 8);
+        var e = Assert.Throws<SelectBenchException>(() => EvalSuite.Run(["natural"], new EvalInputs
+        {
+            LabelSet = Ten, Classifier = clf, BaseSet = set, NaturalSets = [new NaturalEvalSet("sketches", alien)],
+        }, TinyData.TempFolder("alien")));
+        Assert.Contains("Eval set 'sketches' uses classes (other0", e.Message);
+
+        var empty = set.Select([]);
+        e = Assert.Throws<SelectBenchException>(() => EvalSuite.Run(["analytics"], new EvalInputs { LabelSet = Ten, Shift = empty },
+            TinyData.TempFolder("empty")));
+        Assert.Contains("the shift is empty", e.Message);
+
+        e = Assert.Throws<SelectBenchException>(() => EvalSuite.Run(["knn"], new EvalInputs
+        {
+            LabelSet = Ten, Shift = set, BaseSet = set, Encoder = new NaNEncoder(),
+        }, TinyData.TempFolder("nan")));
+        Assert.Contains("Encoder 'nan' produced a non-finite feature", e.Message);
+        Assert.Contains(set.Ids[0], e.Message);
+    }
+
+    private sealed class NaNEncoder : SelectBench.Encoders.IImageEncoder
+    {
+        public string Name => "nan";
+        public int Dimension => 2;
+        public SelectBench.Encoders.Embeddings Encode(ImageSet images) =>
+            new(Enumerable.Repeat(float.NaN, images.Count * 2).ToArray(), images.Count, 2);
+    }
+
+    [Fact]
     public void Natural_sets_restricted_to_a_class_subset_predict_among_the_subset_only()
     {
         var set = TinyData.Blocks(20, 2, size: 8).Select(Enumerable.Range(0, 20).Where(i => i % 10 < 2).ToArray());
