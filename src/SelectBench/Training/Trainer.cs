@@ -17,7 +17,10 @@ namespace SelectBench.Training;
 /// <param name="StopAfterEpochs">Stop once this many epochs in total are done, leaving the checkpoint to
 /// resume from (for time-sliced jobs; the recipe and its schedule are unchanged). Null = run to the end.</param>
 /// <param name="EvalBatchSize">Batch size for validation and test passes.</param>
-public sealed record TrainerOptions(bool Force = false, bool ShowProgress = true, int? StopAfterEpochs = null, int EvalBatchSize = 256);
+/// <param name="Cancellation">Checked before every step (Ctrl-C in a run): training stops with
+/// OperationCanceledException and resumes from the last epoch checkpoint when rerun.</param>
+public sealed record TrainerOptions(bool Force = false, bool ShowProgress = true, int? StopAfterEpochs = null, int EvalBatchSize = 256,
+    CancellationToken Cancellation = default);
 
 /// <summary>The final metrics JSON (snake_case). <c>top1</c> is the test top-1 (DESIGN section 5 "base accuracy").</summary>
 public sealed record TrainingMetrics(
@@ -195,6 +198,7 @@ public sealed class Trainer
             using var bar = options.ShowProgress ? new ProgressBar($"epoch {epoch + 1}/{recipe.Epochs}", stepsPerEpoch) : null;
             for (int step = 0; step < batches.Count; step++)
             {
+                options.Cancellation.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 long globalStep = epoch * stepsPerEpoch + step;
                 lr = LearningRateSchedule.At(globalStep, totalSteps, warmupSteps, recipe.LearningRate);

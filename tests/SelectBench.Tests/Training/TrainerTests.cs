@@ -63,6 +63,22 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void A_cancelled_training_stops_and_the_rerun_resumes_from_its_last_epoch()
+    {
+        var recipe = Tiny with { Epochs = 2 };
+        var train = TinyData.Blocks(60, 4, size: 8);
+        var folder = TinyData.TempFolder("cancelled");
+        new Trainer(recipe, Quiet with { StopAfterEpochs = 1 }).Train(train, null, null, folder);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.Throws<OperationCanceledException>(() =>
+            new Trainer(recipe, Quiet with { Cancellation = cancelled.Token }).Train(train, null, null, folder));
+        var resumed = new Trainer(recipe, Quiet).Train(train, null, null, folder);
+        Assert.True(resumed.Metrics!.ResumedFromCheckpoint);
+        Assert.Equal(2, resumed.EpochsDone);
+    }
+
+    [Fact]
     public void A_changed_recipe_refuses_to_resume_and_names_the_change()
     {
         var dir = TinyData.TempFolder("changed");

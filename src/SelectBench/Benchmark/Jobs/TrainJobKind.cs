@@ -32,7 +32,7 @@ public sealed class TrainJobKind : IJobKind
                 $"shift '{shiftName}' has {images.Count} image(s) (see {BenchmarkPlan.CurateJob(shiftName)}/result.json): too few to train. " +
                 "Loosen the shift's settings (threshold, margin, floor) or raise target_size, then rerun.");
         var work = Path.Combine(context.WorkDir, BenchmarkInputs.ModelFolder);
-        var trainer = new Trainer(recipe, new TrainerOptions(ShowProgress: false));
+        var trainer = new Trainer(recipe, new TrainerOptions(ShowProgress: false, Cancellation: context.Cancellation));
         var result = trainer.Train(images, validation: null, test: null, work);
         var metrics = result.Metrics ?? throw new SelectBenchException($"job '{context.Job.Id}': training stopped before the last epoch.");
         context.Log.WriteLine($"trained {recipe.Model} x{recipe.Width} on {images.Count:N0} images, {metrics.Epochs} epochs in {metrics.Seconds:F1} s");
