@@ -31,8 +31,9 @@ public sealed record LeaderboardEntry(
 /// <summary>
 /// The ranked leaderboard of a run and its three file forms (leaderboard.json, .csv, .md) plus a console table.
 /// Ranking uses the primary metric's mean (higher is better unless listed in <see cref="LowerIsBetter"/>);
-/// two shifts are tied when the paired comparison is not significant (p >= alpha) or, without a p-value,
-/// when their 95% intervals overlap.
+/// two shifts are tied when their 95% intervals on it overlap. The paired p-value against the reference
+/// shift is reported beside (<see cref="LeaderboardEntry.PValueVsReference"/>) but does not decide ties,
+/// since it exists only for pairs with the reference.
 /// </summary>
 public sealed record Leaderboard(string PrimaryMetric, IReadOnlyList<LeaderboardEntry> Shifts, string? ReferenceShift = null)
 {
@@ -46,8 +47,7 @@ public sealed record Leaderboard(string PrimaryMetric, IReadOnlyList<Leaderboard
     public static bool HigherIsBetter(string metric) => !LowerIsBetter.Contains(metric);
 
     /// <summary>Orders shifts by the primary metric and marks ranks and ties.</summary>
-    public static Leaderboard Rank(string primaryMetric, IEnumerable<LeaderboardEntry> entries,
-                                   string? referenceShift = null, double alpha = 0.05)
+    public static Leaderboard Rank(string primaryMetric, IEnumerable<LeaderboardEntry> entries, string? referenceShift = null)
     {
         bool higher = HigherIsBetter(primaryMetric);
         double Key(LeaderboardEntry e) => e.Metrics.TryGetValue(primaryMetric, out var m) ? m.Mean : double.NaN;
