@@ -75,6 +75,23 @@ public class SelfSupervisedEncoderTests
     }
 
     [Fact]
+    public void Cosine_schedule_warms_up_linearly_then_decays_on_a_cosine_and_the_default_is_constant()
+    {
+        // 2 epochs of 10 steps, warm-up 0.5 epoch = 5 steps, base 0.1 (SimCLR appendix B.1: linear warm-up, cosine decay).
+        var cosine = Tiny with { Epochs = 2, LearningRate = 0.1, CosineDecay = true, WarmupEpochs = 0.5 };
+        Assert.Equal(0.1 * 1 / 5, SelfSupervisedEncoder.LearningRateAt(cosine, 0, 10), 12);
+        Assert.Equal(0.1 * 3 / 5, SelfSupervisedEncoder.LearningRateAt(cosine, 2, 10), 12);
+        Assert.Equal(0.1, SelfSupervisedEncoder.LearningRateAt(cosine, 5, 10), 12);
+        // Step 12: 7 of the 15 cosine steps done: 0.05 * (1 + cos(7 pi / 15)) = 0.05 * 1.104528 = 0.0552264.
+        Assert.Equal(0.0552264, SelfSupervisedEncoder.LearningRateAt(cosine, 12, 10), 6);
+        // Last step: 0.05 * (1 + cos(14 pi / 15)) = 0.05 * (1 - 0.978148) = 0.0010926.
+        Assert.Equal(0.0010926, SelfSupervisedEncoder.LearningRateAt(cosine, 19, 10), 6);
+        Assert.Equal(3e-3, SelfSupervisedEncoder.LearningRateAt(Tiny, 0, 10), 12);
+        Assert.Equal(3e-3, SelfSupervisedEncoder.LearningRateAt(Tiny with { Epochs = 2 }, 19, 10), 12);
+        Assert.Throws<SelectBenchException>(() => SelfSupervisedEncoder.Train(EncoderTestData.Shapes(12, 16, seed: 4), cosine with { WarmupEpochs = -1 }));
+    }
+
+    [Fact]
     public void Wrong_shapes_and_settings_are_clear_errors()
     {
         var pool = EncoderTestData.Shapes(12, 16, seed: 4);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using SelectBench.Common;
 using SelectBench.Data;
+using SelectBench.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,6 +12,10 @@ namespace SelectBench.Encoders.SelfSupervised;
 /// Representations"). Temperature 0.5 is the paper's choice for its CIFAR-10 runs (appendix B.9); Adam
 /// replaces LARS, which only pays off at batch sizes far above what a CPU run uses.
 /// </summary>
+/// <param name="CosineDecay">Decay the learning rate to 0 on a cosine over all steps, after
+/// <paramref name="WarmupEpochs"/> of linear warm-up: the paper's schedule (section 4 and appendix B.1:
+/// linear warm-up, then cosine decay without restarts). Off = constant learning rate.</param>
+/// <param name="WarmupEpochs">Linear warm-up, in (possibly fractional) epochs; used only with cosine decay.</param>
 public sealed record SimClrSettings(
     int Epochs = 5,
     int BatchSize = 256,
@@ -20,7 +25,9 @@ public sealed record SimClrSettings(
     int Width = 32,
     int ProjectionDimension = 64,
     int Seed = 0,
-    ContrastiveAugmentation? Augmentation = null);
+    ContrastiveAugmentation? Augmentation = null,
+    bool CosineDecay = false,
+    double WarmupEpochs = 0);
 
 /// <summary>Saved next to the weights (ssl.json).</summary>
 public sealed record SelfSupervisedState(
@@ -56,8 +63,9 @@ public sealed class SelfSupervisedEncoder : IImageEncoder, IDisposable
     public static SelfSupervisedEncoder Train(ImageSet pool, SimClrSettings? settings = null, Action<int, double>? onStep = null)
     {
         settings ??= new SimClrSettings();
-        if (settings.Epochs < 1 || settings.BatchSize < 2 || settings.Width < 1 || settings.ProjectionDimension < 1 || !(settings.Temperature > 0) || !(settings.LearningRate > 0))
-            throw new SelectBenchException($"SimCLR settings {settings}: epochs >= 1, batch_size >= 2, width >= 1, projection_dimension >= 1 and positive temperature and learning rate are required.");
+        if (settings.Epochs < 1 || settings.BatchSize < 2 || settings.Width < 1 || settings.ProjectionDimension < 1 || !(settings.Temperature > 0) || !(settings.LearningRate > 0)
+            || !(settings.WarmupEpochs >= 0))
+            throw new SelectBenchException($"SimCLR settings {settings}: epochs >= 1, batch_size >= 2, width >= 1, projection_dimension >= 1, positive temperature and learning rate and warmup_epochs >= 0 are required.");
         int batch = Math.Min(settings.BatchSize, pool.Count);
         if (batch < 2) throw new SelectBenchException($"SimCLR needs at least 2 images to contrast, the pool has {pool.Count}.");
         var augmentation = settings.Augmentation ?? new ContrastiveAugmentation();
@@ -79,6 +87,8 @@ public sealed class SelfSupervisedEncoder : IImageEncoder, IDisposable
             for (int s = 0; s < stepsPerEpoch; s++)
             {
                 using var scope = NewDisposeScope();
+                double lr = LearningRateAt(settings, step, stepsPerEpoch);
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
                 var bytes = new byte[batch * size];
                 for (int i = 0; i < batch; i++) pool.Image(order[s * batch + i]).CopyTo(bytes.AsSpan(i * size, size));
                 var x = tensor(bytes, [batch, pool.Channels, pool.Height, pool.Width]).to_type(ScalarType.Float32) / 255f;
@@ -101,6 +111,13 @@ public sealed class SelfSupervisedEncoder : IImageEncoder, IDisposable
         var state = new SelfSupervisedState("", settings, pool.Channels, pool.Height, pool.Width, pool.Count, losses, "");
         return new SelfSupervisedEncoder(network, WithWeightsHash(network, state));
     }
+
+    /// <summary>Learning rate of zero-based optimiser <paramref name="step"/>: constant, or warm-up + cosine (<see cref="LearningRateSchedule.At"/>).</summary>
+    internal static double LearningRateAt(SimClrSettings settings, long step, int stepsPerEpoch) =>
+        settings.CosineDecay
+            ? LearningRateSchedule.At(step, (long)settings.Epochs * stepsPerEpoch,
+                LearningRateSchedule.WarmupSteps(settings.WarmupEpochs, stepsPerEpoch), settings.LearningRate)
+            : settings.LearningRate;
 
     public Embeddings Encode(ImageSet images)
     {
