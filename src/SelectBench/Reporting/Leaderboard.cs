@@ -82,11 +82,15 @@ public sealed record Leaderboard(string PrimaryMetric, IReadOnlyList<Leaderboard
         Shifts.SelectMany(s => s.Metrics.Keys).Distinct()
               .OrderBy(n => n == PrimaryMetric ? 0 : 1).ThenBy(n => n, StringComparer.Ordinal).ToList();
 
-    public void WriteAll(string folder)
+    /// <param name="keyMetrics">When given, leaderboard.md opens with a readable table of these metrics and lists
+    /// every metric in a second table (the CSV and JSON always hold everything).</param>
+    public void WriteAll(string folder, IReadOnlyList<string>? keyMetrics = null)
     {
         AtomicFile.WriteJson(Path.Combine(folder, "leaderboard.json"), this);
+        AtomicFile.WriteAllText(Path.Combine(folder, "leaderboard.md"), keyMetrics is null ? ToMarkdown()
+            : ToMarkdown(keyMetrics.Where(m => Shifts.Any(s => s.Metrics.ContainsKey(m))).ToList())
+              + "\n## All metrics\n\n" + ToMarkdown());
         AtomicFile.WriteAllText(Path.Combine(folder, "leaderboard.csv"), ToCsv());
-        AtomicFile.WriteAllText(Path.Combine(folder, "leaderboard.md"), ToMarkdown());
     }
 
     public static Leaderboard Read(string path) => Json.Read<Leaderboard>(path);

@@ -48,6 +48,13 @@ public class LeaderboardTests
             Assert.StartsWith("rank,name,strategy,images,classes_present,cost,base_top1,base_top1_ci_low", csv[0]);
             Assert.StartsWith("1,expert,expert,100,10,1.5,0.9,0.88,0.92,3", csv[1]);
             Assert.Contains("| 1 | expert |", File.ReadAllText(Path.Combine(dir, "leaderboard.md")));
+
+            // With key metrics, the markdown opens with just those, then every metric under "All metrics".
+            board.WriteAll(dir, ["base_top1", "fid"]);
+            var md = File.ReadAllText(Path.Combine(dir, "leaderboard.md"));
+            var keyTable = md[..md.IndexOf("## All metrics", StringComparison.Ordinal)];
+            Assert.Contains("| base_top1 |", keyTable);
+            Assert.DoesNotContain("fid", keyTable); // no shift has it, so it gets no column
         }
         finally { Directory.Delete(dir, true); }
     }

@@ -50,7 +50,7 @@ public sealed class ReportJobKind : IJobKind
         var aggregate = ResultsAggregator.Run(shifts, reference, seeds, fractionResults);
         var results = new BenchmarkResults(s["run_name"]!.GetValue<string>(), Metadata(context, seeds), aggregate.Leaderboard,
             aggregate.Details, aggregate.ExpertSize, aggregate.RankAgreement, aggregate.Paper, aggregate.Findings);
-        aggregate.Leaderboard.WriteAll(context.OutputDir);
+        aggregate.Leaderboard.WriteAll(context.OutputDir, Reporting.BenchmarkReport.KeyMetrics);
         AtomicFile.WriteJson(Path.Combine(context.OutputDir, ResultsFile), results);
         Reporting.BenchmarkReport.Write(results, context.RunRoot, Path.Combine(context.OutputDir, ReportFolder, "index.html"));
         context.WriteResult(new { Shifts = shiftNames, aggregate.Leaderboard.PrimaryMetric, Leader = aggregate.Leaderboard.Shifts.FirstOrDefault()?.Name });
