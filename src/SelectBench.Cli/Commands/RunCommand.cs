@@ -91,17 +91,18 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         using (var bar = new ProgressBar("run", Math.Max(1, (long)Math.Round(toRun.Sum(BenchmarkPlan.EstimatedSeconds)))))
         {
             var weights = plan.Jobs.ToDictionary(j => j.Id, BenchmarkPlan.EstimatedSeconds);
+            // The bar advances by each finished job's expected cost, so its ETA weighs a training job above a curation job.
+            void Finished(JobOutcome outcome) => bar.Advance((long)Math.Round(weights[outcome.Id]),
+                $"{(outcome.Kind == JobOutcomeKind.Ran ? "done" : outcome.Kind.ToString().ToLowerInvariant())} {outcome.Id} ({outcome.Duration.TotalSeconds:F1} s)");
+            // Failures and executor events (Slurm submissions) are printed as lines; finished jobs only move the bar.
             void Progress(string line)
             {
-                // Lines look like "[3/40] done train/expert/seed1 (12.3 s)"; the bar advances by the job's estimated weight.
-                var id = toRun.Select(j => j.Id).FirstOrDefault(i => line.Contains($" {i} ", StringComparison.Ordinal) || line.EndsWith($" {i}", StringComparison.Ordinal));
-                bar.Advance(id is null ? 0 : (long)Math.Round(weights[id]), line);
-                if (!line.Contains(" done ", StringComparison.Ordinal) && !line.StartsWith("level", StringComparison.Ordinal)) Console.Error.WriteLine(line);
+                if (!line.Contains(" done ", StringComparison.Ordinal)) Console.Error.WriteLine(line);
             }
             IJobExecutor executor = executorKind == "slurm"
                 ? new SlurmExecutor(JobKinds.Default(), new SlurmOptions(config.Executor.Partition, config.Executor.TimeLimit,
-                    config.Executor.CpusPerTask, ExtraSbatchArgs: SlurmExtras(config.Executor), Command: s.SlurmCommand), Progress)
-                : new InProcessExecutor(JobKinds.Default(), new InProcessOptions(s.Parallel ?? config.Executor.Parallel, QuietJobs: true), Progress);
+                    config.Executor.CpusPerTask, ExtraSbatchArgs: SlurmExtras(config.Executor), Command: s.SlurmCommand), Progress, Finished)
+                : new InProcessExecutor(JobKinds.Default(), new InProcessOptions(s.Parallel ?? config.Executor.Parallel, QuietJobs: true), Progress, Finished);
             summary = executor.Run(run, plan, force, linked.Token);
         }
         Console.WriteLine(summary.Describe());

@@ -16,11 +16,12 @@ public static class BenchmarkInputs
     public const string CorruptionCacheFolder = "corrupted";
 
     /// <summary>The run's world: FashionMNIST++ or a data-source world, whichever the world job built.</summary>
-    public static IBenchmarkWorld World(JobContext context)
-    {
-        var folder = Path.Combine(context.DependencyFolder(BenchmarkPlan.WorldJob), WorldFolder);
-        return SourceWorld.Exists(folder) ? SourceWorld.Load(folder) : new FashionMnistPlusBenchmarkWorld(FashionMnistPlusWorld.Load(folder));
-    }
+    public static IBenchmarkWorld World(JobContext context) =>
+        OpenWorld(Path.Combine(context.DependencyFolder(BenchmarkPlan.WorldJob), WorldFolder));
+
+    /// <summary>A built world folder of either kind.</summary>
+    public static IBenchmarkWorld OpenWorld(string folder) =>
+        SourceWorld.Exists(folder) ? SourceWorld.Load(folder) : new FashionMnistPlusBenchmarkWorld(FashionMnistPlusWorld.Load(folder));
 
     public static Shift Shift(JobContext context, string name) =>
         ShiftStore.Load(Path.Combine(context.DependencyFolder(BenchmarkPlan.CurateJob(name)), ShiftFolder));

@@ -24,7 +24,9 @@ public sealed record InProcessOptions(int MaxParallel = 0, int TotalThreads = 0,
 /// at a time. A failed job blocks its dependants; independent jobs go on, and every failure is reported
 /// at the end. On cancellation (Ctrl-C) no new job starts; running jobs see the token.
 /// </summary>
-public sealed class InProcessExecutor(JobKinds kinds, InProcessOptions? options = null, Action<string>? progress = null) : IJobExecutor
+/// <param name="onFinished">Called with every job that ran, failed or was cancelled, as it ends (not for skipped jobs).</param>
+public sealed class InProcessExecutor(JobKinds kinds, InProcessOptions? options = null, Action<string>? progress = null,
+    Action<JobOutcome>? onFinished = null) : IJobExecutor
 {
     private readonly InProcessOptions _options = options ?? new InProcessOptions();
 
@@ -76,6 +78,7 @@ public sealed class InProcessExecutor(JobKinds kinds, InProcessOptions? options 
             var outcome = done.Result;
             outcomes[outcome.Id] = outcome;
             finished++;
+            if (outcome.Kind != JobOutcomeKind.Skipped) onFinished?.Invoke(outcome);
             if (outcome.Kind != JobOutcomeKind.Skipped)
                 progress?.Invoke($"[{finished}/{plan.Jobs.Count}] {Verb(outcome.Kind)} {outcome.Id} ({outcome.Duration.TotalSeconds:F1} s)"
                                  + (outcome.Error is null ? "" : $": {JobOutcome.FirstLine(outcome.Error)} (log: {outcome.LogPath})"));

@@ -51,7 +51,9 @@ public sealed record SlurmOptions(
 /// wait per level but never leaves arrays waiting forever on a failed dependency (afterok on an array
 /// waits for every task), and lets later levels skip jobs that are already done.
 /// </summary>
-public sealed class SlurmExecutor(JobKinds kinds, SlurmOptions? options = null, Action<string>? progress = null) : IJobExecutor
+/// <param name="onFinished">Called with every job of a level as its array ends (ran, failed or cancelled).</param>
+public sealed class SlurmExecutor(JobKinds kinds, SlurmOptions? options = null, Action<string>? progress = null,
+    Action<JobOutcome>? onFinished = null) : IJobExecutor
 {
     private readonly SlurmOptions _options = options ?? new SlurmOptions();
 
@@ -132,6 +134,7 @@ public sealed class SlurmExecutor(JobKinds kinds, SlurmOptions? options = null, 
                     (current is null ? "" : $" [job log {current.LogPath}]"), slurmLog);
             progress?.Invoke($"level {level}: {(outcome.Kind == JobOutcomeKind.Ran ? "done" : outcome.Kind.ToString().ToLowerInvariant())} {job.Id}"
                              + (outcome.Error is null ? "" : $": {JobOutcome.FirstLine(outcome.Error)}"));
+            onFinished?.Invoke(outcome);
             yield return outcome;
         }
     }

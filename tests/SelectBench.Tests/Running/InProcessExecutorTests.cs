@@ -41,6 +41,20 @@ public class InProcessExecutorTests
     }
 
     [Fact]
+    public void EveryJobThatRanIsReportedOnceAsItFinishesAndSkippedJobsAreNot()
+    {
+        using var f = new RunFixture();
+        var specs = RunFixture.Diamond();
+        var seen = new List<string>();
+        var executor = new InProcessExecutor(JobKinds.Default(), new InProcessOptions(2, 2), onFinished: o => { lock (seen) seen.Add(o.Id); });
+        Assert.True(executor.Run(f.Run, RunFixture.Plan(specs), ForceSelector.None, CancellationToken.None).Succeeded);
+        Assert.Equal(specs.Select(j => j.Id).Order(), seen.Order());
+        seen.Clear();
+        executor.Run(f.Run, RunFixture.Plan(specs), ForceSelector.None, CancellationToken.None);
+        Assert.Empty(seen);
+    }
+
+    [Fact]
     public void AnExclusiveJobRunsAloneWithEveryThread()
     {
         using var f = new RunFixture();

@@ -32,7 +32,7 @@ public sealed class WorldJobKind : IJobKind
         }
         var output = Path.Combine(context.OutputDir, BenchmarkInputs.WorldFolder);
         BenchmarkInputs.Publish(work, output);
-        using IBenchmarkWorld world = SourceWorld.Exists(output) ? SourceWorld.Load(output) : new FashionMnistPlusBenchmarkWorld(FashionMnistPlusWorld.Load(output));
+        using var world = BenchmarkInputs.OpenWorld(output);
         context.Log.WriteLine($"world {world.ContentHash}: test {world.Test.Count:N0}, encoder fit set {world.EncoderFitSet.Count:N0}");
         context.WriteResult(new
         {
