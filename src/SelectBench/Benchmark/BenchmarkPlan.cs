@@ -63,11 +63,11 @@ public static class BenchmarkPlan
                 new JsonObject { ["shift"] = shift.Name, ["curation"] = JsonNode.Parse(config.CurationJson(shift.Name)) }, [WorldJob]));
 
         var modelSuite = config.Evaluation.ModelSuite;
-        var evalSettings = Node(config.Evaluation with { Suite = modelSuite });
+        var evalSettings = EvaluationNode(config.Evaluation with { Suite = modelSuite }, ModelJobFields);
         bool corrupt = modelSuite.Contains("corruptions");
         if (corrupt)
             jobs.Add(new JobSpec(CorruptJob, "corrupt", CorruptJobKind.KindName,
-                new JsonObject { ["evaluation"] = Node(config.Evaluation with { Suite = ["corruptions"] }) }, [WorldJob]));
+                new JsonObject { ["evaluation"] = EvaluationNode(config.Evaluation with { Suite = ["corruptions"] }, ["suite", "corruption_images"]) }, [WorldJob]));
         var trainedModels = new List<(string Model, int Seed)>();
         foreach (var shift in config.Curation.Shifts)
         foreach (var seed in config.Seeds)
@@ -85,7 +85,7 @@ public static class BenchmarkPlan
             foreach (var seed in config.Seeds)
             {
                 jobs.Add(TrainSpec(config, model, config.ReferenceShift, fraction, seed));
-                jobs.Add(EvaluateSpec(model, seed, Node(config.Evaluation with { Suite = ["base"] }), corrupt: false));
+                jobs.Add(EvaluateSpec(model, seed, EvaluationNode(config.Evaluation with { Suite = ["base"] }, ModelJobFields), corrupt: false));
             }
         }
 
@@ -106,7 +106,7 @@ public static class BenchmarkPlan
                     ["reference_model"] = TrainJob(config.ReferenceShift, first),
                     ["reference_evaluation"] = EvaluateJob(config.ReferenceShift, first),
                     ["encoder"] = config.Evaluation.Encoder,
-                    ["evaluation"] = Node(config.Evaluation with { Suite = shiftSuite }),
+                    ["evaluation"] = EvaluationNode(config.Evaluation with { Suite = shiftSuite }, ShiftJobFields),
                 }, deps.Distinct().ToArray()));
             }
         }
@@ -185,6 +185,17 @@ public static class BenchmarkPlan
             default:
                 return 5;
         }
+    }
+
+    // The evaluation fields each job kind reads: a job's key covers exactly these, so changing (say) the
+    // transfer steps reruns the evaluations but not the shift analyses.
+    private static readonly string[] ModelJobFields = ["suite", "corruption_images", "transfer", "bootstrap"];
+    private static readonly string[] ShiftJobFields = ["suite", "knn", "quality", "nominal_per_class", "bootstrap"];
+
+    private static JsonObject EvaluationNode(RunEvaluationSettings evaluation, IReadOnlyList<string> fields)
+    {
+        var all = Node(evaluation).AsObject();
+        return new JsonObject(fields.Where(all.ContainsKey).Select(f => KeyValuePair.Create(f, all[f]?.DeepClone())));
     }
 
     internal static JsonNode Node<T>(T value) => JsonSerializer.SerializeToNode(value, Json.Options)
