@@ -68,10 +68,17 @@ public sealed record Leaderboard(string PrimaryMetric, IReadOnlyList<Leaderboard
                     if (mine.Overlaps(theirs)) ties.Add(other.Name);
                 }
             }
-            // A shift shares the rank of the best-placed shift above it that it is tied with.
-            int rank = i + 1;
-            for (int j = 0; j < i; j++)
-                if (ties.Contains(ordered[j].Name)) { rank = ranked[j].Rank; break; }
+            // Rank = 1 + the shifts clearly better (interval entirely on the better side), never above the rank of
+            // the shift listed before it: overlaps are not transitive (a wide interval can overlap two shifts that do
+            // not overlap each other), and a rank column that went 1, 2, 1 down the table would read as an error.
+            int better = 0;
+            if (e.Metrics.TryGetValue(primaryMetric, out var own))
+                foreach (var other in ordered)
+                    if (!ReferenceEquals(other, e) && other.Metrics.TryGetValue(primaryMetric, out var o)
+                        && (higher ? o.CiLow > own.CiHigh : o.CiHigh < own.CiLow))
+                        better++;
+            int rank = e.Metrics.ContainsKey(primaryMetric) ? better + 1 : i + 1;
+            if (i > 0) rank = Math.Max(rank, ranked[i - 1].Rank);
             ranked.Add(e with { Rank = rank, TiedWith = ties });
         }
         return new Leaderboard(primaryMetric, ranked, referenceShift);

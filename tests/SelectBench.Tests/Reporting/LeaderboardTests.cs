@@ -24,6 +24,20 @@ public class LeaderboardTests
     }
 
     [Fact]
+    public void RanksCountTheClearlyBetterShiftsAndNeverGoBackUpTheTable()
+    {
+        // The standard run's pattern: crowd's wide interval overlaps expert's, search's does not.
+        var board = Leaderboard.Rank("base_top1",
+        [
+            Entry("expert", 0.880, 0.873, 0.886), Entry("search", 0.840, 0.818, 0.861), Entry("crowd", 0.821, 0.740, 0.902),
+            Entry("img2img", 0.649, 0.563, 0.735), Entry("query", 0.637, 0.564, 0.711), Entry("txt2img", 0.618, 0.545, 0.691),
+        ]);
+        // crowd has nobody clearly above it (rank 1 alone) but is listed after search (rank 2): it gets 2.
+        Assert.Equal([1, 2, 2, 4, 4, 4], board.Shifts.Select(s => s.Rank));
+        Assert.Equal(["crowd"], board.Shifts[0].TiedWith);
+    }
+
+    [Fact]
     public void LowerIsBetterMetricsRankAscending()
     {
         var a = new LeaderboardEntry("a", "s", 1, 1, 0, new Dictionary<string, MetricSummary> { ["fid"] = MetricSummary.Point(10) });
