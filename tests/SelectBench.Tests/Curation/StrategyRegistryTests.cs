@@ -7,9 +7,9 @@ namespace SelectBench.Tests.Curation;
 public class StrategyRegistryTests
 {
     [Fact]
-    public void AllFiveStrategiesAreRegisteredByName()
+    public void TheFiveStrategyFamiliesAndImportAreRegisteredByName()
     {
-        Assert.Equal(["class-query-search", "crowd-schema", "embedding-search", "expert", "synthetic"], StrategyRegistry.Names);
+        Assert.Equal(["class-query-search", "crowd-schema", "embedding-search", "expert", "import", "synthetic"], StrategyRegistry.Names);
         Assert.IsType<EmbeddingSearch>(StrategyRegistry.Create("embedding-search"));
         var e = Assert.Throws<SelectBenchException>(() => StrategyRegistry.Create("laion-magic"));
         Assert.Contains("expert", e.Message);
