@@ -1,3 +1,4 @@
+using SelectBench.Engine;
 using SelectBench.Encoders;
 using SelectBench.Evaluation.Metrics;
 using TorchSharp;
@@ -44,7 +45,7 @@ public static class NearDuplicates
             EmbeddingMath.ForEachBlock(n, (start, rows) =>
             {
                 using var inner = torch.NewDisposeScope();
-                var hits = x.narrow(0, start, rows).matmul(x.t()).ge(threshold - Tolerance).nonzero();
+                var hits = Scalars.GreaterOrEqual(x.narrow(0, start, rows).matmul(x.t()), threshold - Tolerance).nonzero();
                 var idx = hits.data<long>().ToArray();
                 for (int h = 0; h < idx.Length; h += 2)
                 {

@@ -1,3 +1,4 @@
+using SelectBench.Engine;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -20,7 +21,7 @@ namespace SelectBench.Models;
 public sealed class CifarResNet : ClassifierNet
 {
     private readonly Conv2d stem;
-    private readonly BatchNorm2d stemBn;
+    private readonly ScalarSafeBatchNorm2d stemBn;
     private readonly Sequential stages;
     private Linear fc;
     private readonly int featureDimension;
@@ -37,7 +38,7 @@ public sealed class CifarResNet : ClassifierNet
         BlocksPerStage = blocksPerStage;
         int[] filters = [WeightInit.Scaled(16, width), WeightInit.Scaled(32, width), WeightInit.Scaled(64, width)];
         stem = Conv2d(inChannels, filters[0], 3, stride: 1, padding: 1, bias: false);
-        stemBn = BatchNorm2d(filters[0]);
+        stemBn = new ScalarSafeBatchNorm2d(filters[0]);
         var blocks = new List<(string, Module<Tensor, Tensor>)>();
         int channels = filters[0];
         for (int s = 0; s < 3; s++)
@@ -84,9 +85,9 @@ public sealed class CifarResNet : ClassifierNet
 internal sealed class CifarBasicBlock : Module<Tensor, Tensor>
 {
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly ScalarSafeBatchNorm2d bn1;
     private readonly Conv2d conv2;
-    private readonly BatchNorm2d bn2;
+    private readonly ScalarSafeBatchNorm2d bn2;
     private readonly int stride;
     private readonly int padBefore;
     private readonly int padAfter;
@@ -94,9 +95,9 @@ internal sealed class CifarBasicBlock : Module<Tensor, Tensor>
     public CifarBasicBlock(int inChannels, int outChannels, int stride) : base("CifarBasicBlock")
     {
         conv1 = Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
-        bn1 = BatchNorm2d(outChannels);
+        bn1 = new ScalarSafeBatchNorm2d(outChannels);
         conv2 = Conv2d(outChannels, outChannels, 3, stride: 1, padding: 1, bias: false);
-        bn2 = BatchNorm2d(outChannels);
+        bn2 = new ScalarSafeBatchNorm2d(outChannels);
         this.stride = stride;
         int extra = outChannels - inChannels;
         if (extra < 0) throw new ArgumentException("option-A shortcuts cannot reduce channels");
@@ -116,6 +117,6 @@ internal sealed class CifarBasicBlock : Module<Tensor, Tensor>
                 TensorIndex.Slice(null, null, stride), TensorIndex.Slice(null, null, stride)];
         if (padBefore + padAfter > 0)
             shortcut = functional.pad(shortcut, [0, 0, 0, 0, padBefore, padAfter]);
-        return functional.relu(y.add_(shortcut)).MoveToOuterDisposeScope();
+        return functional.relu(Scalars.AddInPlace(y, shortcut)).MoveToOuterDisposeScope();
     }
 }

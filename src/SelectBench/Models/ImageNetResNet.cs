@@ -1,3 +1,4 @@
+using SelectBench.Engine;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -19,7 +20,7 @@ namespace SelectBench.Models;
 public sealed class ImageNetResNet : ClassifierNet
 {
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly ScalarSafeBatchNorm2d bn1;
     private readonly bool maxPool;
     private readonly Sequential stages;
     private Linear fc;
@@ -37,7 +38,7 @@ public sealed class ImageNetResNet : ClassifierNet
         conv1 = smallInputStem
             ? Conv2d(inChannels, stemWidth, 3, stride: 1, padding: 1, bias: false)
             : Conv2d(inChannels, stemWidth, 7, stride: 2, padding: 3, bias: false);
-        bn1 = BatchNorm2d(stemWidth);
+        bn1 = new ScalarSafeBatchNorm2d(stemWidth);
         maxPool = !smallInputStem;
         int expansion = bottleneck ? 4 : 1;
         int channels = stemWidth;
@@ -97,24 +98,24 @@ internal static class Projection
         stride == 1 && inChannels == outChannels
             ? null
             : Sequential(("conv", Conv2d(inChannels, outChannels, 1, stride: stride, bias: false)),
-                         ("bn", BatchNorm2d(outChannels)));
+                         ("bn", new ScalarSafeBatchNorm2d(outChannels)));
 }
 
 /// <summary>Two 3x3 convolutions (ResNet-18/34).</summary>
 internal sealed class BasicBlock : Module<Tensor, Tensor>
 {
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly ScalarSafeBatchNorm2d bn1;
     private readonly Conv2d conv2;
-    private readonly BatchNorm2d bn2;
+    private readonly ScalarSafeBatchNorm2d bn2;
     private readonly Sequential? downsample;
 
     public BasicBlock(int inChannels, int planes, int stride) : base("BasicBlock")
     {
         conv1 = Conv2d(inChannels, planes, 3, stride: stride, padding: 1, bias: false);
-        bn1 = BatchNorm2d(planes);
+        bn1 = new ScalarSafeBatchNorm2d(planes);
         conv2 = Conv2d(planes, planes, 3, stride: 1, padding: 1, bias: false);
-        bn2 = BatchNorm2d(planes);
+        bn2 = new ScalarSafeBatchNorm2d(planes);
         downsample = Projection.IfNeeded(inChannels, planes, stride);
         RegisterComponents();
     }
@@ -125,7 +126,7 @@ internal sealed class BasicBlock : Module<Tensor, Tensor>
         var y = functional.relu(bn1.forward(conv1.forward(x)));
         y = bn2.forward(conv2.forward(y));
         var shortcut = downsample is null ? x : downsample.forward(x);
-        return functional.relu(y.add_(shortcut)).MoveToOuterDisposeScope();
+        return functional.relu(Scalars.AddInPlace(y, shortcut)).MoveToOuterDisposeScope();
     }
 }
 
@@ -134,21 +135,21 @@ internal sealed class BottleneckBlock : Module<Tensor, Tensor>
 {
     private const int Expansion = 4;
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly ScalarSafeBatchNorm2d bn1;
     private readonly Conv2d conv2;
-    private readonly BatchNorm2d bn2;
+    private readonly ScalarSafeBatchNorm2d bn2;
     private readonly Conv2d conv3;
-    private readonly BatchNorm2d bn3;
+    private readonly ScalarSafeBatchNorm2d bn3;
     private readonly Sequential? downsample;
 
     public BottleneckBlock(int inChannels, int planes, int stride) : base("Bottleneck")
     {
         conv1 = Conv2d(inChannels, planes, 1, bias: false);
-        bn1 = BatchNorm2d(planes);
+        bn1 = new ScalarSafeBatchNorm2d(planes);
         conv2 = Conv2d(planes, planes, 3, stride: stride, padding: 1, bias: false);
-        bn2 = BatchNorm2d(planes);
+        bn2 = new ScalarSafeBatchNorm2d(planes);
         conv3 = Conv2d(planes, planes * Expansion, 1, bias: false);
-        bn3 = BatchNorm2d(planes * Expansion);
+        bn3 = new ScalarSafeBatchNorm2d(planes * Expansion);
         downsample = Projection.IfNeeded(inChannels, planes * Expansion, stride);
         RegisterComponents();
     }
@@ -160,6 +161,6 @@ internal sealed class BottleneckBlock : Module<Tensor, Tensor>
         y = functional.relu(bn2.forward(conv2.forward(y)));
         y = bn3.forward(conv3.forward(y));
         var shortcut = downsample is null ? x : downsample.forward(x);
-        return functional.relu(y.add_(shortcut)).MoveToOuterDisposeScope();
+        return functional.relu(Scalars.AddInPlace(y, shortcut)).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using SelectBench.Engine;
 using SelectBench.Common;
 using static TorchSharp.torch;
 
@@ -34,6 +35,7 @@ public static class ModelZoo
         if (channels < 1) throw new SelectBenchException($"Model '{name}': input channels must be at least 1, got {channels}.");
         if (classes < 1) throw new SelectBenchException($"Model '{name}': classes must be at least 1, got {classes}.");
         if (!(width > 0) || double.IsInfinity(width)) throw new SelectBenchException($"Model '{name}': width multiplier must be positive, got {width}.");
+        TorchEngine.EnsureReady();
         return factory(channels, classes, width, generator);
     }
 

@@ -1,3 +1,4 @@
+using SelectBench.Engine;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,7 +22,7 @@ internal static class WeightInit
         double std = Math.Sqrt(2.0 / fanOut);
         using var _ = no_grad();
         using var sample = randn(weight.shape, dtype: weight.dtype, generator: generator);
-        weight.copy_(sample.mul_(std));
+        weight.copy_(Scalars.MulInPlace(sample, std));
     }
 
     /// <summary>
@@ -33,11 +34,11 @@ internal static class WeightInit
         double bound = 1.0 / Math.Sqrt(weight.shape[1]);
         using var _ = no_grad();
         using (var w = rand(weight.shape, dtype: weight.dtype, generator: generator))
-            weight.copy_(w.mul_(2 * bound).sub_(bound));
+            weight.copy_(Scalars.AddConstantInPlace(Scalars.MulInPlace(w, 2 * bound), -bound));
         if (bias is not null)
         {
             using var b = rand(bias.shape, dtype: bias.dtype, generator: generator);
-            bias.copy_(b.mul_(2 * bound).sub_(bound));
+            bias.copy_(Scalars.AddConstantInPlace(Scalars.MulInPlace(b, 2 * bound), -bound));
         }
     }
 
@@ -51,10 +52,10 @@ internal static class WeightInit
                 case TorchSharp.Modules.Conv2d conv:
                     KaimingNormalFanOut(conv.weight!, generator);
                     break;
-                case TorchSharp.Modules.BatchNorm2d bn:
+                case TorchSharp.Modules.BatchNorm bn:
                     using (no_grad())
                     {
-                        bn.weight!.fill_(1.0);
+                        bn.weight!.fill_(Scalars.One);
                         bn.bias!.zero_();
                     }
                     break;

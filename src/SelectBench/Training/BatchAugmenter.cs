@@ -1,3 +1,4 @@
+using SelectBench.Engine;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,8 +22,8 @@ public static class BatchAugmenter
         long n = images.shape[0], c = images.shape[1], h = images.shape[2], w = images.shape[3];
         var padded = nn.functional.pad(images, [padding, padding, padding, padding]);
         var offsets = randint(0, 2 * padding + 1, [n, 2], dtype: ScalarType.Int64, generator: generator).to(images.device);
-        var rows = offsets[.., 0].unsqueeze(1) + arange(h, dtype: ScalarType.Int64, device: images.device);  // n x h
-        var cols = offsets[.., 1].unsqueeze(1) + arange(w, dtype: ScalarType.Int64, device: images.device);  // n x w
+        var rows = Scalars.Add(offsets[.., 0].unsqueeze(1), Scalars.Arange(h, device: images.device));  // n x h
+        var cols = Scalars.Add(offsets[.., 1].unsqueeze(1), Scalars.Arange(w, device: images.device));  // n x w
         var wp = padded.shape[3];
         var byRows = padded.gather(2, rows.view(n, 1, h, 1).expand(n, c, h, wp));
         var cropped = byRows.gather(3, cols.view(n, 1, 1, w).expand(n, c, h, w));
@@ -33,7 +34,7 @@ public static class BatchAugmenter
     public static Tensor HorizontalFlip(Tensor images, Generator generator)
     {
         using var scope = NewDisposeScope();
-        var flip = (rand([images.shape[0]], generator: generator) < 0.5).to(images.device).view(-1, 1, 1, 1);
+        var flip = rand([images.shape[0]], generator: generator).lt(Scalars.Half).to(images.device).view(-1, 1, 1, 1);
         return where(flip, images.flip(3), images).MoveToOuterDisposeScope();
     }
 
@@ -48,15 +49,15 @@ public static class BatchAugmenter
         using var scope = NewDisposeScope();
         long n = images.shape[0];
         var u = rand([n, 4], dtype: ScalarType.Float64, generator: generator);
-        var area = u[.., 0] * (1 - minScale) + minScale;
-        var logRatio = (u[.., 1] * 2 - 1) * Math.Log(4.0 / 3.0);
+        var area = Scalars.AddConstantInPlace(Scalars.Mul(u[.., 0], 1 - minScale), minScale);
+        var logRatio = Scalars.MulInPlace(SymmetricUnit(u[.., 1]), Math.Log(4.0 / 3.0));
         var ratio = logRatio.exp();
-        var cropW = (area * ratio).sqrt().clamp(max: 1.0);  // fraction of the image width
-        var cropH = (area / ratio).sqrt().clamp(max: 1.0);
+        var cropW = Scalars.Clamp(area.mul(ratio).sqrt(), max: 1.0);  // fraction of the image width
+        var cropH = Scalars.Clamp(area.div(ratio).sqrt(), max: 1.0);
         // affine_grid works in [-1, 1] coordinates: a crop of width fraction f spans f of that range, and its
         // centre may move by at most 1 - f either way so it stays inside the image.
-        var cx = (u[.., 2] * 2 - 1) * (1 - cropW);
-        var cy = (u[.., 3] * 2 - 1) * (1 - cropH);
+        var cx = SymmetricUnit(u[.., 2]).mul_(Scalars.SubtractFrom(1, cropW));
+        var cy = SymmetricUnit(u[.., 3]).mul_(Scalars.SubtractFrom(1, cropH));
         var zeros = zeros_like(cropW);
         var theta = stack([stack([cropW, zeros, cx], 1), stack([zeros, cropH, cy], 1)], 1)
             .to(images.dtype).to(images.device);
@@ -100,10 +101,10 @@ public static class BatchAugmenter
         }
         else
         {
-            mixed = images.mul(lambda).add_(images.flip(0).mul(1 - lambda));
+            mixed = Scalars.AddInPlace(Scalars.Mul(images, lambda), Scalars.Mul(images.flip(0), 1 - lambda));
         }
         var targets = SmoothedOneHot(labels, classes, labelSmoothing);
-        var mixedTargets = targets.mul(lambda).add_(targets.flip(0).mul(1 - lambda));
+        var mixedTargets = Scalars.AddInPlace(Scalars.Mul(targets, lambda), Scalars.Mul(targets.flip(0), 1 - lambda));
         return (mixed.MoveToOuterDisposeScope(), mixedTargets.MoveToOuterDisposeScope());
     }
 
@@ -113,8 +114,11 @@ public static class BatchAugmenter
         using var scope = NewDisposeScope();
         double off = smoothing / classes, on = 1 - smoothing + off;
         var oneHot = nn.functional.one_hot(labels, classes).to(ScalarType.Float32);
-        return oneHot.mul_(on - off).add_(off).MoveToOuterDisposeScope();
+        return Scalars.AddConstantInPlace(Scalars.MulInPlace(oneHot, on - off), off).MoveToOuterDisposeScope();
     }
+
+    /// <summary>2u - 1: uniform draws in [0, 1) mapped to [-1, 1).</summary>
+    private static Tensor SymmetricUnit(Tensor u) => Scalars.AddConstantInPlace(Scalars.Mul(u, 2), -1);
 
     /// <summary>Beta(alpha, alpha) from the generator: the first component of a Dirichlet(alpha, alpha) draw.</summary>
     public static double SampleBeta(double alpha, Generator generator)

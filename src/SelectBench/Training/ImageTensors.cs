@@ -1,3 +1,4 @@
+using SelectBench.Engine;
 using SelectBench.Common;
 using SelectBench.Data;
 using SelectBench.Models;
@@ -27,7 +28,7 @@ public sealed class ImageTensors : IDisposable
     public Tensor Batch(Tensor indices, Device device)
     {
         using var scope = NewDisposeScope();
-        return Pixels.index_select(0, indices).to(device).to(ScalarType.Float32).div_(255f).MoveToOuterDisposeScope();
+        return Pixels.index_select(0, indices).to(device).to(ScalarType.Float32).div_(Scalars.Byte255).MoveToOuterDisposeScope();
     }
 
     public Tensor BatchLabels(Tensor indices, Device device)
@@ -93,6 +94,7 @@ public static class ModelInference
     {
         var result = new float[(long)images.Count * columns];
         if (images.Count == 0) return result;
+        TorchEngine.EnsureReady();
         bool wasTraining = model.training;
         model.eval();
         try
@@ -103,7 +105,7 @@ public static class ModelInference
             {
                 using var scope = NewDisposeScope();
                 int n = Math.Min(batchSize, images.Count - start);
-                var idx = arange(start, start + n, dtype: ScalarType.Int64);
+                var idx = Scalars.Arange(start, start + n);
                 var x = ImageTensors.Conform(data.Batch(idx, device), normalization.Mean.Length, height, width);
                 ImageTensors.Normalize(x, normalization);
                 var y = forward(model, x).to(ScalarType.Float32).cpu().contiguous();

@@ -1,3 +1,4 @@
+using SelectBench.Engine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -128,7 +129,7 @@ public sealed class Trainer
             if (set is not null && !set.LabelSet.SameAs(train.LabelSet))
                 throw new SelectBenchException($"The {name} set's label set differs from the training set's; evaluate on data with the same classes.");
         var device = ResolveDevice(recipe.Device);
-        if (recipe.Threads > 0) set_num_threads(recipe.Threads);
+        TorchEngine.EnsureReady(recipe.Threads);
         Directory.CreateDirectory(outDir);
         var checkpointPath = Path.Combine(outDir, CheckpointFile);
         var recipeHash = recipe.Hash();
@@ -292,8 +293,8 @@ public sealed class Trainer
     private optim.Optimizer MakeOptimizer(ClassifierNet model) =>
         // Weight decay on every parameter, batch-norm ones included, as in He et al. 2016 and the
         // torchvision classification reference's default.
-        optim.SGD(model.parameters(), recipe.LearningRate, momentum: recipe.Momentum, dampening: 0,
-                  weight_decay: recipe.WeightDecay, nesterov: recipe.Nesterov);
+        new ScalarSafeSgd(model.parameters(), recipe.LearningRate, momentum: recipe.Momentum, dampening: 0,
+                          weightDecay: recipe.WeightDecay, nesterov: recipe.Nesterov);
 
     private CheckpointMetadata? ResumePoint(string checkpointPath, string recipeHash, string fingerprint)
     {

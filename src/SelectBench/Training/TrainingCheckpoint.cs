@@ -1,3 +1,4 @@
+using SelectBench.Engine;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -44,7 +45,7 @@ public sealed record CheckpointMetadata(
 /// "SELECTBENCH-CKPT", an int32 format version, an int32-length UTF-8 JSON <see cref="CheckpointMetadata"/>,
 /// then an int64-length section with the model's state dict in TorchSharp's own format
 /// (<c>Module.save</c>: names, shapes, dtypes and raw values), then an int64-length section with the
-/// optimizer's state (SGD momentum buffers, <c>save_state_dict</c>), which is empty in export-only files.
+/// optimizer's state (SGD momentum buffers, <c>save_state_dict</c>; see <see cref="OptimizerStateFiles"/>), which is empty in export-only files.
 /// Written atomically (temp file + rename), so a kill never leaves a half-written checkpoint.
 /// </summary>
 public static class TrainingCheckpoint
@@ -124,12 +125,7 @@ public static class TrainingCheckpoint
             optimizer = optimizerFactory(model);
             if (optimizerBytes.Length == 0)
                 throw new BadInputException(path, "holds no optimizer state (an exported model); it cannot be resumed.");
-            if (optimizer is OptimizerHelper helper)
-            {
-                using var ms = new MemoryStream(optimizerBytes);
-                using var r = new BinaryReader(ms);
-                helper.load_state_dict(r);
-            }
+            if (optimizer is OptimizerHelper helper) OptimizerStateFiles.Load(helper, optimizerBytes);
         }
         return (meta, model, optimizer);
     }

@@ -17,7 +17,7 @@ public sealed class WorldJobKind : IJobKind
     public void Run(JobContext context)
     {
         var work = Path.Combine(context.WorkDir, BenchmarkInputs.WorldFolder);
-        TorchSharp.torch.set_num_threads(context.Threads);
+        context.Log.WriteLine(SelectBench.Engine.TorchEngine.EnsureReady(context.Threads).Summary);
         if (context.Job.Settings["data"] is { } data)
         {
             var settings = data.Deserialize<SourceWorldSettings>(Json.Options)

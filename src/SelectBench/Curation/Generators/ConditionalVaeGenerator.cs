@@ -1,3 +1,4 @@
+using SelectBench.Engine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
@@ -102,7 +103,7 @@ public sealed class ConditionalVaeGenerator : IImageGenerator, IDisposable
         torch.random.manual_seed(settings.Seed);
         var model = new ConditionalVae(architecture, data.LabelSet.Count, data.Channels, data.Height, data.Width);
         model.train();
-        using var optimizer = torch.optim.Adam(model.parameters(), settings.LearningRate);
+        using var optimizer = new ScalarSafeAdam(model.parameters(), settings.LearningRate);
 
         var pixels = ToUnitFloats(data.Pixels);
         var order = Enumerable.Range(0, data.Count).ToArray();
@@ -131,13 +132,14 @@ public sealed class ConditionalVaeGenerator : IImageGenerator, IDisposable
                 var x = torch.tensor(xs, [b, data.Channels, data.Height, data.Width]);
                 var y = torch.tensor(ys);
                 var (mu, logVar) = model.Encode(x, y);
-                var z = mu + torch.exp(0.5 * logVar) * torch.randn_like(mu);
+                var z = Scalars.Add(mu, Scalars.Mul(logVar, 0.5).exp_().mul_(torch.randn_like(mu)));
                 var logits = model.DecodeLogits(z, y);
                 // Negative ELBO per image: Bernoulli reconstruction term plus the closed-form Gaussian KL
                 // (Kingma and Welling 2014, appendix B).
-                var rec = nn.functional.binary_cross_entropy_with_logits(logits, x, reduction: nn.Reduction.Sum) / b;
-                var kl = -0.5 * torch.sum(1 + logVar - mu.pow(2) - logVar.exp()) / b;
-                var loss = rec + settings.KlWeight * kl;
+                var rec = Scalars.DivInPlace(nn.functional.binary_cross_entropy_with_logits(logits, x, reduction: nn.Reduction.Sum), b);
+                var klTerms = Scalars.AddConstant(logVar, 1).sub_(Scalars.Pow(mu, 2)).sub_(logVar.exp());
+                var kl = Scalars.DivInPlace(Scalars.MulInPlace(torch.sum(klTerms), -0.5), b);
+                var loss = Scalars.Add(rec, Scalars.Mul(kl, settings.KlWeight));
                 optimizer.zero_grad();
                 loss.backward();
                 optimizer.step();

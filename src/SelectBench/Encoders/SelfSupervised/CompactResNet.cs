@@ -1,3 +1,4 @@
+using SelectBench.Engine;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -16,11 +17,11 @@ internal sealed class BasicBlock : Module<Tensor, Tensor>
     public BasicBlock(string name, int inChannels, int outChannels, int stride) : base(name)
     {
         conv1 = Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
-        bn1 = BatchNorm2d(outChannels);
+        bn1 = new ScalarSafeBatchNorm2d(outChannels);
         conv2 = Conv2d(outChannels, outChannels, 3, stride: 1, padding: 1, bias: false);
-        bn2 = BatchNorm2d(outChannels);
+        bn2 = new ScalarSafeBatchNorm2d(outChannels);
         shortcut = stride != 1 || inChannels != outChannels
-            ? Sequential(Conv2d(inChannels, outChannels, 1, stride: stride, bias: false), BatchNorm2d(outChannels))
+            ? Sequential(Conv2d(inChannels, outChannels, 1, stride: stride, bias: false), new ScalarSafeBatchNorm2d(outChannels))
             : Identity();
         RegisterComponents();
     }
@@ -30,7 +31,7 @@ internal sealed class BasicBlock : Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var y = functional.relu(bn1.forward(conv1.forward(x)));
         y = bn2.forward(conv2.forward(y));
-        return functional.relu(y + shortcut.forward(x)).MoveToOuterDisposeScope();
+        return functional.relu(Scalars.Add(y, shortcut.forward(x))).MoveToOuterDisposeScope();
     }
 }
 
@@ -47,7 +48,7 @@ internal sealed class CompactResNet : Module<Tensor, Tensor>
 
     public CompactResNet(string name, int inChannels, int width) : base(name)
     {
-        stem = Sequential(Conv2d(inChannels, width, 3, padding: 1, bias: false), BatchNorm2d(width), ReLU());
+        stem = Sequential(Conv2d(inChannels, width, 3, padding: 1, bias: false), new ScalarSafeBatchNorm2d(width), ReLU());
         stage1 = new BasicBlock("stage1", width, width, 1);
         stage2 = new BasicBlock("stage2", width, 2 * width, 2);
         stage3 = new BasicBlock("stage3", 2 * width, 4 * width, 2);
@@ -93,14 +94,14 @@ internal sealed class SimClrNetwork : Module<Tensor, Tensor>
             if (name.Contains("bn") || p.dim() == 1 && IsBatchNorm(name)) continue;
             long fanIn = p.dim() > 1 ? p.shape.Skip(1).Aggregate(1L, (a, b) => a * b) : FanInOfBias(name);
             double bound = 1.0 / Math.Sqrt(fanIn);
-            p.copy_(rand(p.shape, generator: generator) * (2 * bound) - bound);
+            p.copy_(Scalars.Affine(rand(p.shape, generator: generator), 2 * bound, -bound));
         }
     }
 
     private bool IsBatchNorm(string parameterName)
     {
         var module = parameterName[..parameterName.LastIndexOf('.')];
-        return named_modules().Any(m => m.name == module && m.module is BatchNorm2d);
+        return named_modules().Any(m => m.name == module && m.module is BatchNorm);
     }
 
     private long FanInOfBias(string biasName)

@@ -1,3 +1,5 @@
+using TorchSharp;
+using SelectBench.Engine;
 using static TorchSharp.torch;
 
 namespace SelectBench.Encoders.SelfSupervised;
@@ -18,28 +20,31 @@ internal static class ContrastiveViews
     {
         using var scope = NewDisposeScope();
         long b = x.shape[0];
-        var area = a.MinCropArea + (1 - a.MinCropArea) * rand([b], generator: gen);
-        var logRatio = (rand([b], generator: gen) * 2 - 1) * Math.Log(a.MaxAspectRatio);
+        var area = Scalars.Affine(rand([b], generator: gen), 1 - a.MinCropArea, a.MinCropArea);
+        var logRatio = Scalars.MulInPlace(SymmetricUnit(rand([b], generator: gen)), Math.Log(a.MaxAspectRatio));
         var ratio = logRatio.exp();
         // Crop size as a share of the side; the sampling grid spans [-1, 1], so a share s maps to scale s.
-        var sx = (area * ratio).sqrt().clamp(max: 1);
-        var sy = (area / ratio).sqrt().clamp(max: 1);
-        var tx = (rand([b], generator: gen) * 2 - 1) * (1 - sx);
-        var ty = (rand([b], generator: gen) * 2 - 1) * (1 - sy);
-        var flip = a.Flip ? (rand([b], generator: gen) < 0.5).to_type(ScalarType.Float32) * -2 + 1 : ones([b]);
+        var sx = Scalars.Clamp(area.mul(ratio).sqrt(), max: 1);
+        var sy = Scalars.Clamp(area.div(ratio).sqrt(), max: 1);
+        var tx = SymmetricUnit(rand([b], generator: gen)).mul_(Scalars.SubtractFrom(1, sx));
+        var ty = SymmetricUnit(rand([b], generator: gen)).mul_(Scalars.SubtractFrom(1, sy));
+        var flip = a.Flip ? Scalars.Affine(Scalars.LessThan(rand([b], generator: gen), 0.5).to_type(ScalarType.Float32), -2, 1) : ones([b]);
         var zero = zeros([b]);
-        var theta = stack([stack([sx * flip, zero, tx], 1), stack([zero, sy, ty], 1)], 1); // B x 2 x 3
+        var theta = stack([stack([sx.mul(flip), zero, tx], 1), stack([zero, sy, ty], 1)], 1); // B x 2 x 3
         var grid = nn.functional.affine_grid(theta, x.shape, align_corners: false);
         var y = nn.functional.grid_sample(x, grid, mode: GridSampleMode.Bilinear, padding_mode: GridSamplePaddingMode.Border, align_corners: false);
 
-        var brightness = 1 + (rand([b, 1, 1, 1], generator: gen) * 2 - 1) * a.Brightness;
-        y = y * brightness;
-        var contrast = 1 + (rand([b, 1, 1, 1], generator: gen) * 2 - 1) * a.Contrast;
+        var brightness = Scalars.AddConstantInPlace(Scalars.MulInPlace(SymmetricUnit(rand([b, 1, 1, 1], generator: gen)), a.Brightness), 1);
+        y = y.mul(brightness);
+        var contrast = Scalars.AddConstantInPlace(Scalars.MulInPlace(SymmetricUnit(rand([b, 1, 1, 1], generator: gen)), a.Contrast), 1);
         var mean = y.mean([1, 2, 3], keepdim: true);
-        y = (y - mean) * contrast + mean;
-        if (a.NoiseStd > 0) y = y + randn(y.shape, generator: gen) * a.NoiseStd;
-        return y.clamp(0, 1).MoveToOuterDisposeScope();
+        y = Scalars.AddInPlace(y.sub(mean).mul_(contrast), mean);
+        if (a.NoiseStd > 0) y = Scalars.Add(y, Scalars.MulInPlace(randn(y.shape, generator: gen), a.NoiseStd));
+        return Scalars.Clamp(y, 0, 1).MoveToOuterDisposeScope();
     }
+
+    /// <summary>2u - 1: uniform draws in [0, 1) mapped to [-1, 1) (in place).</summary>
+    private static Tensor SymmetricUnit(Tensor u) => Scalars.AddConstantInPlace(Scalars.MulInPlace(u, 2), -1);
 
     /// <summary>
     /// NT-Xent (normalised temperature-scaled cross entropy, Chen et al. 2020 eq. 1): for 2B projections where
@@ -51,11 +56,12 @@ internal static class ContrastiveViews
         using var scope = NewDisposeScope();
         long b = z1.shape[0];
         var z = nn.functional.normalize(cat([z1, z2], 0), p: 2, dim: 1);
-        var logits = z.matmul(z.t()) / temperature;
+        var logits = Scalars.Div(z.matmul(z.t()), temperature);
         var self = eye(2 * b, dtype: ScalarType.Bool);
-        logits = logits.masked_fill(self, double.NegativeInfinity);
-        var idx = arange(b, dtype: ScalarType.Int64);
-        var targets = cat([idx + b, idx], 0);
+        using var minusInfinity = double.NegativeInfinity.ToScalar();
+        logits = logits.masked_fill(self, minusInfinity);
+        var idx = Scalars.Arange(b);
+        var targets = cat([Scalars.AddInteger(idx, b), idx], 0);
         return nn.functional.cross_entropy(logits, targets).MoveToOuterDisposeScope();
     }
 }

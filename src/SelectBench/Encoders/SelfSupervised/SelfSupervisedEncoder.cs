@@ -1,3 +1,4 @@
+using SelectBench.Engine;
 using System.Security.Cryptography;
 using SelectBench.Common;
 using SelectBench.Data;
@@ -73,7 +74,7 @@ public sealed class SelfSupervisedEncoder : IImageEncoder, IDisposable
         var generator = new Generator((ulong)settings.Seed);
         network.Initialise(generator);
         network.train();
-        using var optimizer = optim.Adam(network.parameters(), lr: settings.LearningRate, weight_decay: settings.WeightDecay);
+        using var optimizer = new ScalarSafeAdam(network.parameters(), lr: settings.LearningRate, weightDecay: settings.WeightDecay);
         int stepsPerEpoch = pool.Count / batch; // the last partial batch is dropped: tiny batches make poor contrasts
         var order = Enumerable.Range(0, pool.Count).ToArray();
         var rng = new Random(settings.Seed);
@@ -91,7 +92,7 @@ public sealed class SelfSupervisedEncoder : IImageEncoder, IDisposable
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
                 var bytes = new byte[batch * size];
                 for (int i = 0; i < batch; i++) pool.Image(order[s * batch + i]).CopyTo(bytes.AsSpan(i * size, size));
-                var x = tensor(bytes, [batch, pool.Channels, pool.Height, pool.Width]).to_type(ScalarType.Float32) / 255f;
+                var x = tensor(bytes, [batch, pool.Channels, pool.Height, pool.Width]).to_type(ScalarType.Float32).div_(Scalars.Byte255);
                 var v1 = ContrastiveViews.Augment(x, augmentation, generator);
                 var v2 = ContrastiveViews.Augment(x, augmentation, generator);
                 // One forward pass over both views, so batch norm sees the whole 2B batch (as in SimCLR).
@@ -133,7 +134,7 @@ public sealed class SelfSupervisedEncoder : IImageEncoder, IDisposable
             using var scope = NewDisposeScope();
             using var _ = no_grad();
             var x = tensor(images.Pixels.AsSpan(start * size, m * size).ToArray(), [m, images.Channels, images.Height, images.Width])
-                .to_type(ScalarType.Float32) / 255f;
+                .to_type(ScalarType.Float32).div_(Scalars.Byte255);
             Array.Copy(_network.backbone.forward(x).data<float>().ToArray(), 0, output, start * d, m * d);
         }
         return new Embeddings(output, n, d);

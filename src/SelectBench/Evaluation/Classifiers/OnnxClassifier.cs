@@ -1,3 +1,4 @@
+using SelectBench.Engine;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using SelectBench.Common;
@@ -98,7 +99,7 @@ public sealed class OnnxClassifier : IImageClassifier
             float[] pixels;
             using (var scope = NewDisposeScope())
             {
-                var x = ImageTensors.Conform(data.Batch(arange(start, start + n, dtype: ScalarType.Int64), CPU), channels, height, width);
+                var x = ImageTensors.Conform(data.Batch(Scalars.Arange(start, start + n), CPU), channels, height, width);
                 ImageTensors.Normalize(x, normalization);
                 // A fixed batch dimension gets zero images appended to fill the last batch.
                 if (n < batch) x = cat([x, zeros(batch - n, channels, height, width)]);

@@ -1,3 +1,4 @@
+using SelectBench.Engine;
 using SelectBench.Encoders;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -57,8 +58,8 @@ public static class Cmmd
             var xb = x.narrow(0, start, rows);
             var nb = xNorms.narrow(0, start, rows);
             // Same expansion as the reference (no clamp), so that K_xx and K_xy of one set match bit for bit.
-            var sq = nb.unsqueeze(1) + yNorms.unsqueeze(0) - 2 * xb.matmul(y.t());
-            var k = (sq * -gamma).exp().to_type(ScalarType.Float64);
+            var sq = Scalars.Add(nb.unsqueeze(1), yNorms.unsqueeze(0)).sub_(Scalars.MulInPlace(xb.matmul(y.t()), 2));
+            var k = Scalars.Mul(sq, -gamma).exp().to_type(ScalarType.Float64);
             total += k.sum().item<double>();
             if (excludeDiagonal) total -= k.diagonal(offset: start).sum().item<double>();
         });

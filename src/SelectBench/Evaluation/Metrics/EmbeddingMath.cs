@@ -1,3 +1,4 @@
+using SelectBench.Engine;
 using SelectBench.Common;
 using SelectBench.Encoders;
 using TorchSharp;
@@ -46,7 +47,7 @@ internal static class EmbeddingMath
     public static (Tensor Values, Tensor Vectors) SymmetricEigen(Tensor symmetric)
     {
         using var d = symmetric.to_type(ScalarType.Float64);
-        using var sym = (d + d.t()) / 2;
+        using var sym = Symmetrised(d);
         var (values, vectors) = linalg.eigh(sym);
         return (values, vectors);
     }
@@ -54,7 +55,7 @@ internal static class EmbeddingMath
     public static double[] SymmetricEigenvalues(Tensor symmetric)
     {
         using var d = symmetric.to_type(ScalarType.Float64);
-        using var sym = (d + d.t()) / 2;
+        using var sym = Symmetrised(d);
         using var values = linalg.eigvalsh(sym);
         return values.data<double>().ToArray();
     }
@@ -63,8 +64,15 @@ internal static class EmbeddingMath
     public static Tensor SquaredDistances(Tensor a, Tensor aSquaredNorms, Tensor b, Tensor bSquaredNorms)
     {
         using var dot = a.matmul(b.t());
-        using var sum = aSquaredNorms.unsqueeze(1) + bSquaredNorms.unsqueeze(0) - 2 * dot;
-        return sum.clamp_min(0);
+        using var sum = Scalars.Add(aSquaredNorms.unsqueeze(1), bSquaredNorms.unsqueeze(0)).sub_(Scalars.Mul(dot, 2));
+        return sum.clamp_min(Scalars.Zero);
+    }
+
+    /// <summary>(d + d^T) / 2: removes the round-off asymmetry before a symmetric eigen-solver.</summary>
+    private static Tensor Symmetrised(Tensor d)
+    {
+        using var scope = NewDisposeScope();
+        return Scalars.DivInPlace(Scalars.Add(d, d.t()), 2).MoveToOuterDisposeScope();
     }
 
     public static Tensor SquaredNorms(Tensor x) => (x * x).sum(1);

@@ -1,3 +1,4 @@
+using SelectBench.Engine;
 using SelectBench.Common;
 using SelectBench.Encoders;
 using TorchSharp;
@@ -26,7 +27,7 @@ public static class FrechetInceptionDistance
         var x = EmbeddingMath.ToTensor(e);
         var mean = x.mean([0L]);
         var centred = x - mean.unsqueeze(0);
-        var cov = centred.t().matmul(centred) / (e.Count - 1);
+        var cov = Scalars.DivInPlace(centred.t().matmul(centred), e.Count - 1);
         return new GaussianFit(mean.data<double>().ToArray(), cov.contiguous().data<double>().ToArray(), e.Dimension, e.Count);
     }
 
@@ -60,7 +61,7 @@ public static class FrechetInceptionDistance
         var s1 = torch.tensor(sigma1, new long[] { d, d });
         var s2 = torch.tensor(sigma2, new long[] { d, d });
         var (values, vectors) = EmbeddingMath.SymmetricEigen(s1);
-        var sqrtValues = values.clamp_min(0).sqrt();
+        var sqrtValues = values.clamp_min(Scalars.Zero).sqrt();
         var sqrtS1 = (vectors * sqrtValues.unsqueeze(0)).matmul(vectors.t());
         var product = sqrtS1.matmul(s2).matmul(sqrtS1);
         double traceSqrt = 0;

@@ -1,3 +1,4 @@
+using SelectBench.Engine;
 using SelectBench.Encoders;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -56,9 +57,9 @@ public static class KernelInceptionDistance
         long m = x.shape[0];
         double gamma = 1.0 / x.shape[1];
         using var scope = torch.NewDisposeScope();
-        var kxx = (x.matmul(x.t()) * gamma + coef0).pow(degree).to_type(ScalarType.Float64);
-        var kyy = (y.matmul(y.t()) * gamma + coef0).pow(degree).to_type(ScalarType.Float64);
-        var kxy = (x.matmul(y.t()) * gamma + coef0).pow(degree).to_type(ScalarType.Float64);
+        var kxx = Scalars.Pow(Scalars.Affine(x.matmul(x.t()), gamma, coef0), degree).to_type(ScalarType.Float64);
+        var kyy = Scalars.Pow(Scalars.Affine(y.matmul(y.t()), gamma, coef0), degree).to_type(ScalarType.Float64);
+        var kxy = Scalars.Pow(Scalars.Affine(x.matmul(y.t()), gamma, coef0), degree).to_type(ScalarType.Float64);
         double offXX = kxx.sum().item<double>() - kxx.diagonal().sum().item<double>();
         double offYY = kyy.sum().item<double>() - kyy.diagonal().sum().item<double>();
         return (offXX + offYY) / (m * (m - 1.0)) - 2 * kxy.sum().item<double>() / ((double)m * m);

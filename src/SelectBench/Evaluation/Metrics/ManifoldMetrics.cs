@@ -1,3 +1,4 @@
+using SelectBench.Engine;
 using SelectBench.Encoders;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -49,11 +50,11 @@ public static class ManifoldMetrics
             var d = EmbeddingMath.SquaredDistances(x.narrow(0, start, rows), xNorms.narrow(0, start, rows), y, yNorms); // rows x nFake
             var radii = realRadii.narrow(0, start, rows).unsqueeze(1);
             var insideReal = d.lt(radii);
-            fakeInRealBalls.add_(insideReal.sum(0, type: ScalarType.Int64));
+            Scalars.AddInPlace(fakeInRealBalls, insideReal.sum(0, type: ScalarType.Int64));
             realInFakeBall.narrow(0, start, rows).copy_(d.lt(fakeRadii.unsqueeze(0)).any(1));
             realCovered.narrow(0, start, rows).copy_(d.min(1).values.lt(radii.squeeze(1)));
         });
-        double precision = fakeInRealBalls.gt(0).to_type(ScalarType.Float64).mean().item<double>();
+        double precision = fakeInRealBalls.gt(Scalars.Zero).to_type(ScalarType.Float64).mean().item<double>();
         double recall = realInFakeBall.to_type(ScalarType.Float64).mean().item<double>();
         double density = fakeInRealBalls.to_type(ScalarType.Float64).mean().item<double>() / nearestK;
         double coverage = realCovered.to_type(ScalarType.Float64).mean().item<double>();
@@ -69,7 +70,7 @@ public static class ManifoldMetrics
             using var inner = torch.NewDisposeScope();
             var d = EmbeddingMath.SquaredDistances(x.narrow(0, start, rows), norms.narrow(0, start, rows), x, norms);
             // The self-distance is exactly 0 mathematically; force it so round-off cannot reorder it.
-            d.diagonal(offset: start).fill_(0);
+            d.diagonal(offset: start).fill_(Scalars.Zero);
             var (values, _) = d.topk(k + 1, dim: 1, largest: false, sorted: true);
             radii.narrow(0, start, rows).copy_(values.select(1, k));
         });

@@ -1,3 +1,4 @@
+using SelectBench.Engine;
 using SelectBench.Encoders;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -23,7 +24,7 @@ public static class VendiScore
         int n = embeddings.Count;
         var gram = n <= embeddings.Dimension ? x.matmul(x.t()) : x.t().matmul(x);
         double entropy = 0;
-        foreach (double lambda in EmbeddingMath.SymmetricEigenvalues(gram / n))
+        foreach (double lambda in EmbeddingMath.SymmetricEigenvalues(Scalars.DivInPlace(gram, n)))
             if (lambda > 0) entropy -= lambda * Math.Log(lambda);
         return Math.Exp(entropy);
     }

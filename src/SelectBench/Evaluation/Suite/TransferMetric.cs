@@ -1,3 +1,4 @@
+using SelectBench.Engine;
 using SelectBench.Common;
 using SelectBench.Data;
 using SelectBench.Evaluation.Metrics;
@@ -63,7 +64,7 @@ public sealed class TransferMetric : IEvalMetric
             float m = normalization.Mean.Average(), sd = normalization.Std.Average();
             normalization = new InputNormalization(Enumerable.Repeat(m, channels).ToArray(), Enumerable.Repeat(sd, channels).ToArray());
         }
-        var optimizer = optim.SGD(model.parameters(), s.LearningRate, momentum: s.Momentum);
+        var optimizer = new ScalarSafeSgd(model.parameters(), s.LearningRate, momentum: s.Momentum);
         var losses = new List<double>();
         double running = 0;
         int counted = 0;
