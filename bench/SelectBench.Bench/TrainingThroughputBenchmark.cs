@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using SelectBench.Engine;
 using SelectBench.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -26,14 +27,26 @@ public sealed class TrainingThroughputBenchmark : IBenchmark
         int threads = IntOption(args, "--threads", 2), batch = IntOption(args, "--batch", 128);
         string python = StringOption(args, "--python", "/usr/bin/python3");
         var only = StringOption(args, "--models", "resnet20,resnet18").Split(',');
-        torch.set_num_threads(threads);
+        double width = double.Parse(StringOption(args, "--width", "1"), CultureInfo.InvariantCulture);
+        bool withPython = !args.Contains("--no-python"), json = args.Contains("--json");
+        var engine = TorchEngine.EnsureReady(threads);
         var script = FindScript();
-        Console.WriteLine($"training throughput: batch {batch}, {threads} threads, {warmup} warm-up + {steps} timed steps, SGD (momentum 0.9, Nesterov, wd 5e-4)");
+        if (json)
+        {
+            // One line per model for EngineConfigurationsBenchmark, which runs this in child processes.
+            foreach (var c in new[] { new Case("resnet20", 1, 28), new Case("resnet18", 3, 64) }.Where(c => only.Contains(c.Model)))
+                Console.WriteLine(JsonSerializer.Serialize(new { model = c.Model, width, engine = engine.Configuration,
+                    images_per_second = TorchSharpImagesPerSecond(c, batch, warmup, steps, width) }));
+            return 0;
+        }
+        Console.WriteLine($"training throughput: batch {batch}, {threads} threads, {warmup} warm-up + {steps} timed steps, SGD (momentum 0.9, Nesterov, wd 5e-4), width x{width}");
+        Console.WriteLine(engine.Summary);
         Console.WriteLine($"{"model",-10} {"input",-8} {"TorchSharp img/s",17} {"PyTorch img/s",14} {"ratio",7}");
         foreach (var c in new[] { new Case("resnet20", 1, 28), new Case("resnet18", 3, 64) }.Where(c => only.Contains(c.Model)))
         {
-            double ours = TorchSharpImagesPerSecond(c, batch, warmup, steps);
-            double? theirs = PyTorchImagesPerSecond(python, script, c, batch, threads, warmup, steps, out var note);
+            double ours = TorchSharpImagesPerSecond(c, batch, warmup, steps, width);
+            string? note = null;
+            double? theirs = withPython && width == 1 ? PyTorchImagesPerSecond(python, script, c, batch, threads, warmup, steps, out note) : null;
             var ratio = theirs is { } t ? (ours / t).ToString("F2", CultureInfo.InvariantCulture) : "n/a";
             Console.WriteLine($"{c.Model,-10} {$"{c.Channels}x{c.Size}x{c.Size}",-8} {ours,17:F1} {(theirs is { } v ? v.ToString("F1", CultureInfo.InvariantCulture) : "n/a"),14} {ratio,7}");
             if (note != null) Console.WriteLine($"  PyTorch: {note}");
@@ -42,12 +55,12 @@ public sealed class TrainingThroughputBenchmark : IBenchmark
         return 0;
     }
 
-    private static double TorchSharpImagesPerSecond(Case c, int batch, int warmup, int steps)
+    private static double TorchSharpImagesPerSecond(Case c, int batch, int warmup, int steps, double width = 1)
     {
         using var generator = new Generator(0, CPU);
-        using var model = ModelZoo.Create(c.Model, c.Channels, 10, generator: generator);
+        using var model = ModelZoo.Create(c.Model, c.Channels, 10, width, generator: generator);
         model.train();
-        using var optimizer = optim.SGD(model.parameters(), 0.01, momentum: 0.9, weight_decay: 5e-4, nesterov: true);
+        using var optimizer = new ScalarSafeSgd(model.parameters(), 0.01, momentum: 0.9, weightDecay: 5e-4, nesterov: true);
         using var x = randn(batch, c.Channels, c.Size, c.Size, generator: generator);
         using var y = randint(0, 10, [batch], dtype: ScalarType.Int64, generator: generator);
         void Step()

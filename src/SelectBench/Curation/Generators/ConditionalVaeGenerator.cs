@@ -132,7 +132,7 @@ public sealed class ConditionalVaeGenerator : IImageGenerator, IDisposable
                 var x = torch.tensor(xs, [b, data.Channels, data.Height, data.Width]);
                 var y = torch.tensor(ys);
                 var (mu, logVar) = model.Encode(x, y);
-                var z = Scalars.Add(mu, Scalars.Mul(logVar, 0.5).exp_().mul_(torch.randn_like(mu)));
+                var z = Scalars.Add(mu, Scalars.Mul(logVar, 0.5).exp().mul(torch.randn_like(mu)));
                 var logits = model.DecodeLogits(z, y);
                 // Negative ELBO per image: Bernoulli reconstruction term plus the closed-form Gaussian KL
                 // (Kingma and Welling 2014, appendix B).
