@@ -25,6 +25,9 @@ public sealed class ImplicitScalarConformanceTests
         Assert.Contains(taintedVirtuals, m => m.Name.StartsWith("TorchSharp.Modules.BatchNorm::forward", StringComparison.Ordinal));
         Assert.Contains("TorchSharp.torch+Tensor::add_(TorchSharp.torch+Tensor)", tainted);
 
+        var byName = torchSharp.Methods.GroupBy(m => m.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var virtualsByType = torchSharp.Methods.Where(m => m.IsVirtual).GroupBy(m => m.Type)
+            .ToDictionary(g => g.Key, g => g.Select(m => ShortName(m.Name)).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
         var violations = new List<string>();
         foreach (var assembly in new[] { typeof(Scalars).Assembly, typeof(SelectBench.Cli.CommandRegistry).Assembly })
         {
@@ -35,7 +38,7 @@ public sealed class ImplicitScalarConformanceTests
                     string? why = null;
                     if (callee.StartsWith(ImplicitConversion, StringComparison.Ordinal)) why = "converts a number to a Scalar implicitly";
                     else if (tainted.Contains(callee)) why = "calls a TorchSharp method that creates a Scalar implicitly";
-                    else if (CreatesTaintedType(callee, method, torchSharp, taintedVirtuals, ours) is { } type)
+                    else if (CreatesTaintedType(callee, method, torchSharp, byName, virtualsByType, taintedVirtuals, ours) is { } type)
                         why = $"creates a {type}, whose {string.Join(", ", taintedVirtuals.Where(v => InChain(torchSharp, type, v.Type)).Select(v => ShortName(v.Name)))} create Scalars implicitly";
                     if (why is not null) violations.Add($"{method.Name} -> {callee}: {why}");
                 }
@@ -75,6 +78,8 @@ public sealed class ImplicitScalarConformanceTests
     /// constructor called from a type of ours that overrides every such method is allowed.
     /// </summary>
     private static string? CreatesTaintedType(string callee, IlCallGraph.Method caller, IlCallGraph torchSharp,
+                                              IReadOnlyDictionary<string, IlCallGraph.Method> byName,
+                                              IReadOnlyDictionary<string, HashSet<string>> virtualsByType,
                                               IReadOnlyList<IlCallGraph.Method> taintedVirtuals, IlCallGraph ours)
     {
         string? created = null;
@@ -82,11 +87,10 @@ public sealed class ImplicitScalarConformanceTests
         if (callee.Contains("::.ctor(", StringComparison.Ordinal)) created = calleeType;
         else
         {
-            var target = torchSharp.Methods.FirstOrDefault(m => m.Name == callee);
-            if (target is not null) created = target.ReturnType;
+            if (byName.TryGetValue(callee, out var target)) created = target.ReturnType;
         }
         if (created is null || !created.StartsWith("TorchSharp.", StringComparison.Ordinal)) return null;
-        var offending = taintedVirtuals.Where(v => InChain(torchSharp, created, v.Type) && !OverriddenBelow(torchSharp, created, v)).ToList();
+        var offending = taintedVirtuals.Where(v => InChain(torchSharp, created, v.Type) && !OverriddenBelow(torchSharp, virtualsByType, created, v)).ToList();
         if (offending.Count == 0) return null;
         if (caller.IsConstructor && ours.BaseTypes.TryGetValue(caller.Type, out var baseType) && baseType == created)
         {
@@ -105,10 +109,11 @@ public sealed class ImplicitScalarConformanceTests
     }
 
     /// <summary>True when a type between <paramref name="type"/> and the tainted method's type overrides it cleanly.</summary>
-    private static bool OverriddenBelow(IlCallGraph torchSharp, string type, IlCallGraph.Method taintedVirtual)
+    private static bool OverriddenBelow(IlCallGraph torchSharp, IReadOnlyDictionary<string, HashSet<string>> virtualsByType, string type,
+                                        IlCallGraph.Method taintedVirtual)
     {
         for (string? t = type; t is not null && t != taintedVirtual.Type; t = torchSharp.BaseTypes.GetValueOrDefault(t))
-            if (torchSharp.Methods.Any(m => m.Type == t && m.IsVirtual && ShortName(m.Name) == ShortName(taintedVirtual.Name)))
+            if (virtualsByType.TryGetValue(t, out var names) && names.Contains(ShortName(taintedVirtual.Name)))
                 return true;
         return false;
     }
