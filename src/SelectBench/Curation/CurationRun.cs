@@ -108,9 +108,20 @@ public static class CurationRun
             Encoder = encoder.Name,
             Shifts = results.Select(r => new
             {
-                r.Name, r.Shift.Strategy, Images = r.Shift.Images.Count, r.Shift.Report.ClassCounts, r.Shift.SampleCost, r.Shift.OverheadCost,
-                r.Shift.TotalCost, r.Audit.NoiseRate, r.Audit.DistractorRate, r.Audit.Duplicates, BuildSeconds = r.Seconds, r.FromCache,
-                r.Shift.Report.Removed, r.Shift.Report.Warnings,
+                r.Name,
+                r.Shift.Strategy,
+                Images = r.Shift.Images.Count,
+                r.Shift.Report.ClassCounts,
+                r.Shift.SampleCost,
+                r.Shift.OverheadCost,
+                r.Shift.TotalCost,
+                r.Audit.NoiseRate,
+                r.Audit.DistractorRate,
+                r.Audit.Duplicates,
+                BuildSeconds = r.Seconds,
+                r.FromCache,
+                r.Shift.Report.Removed,
+                r.Shift.Report.Warnings,
             }),
         });
         return results;
@@ -128,7 +139,8 @@ public static class CurationRun
 
     private static PixelPcaEncoder LoadOrFitEncoder(CurationEncoderSettings settings, ImageSet fitSet, string folder, Action<string> log)
     {
-        var entry = Path.Combine(folder, $"pixel-pca-k{settings.Components}-{settings.FitOn}-{ImageSetFingerprint.Of(fitSet)[..12]}");
+        // The method is part of the entry: a PCA fitted by an older, CPU-dependent fit is refitted, not reused.
+        var entry = Path.Combine(folder, $"pixel-pca-{PixelPcaEncoder.ExactMethod}-k{settings.Components}-{settings.FitOn}-{ImageSetFingerprint.Of(fitSet)[..12]}");
         if (File.Exists(Path.Combine(entry, "pca.json"))) return PixelPcaEncoder.Load(entry);
         var clock = Stopwatch.StartNew();
         var encoder = PixelPcaEncoder.Fit(fitSet, settings.Components);
