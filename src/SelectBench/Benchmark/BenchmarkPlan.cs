@@ -130,7 +130,8 @@ public static class BenchmarkPlan
             ["shift_suite"] = new JsonArray(shiftSuite.Select(m => (JsonNode)m).ToArray()),
             ["settings"] = new JsonObject
             {
-                ["world"] = config.Data is null ? $"FashionMNIST++ {config.World.Profile}" : "data sources",
+                ["world"] = config.Data is not null ? "data sources"
+                    : config.World.Path is { } path ? $"prebuilt world at {path}" : $"FashionMNIST++ {config.World.Profile}",
                 ["shift_size"] = config.Curation.TargetSize,
                 ["model"] = config.Training.Model,
                 ["width"] = config.Training.Width,
@@ -173,7 +174,8 @@ public static class BenchmarkPlan
         switch (job.Stage)
         {
             case "world":
-                return s["data"] is not null ? 600 : s["world"]?["profile"]?.GetValue<string>() switch { "tiny" => 10, "standard" => 900, _ => 60 };
+                return s["data"] is not null ? 600 : s["world"]?["path"] is not null ? 5
+                    : s["world"]?["profile"]?.GetValue<string>() switch { "tiny" => 10, "standard" => 900, _ => 60 };
             case "encoder":
                 return 5 * (s["ssl"]?["epochs"]?.GetValue<int>() ?? 5) * 60;
             case "train":

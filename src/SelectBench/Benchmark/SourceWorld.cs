@@ -168,6 +168,13 @@ public sealed class SourceWorld : IBenchmarkWorld
 
     public static bool Exists(string folder) => File.Exists(Path.Combine(folder, ManifestFile));
 
+    /// <summary>The fingerprint source-world.json records; null when there is none.</summary>
+    public static string? RecordedFingerprint(string folder) =>
+        Exists(folder) ? Json.Read<Manifest>(Path.Combine(folder, ManifestFile)).Fingerprint : null;
+
+    /// <summary>The top-level entries of the folder that belong to the world.</summary>
+    public static readonly string[] FolderEntries = [ManifestFile, "test", "sets", "eval", "transfer"];
+
     public static SourceWorld Load(string folder)
     {
         if (!Exists(folder)) throw new SelectBenchException($"{folder}: no {ManifestFile}; the data-source world was not built (rerun `selectbench run`).");

@@ -33,7 +33,12 @@ public sealed class WorldJobKind : IJobKind
         {
             var settings = context.Job.Settings["world"].Deserialize<RunWorldSettings>(Json.Options)
                            ?? throw new SelectBenchException($"job '{context.Job.Id}': world settings are missing.");
-            using var built = FashionMnistPlusWorld.Build(settings.Resolve(), work, context.Log.WriteLine);
+            if (settings.Path is { } path)
+                BenchmarkInputs.LinkWorld(path, settings.Fingerprint!, work, context.Log.WriteLine);
+            else
+            {
+                using var built = FashionMnistPlusWorld.Build(settings.Resolve(), work, context.Log.WriteLine);
+            }
         }
         var output = Path.Combine(context.OutputDir, BenchmarkInputs.WorldFolder);
         BenchmarkInputs.Publish(work, output);

@@ -168,6 +168,19 @@ public sealed class FashionMnistPlusWorld : IDisposable
             ImageSetStore.Load(layout.Rendition), crowd, ConditionalVaeGenerator.Load(layout.Generator), transfer);
     }
 
+    /// <summary>The fingerprint world.json records for a finished world of this format; null for anything else.</summary>
+    public static string? RecordedFingerprint(string folder)
+    {
+        var path = Path.Combine(folder, WorldLayout.ManifestFile);
+        if (!File.Exists(path)) return null;
+        var manifest = Json.Read<WorldManifest>(path);
+        return manifest.Complete && manifest.FormatVersion == FormatVersion && manifest.World == WorldName ? manifest.Fingerprint : null;
+    }
+
+    /// <summary>The top-level entries of a world folder that belong to the world (a curation folder inside it does not).</summary>
+    public static readonly string[] FolderEntries =
+        [WorldLayout.ManifestFile, "sets", "pool", "eval", "reference-models", "crowd", "generator", "transfer"];
+
     /// <summary>True when <paramref name="folder"/> holds a finished world.</summary>
     public static bool Exists(string folder)
     {
