@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using SelectBench.Curation;
+using SelectBench.Data;
 using SelectBench.Worlds.FashionMnistPlus;
 using Spectre.Console.Cli;
 
@@ -45,16 +46,16 @@ public sealed class CurateCommand : Command<CurateCommand.Settings>
         var config = CurationConfig.Load(configPath, settings.N);
         var clock = Stopwatch.StartNew();
         using var world = FashionMnistPlusWorld.Load(settings.World);
-        Console.WriteLine($"world:  {world.Folder} (profile {world.Settings.Profile}, loaded in {clock.Elapsed.TotalSeconds:F1} s)");
+        Console.WriteLine($"world:  {world.Folder} (profile {world.Settings.Profile}, fingerprint {ContentFingerprint.Short(world.Fingerprint)}, loaded in {clock.Elapsed.TotalSeconds:F1} s)");
         var outDir = settings.Out ?? Path.Combine(settings.World, $"curation-n{config.TargetSize}");
         var names = settings.Shifts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var results = CurationRun.Build(world, config, outDir, names, Console.WriteLine);
         Console.WriteLine();
-        Console.WriteLine($"{"shift",-20} {"images",7} {"classes",7} {"noise",7} {"distr.",7} {"dups",5} {"cost $",9} {"build s",8}");
+        Console.WriteLine($"{"shift",-20} {"images",7} {"classes",7} {"noise",7} {"distr.",7} {"dups",5} {"cost $",9} {"fingerprint",-12} {"build s",8}");
         foreach (var r in results)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Name,-20} {r.Shift.Images.Count,7} {r.Shift.Report.ClassesPresent,7} {Percent(r.Audit.NoiseRate),7} {Percent(r.Audit.DistractorRate),7} {r.Audit.Duplicates,5} {r.Shift.TotalCost,9:F2} {r.Seconds,8:F1}{(r.FromCache ? " (cached)" : "")}"));
+                $"{r.Name,-20} {r.Shift.Images.Count,7} {r.Shift.Report.ClassesPresent,7} {Percent(r.Audit.NoiseRate),7} {Percent(r.Audit.DistractorRate),7} {r.Audit.Duplicates,5} {r.Shift.TotalCost,9:F2} {ContentFingerprint.Short(r.Fingerprint),-12} {r.Seconds,8:F1}{(r.FromCache ? " (cached)" : "")}"));
             foreach (var w in r.Shift.Report.Warnings) Console.WriteLine($"  warning: {w}");
         }
         Console.WriteLine();

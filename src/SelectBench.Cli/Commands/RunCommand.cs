@@ -140,8 +140,14 @@ public sealed class RunCommand : Command<RunCommand.Settings>
 
     private static readonly Dictionary<string, string> ShortNames = new()
     {
-        ["base_top1"] = "top-1", ["natural_ood_mean"] = "natural", ["corruption_top1_mean"] = "corrupt", ["transfer_mean"] = "transfer",
-        ["knn_top1_k20"] = "kNN", ["ls_5pct"] = "LS@5%", ["label_noise_true"] = "noise", ["expert_equivalent_images"] = "expert-eq. images",
+        ["base_top1"] = "top-1",
+        ["natural_ood_mean"] = "natural",
+        ["corruption_top1_mean"] = "corrupt",
+        ["transfer_mean"] = "transfer",
+        ["knn_top1_k20"] = "kNN",
+        ["ls_5pct"] = "LS@5%",
+        ["label_noise_true"] = "noise",
+        ["expert_equivalent_images"] = "expert-eq. images",
     };
 
     private static readonly string[] ConsoleMetrics =
@@ -180,6 +186,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         }
         AnsiConsole.Write(table);
         Console.WriteLine($"≈ = statistically tied with another shift on {board.PrimaryMetric} (95% intervals overlap); p = paired t-test against {board.ReferenceShift} over seeds.");
+        Console.WriteLine($"data:     {board.HeaderLine} (fingerprints of every shift: leaderboard.md)");
         foreach (var f in results.Findings)
             Console.WriteLine($"finding:  [{(f.Holds is null ? "undecided" : f.Holds.Value ? "holds" : "does not hold")}] {f.Claim}: {f.Evidence}");
     }

@@ -41,7 +41,7 @@ public sealed class ShiftInfoCommand : Command<ShiftInfoCommand.Settings>
         if (!Directory.Exists(settings.Folder))
             throw new BadInputException(settings.Folder, "the shift folder does not exist; give OUT/shifts/<name> of a 'selectbench curate' run.");
         if (settings.PerClass <= 0) throw new BadInputException("--per-class", $"must be positive, not {settings.PerClass}.");
-        var shift = ShiftStore.Load(settings.Folder);
+        var (shift, fingerprint) = ShiftStore.LoadWithFingerprint(settings.Folder);
         var set = shift.Images;
         var labels = set.LabelSet;
         var prov = shift.Provenance;
@@ -53,6 +53,7 @@ public sealed class ShiftInfoCommand : Command<ShiftInfoCommand.Settings>
 
         Console.WriteLine($"shift:     {shift.Name} (strategy {shift.Strategy})");
         Console.WriteLine($"images:    {set.Count:N0} of target {shift.Report.TargetSize:N0}, {set.Channels}x{set.Height}x{set.Width}");
+        Console.WriteLine($"fingerprint: {fingerprint}");
         Console.WriteLine();
         int width = Math.Max(5, labels.Names.Max(n => n.Length));
         Console.WriteLine($"{"class".PadRight(width)}  {"images",7}  {"share",6}  {"noise",6}");

@@ -43,7 +43,7 @@ public sealed class WorldCommand : Command<WorldCommand.Settings>
         Console.WriteLine($"eval:      {string.Join(", ", world.EvalSets.Select(kv => $"{kv.Key} {kv.Value.Count:N0}"))}");
         Console.WriteLine($"crowd:     {world.Crowd.Images.Count:N0} images, {world.Crowd.Votes.Count:N0} votes (SIMULATED)");
         Console.WriteLine($"transfer:  {string.Join(", ", world.TransferTasks.Select(t => $"{t.Name} {t.Train.Count:N0}/{t.Test.Count:N0}"))}");
-        Console.WriteLine($"hash:      {world.ContentHash[..16]}");
+        Console.WriteLine($"fingerprint: {world.Fingerprint} (world.json; compare it with another machine's before comparing leaderboards)");
         Console.WriteLine($"wall time: {clock.Elapsed.TotalSeconds:F1} s");
         return 0;
     }

@@ -1,5 +1,6 @@
 using SelectBench.Common;
 using SelectBench.Curation;
+using SelectBench.Data;
 using SelectBench.Running;
 using SelectBench.Worlds.FashionMnistPlus;
 
@@ -19,9 +20,48 @@ public static class BenchmarkInputs
     public static IBenchmarkWorld World(JobContext context) =>
         OpenWorld(Path.Combine(context.DependencyFolder(BenchmarkPlan.WorldJob), WorldFolder));
 
-    /// <summary>A built world folder of either kind.</summary>
-    public static IBenchmarkWorld OpenWorld(string folder) =>
-        SourceWorld.Exists(folder) ? SourceWorld.Load(folder) : new FashionMnistPlusBenchmarkWorld(FashionMnistPlusWorld.Load(folder));
+    /// <summary>A built world folder of either kind, or a link to one (<see cref="LinkWorld"/>).</summary>
+    public static IBenchmarkWorld OpenWorld(string folder)
+    {
+        var link = Path.Combine(folder, WorldLinkFile);
+        if (File.Exists(link))
+        {
+            var target = Json.Read<WorldLink>(link);
+            var world = Worlds.WorldFolder.Open(target.Path, link);
+            if (world.Fingerprint != target.Fingerprint)
+                throw new BadInputException(target.Path, $"the world's fingerprint is now {ContentFingerprint.Short(world.Fingerprint)}, but this run was planned with " +
+                                                         $"{ContentFingerprint.Short(target.Fingerprint)}; the world was replaced. Rerun `selectbench run` (it replans on the new world) or restore the old one.");
+            folder = target.Path;
+        }
+        return SourceWorld.Exists(folder) ? SourceWorld.Load(folder) : new FashionMnistPlusBenchmarkWorld(FashionMnistPlusWorld.Load(folder));
+    }
+
+    /// <summary>The file a world job writes instead of a world when the config names a prebuilt one (world: { path }).</summary>
+    public const string WorldLinkFile = "world-link.json";
+
+    /// <param name="Path">The world folder, absolute.</param>
+    /// <param name="Fingerprint">The fingerprint it had when the run was planned.</param>
+    public sealed record WorldLink(string Path, string Fingerprint);
+
+    /// <summary>
+    /// Points <paramref name="folder"/> at the prebuilt world in <paramref name="path"/> after checking that its files still
+    /// hash to <paramref name="fingerprint"/> (the one the run was planned with): the run then uses that world where it
+    /// is, so every run pointed at one imported world curates, trains and scores on the same bytes.
+    /// </summary>
+    public static void LinkWorld(string path, string fingerprint, string folder, Action<string> log)
+    {
+        var world = Worlds.WorldFolder.Open(path, "world.path");
+        if (world.Fingerprint != fingerprint)
+            throw new BadInputException(path, $"the world's fingerprint is {ContentFingerprint.Short(world.Fingerprint)}, but the run was planned with " +
+                                              $"{ContentFingerprint.Short(fingerprint)}; rerun `selectbench run` to plan on the world now there.");
+        var computed = world.ComputeFingerprint();
+        if (computed != fingerprint)
+            throw new BadInputException(path, $"its files hash to fingerprint {ContentFingerprint.Short(computed)}, not the {ContentFingerprint.Short(fingerprint)} it records: " +
+                                              "it was changed after it was built or imported. Import it again.");
+        Directory.CreateDirectory(folder);
+        AtomicFile.WriteJson(Path.Combine(folder, WorldLinkFile), new WorldLink(world.Path, fingerprint));
+        log($"world: using the {world.Kind} world at {world.Path} (fingerprint {ContentFingerprint.Short(fingerprint)}, verified)");
+    }
 
     public static Shift Shift(JobContext context, string name) =>
         ShiftStore.Load(Path.Combine(context.DependencyFolder(BenchmarkPlan.CurateJob(name)), ShiftFolder));

@@ -28,7 +28,9 @@ public static class BenchmarkPlan
     /// Goes into every job key. Bump it when a job kind's output changes meaning, so old results are not reused;
     /// plain code edits that keep results valid do not invalidate a run.
     /// </summary>
-    public const string CodeVersion = "selectbench-run-1";
+    /// 2: exact, CPU-independent pixel PCA and search (the same config can give other shifts than version 1's), content
+    /// fingerprints in the curate and world results.
+    public const string CodeVersion = "selectbench-run-2";
 
     public const string WorldJob = "world";
     public const string EncoderJob = "encoder";
@@ -56,7 +58,8 @@ public static class BenchmarkPlan
         bool ssl = config.Evaluation.Encoder == "ssl" && config.Evaluation.ShiftSuite.Count > 0;
         if (ssl)
             jobs.Add(new JobSpec(EncoderJob, "encoder", SslEncoderJobKind.KindName,
-                new JsonObject { ["ssl"] = Node(config.Evaluation.Ssl) }, [WorldJob]) { Exclusive = true });
+                new JsonObject { ["ssl"] = Node(config.Evaluation.Ssl) }, [WorldJob])
+            { Exclusive = true });
 
         foreach (var shift in config.Curation.Shifts)
             jobs.Add(new JobSpec(CurateJob(shift.Name), "curate", CurateJobKind.KindName,
@@ -70,13 +73,13 @@ public static class BenchmarkPlan
                 new JsonObject { ["evaluation"] = EvaluationNode(config.Evaluation with { Suite = ["corruptions"] }, ["suite", "corruption_images"]) }, [WorldJob]));
         var trainedModels = new List<(string Model, int Seed)>();
         foreach (var shift in config.Curation.Shifts)
-        foreach (var seed in config.Seeds)
-        {
-            jobs.Add(TrainSpec(config, shift.Name, shift.Name, fraction: 1, seed));
-            trainedModels.Add((shift.Name, seed));
-            if (modelSuite.Count > 0)
-                jobs.Add(EvaluateSpec(shift.Name, seed, evalSettings, corrupt));
-        }
+            foreach (var seed in config.Seeds)
+            {
+                jobs.Add(TrainSpec(config, shift.Name, shift.Name, fraction: 1, seed));
+                trainedModels.Add((shift.Name, seed));
+                if (modelSuite.Count > 0)
+                    jobs.Add(EvaluateSpec(shift.Name, seed, evalSettings, corrupt));
+            }
         var fractionModels = new List<string>();
         foreach (var fraction in config.ExpertFractions)
         {
@@ -111,7 +114,8 @@ public static class BenchmarkPlan
             }
         }
 
-        var reportDeps = jobs.Where(j => j.Stage is "curate" or "evaluate" or "analyse" or "train").Select(j => j.Id).ToArray();
+        // The world job too: the report shows the world's fingerprint.
+        var reportDeps = jobs.Where(j => j.Stage is "world" or "curate" or "evaluate" or "analyse" or "train").Select(j => j.Id).ToArray();
         jobs.Add(new JobSpec(ReportJob, "report", ReportJobKind.KindName, new JsonObject
         {
             ["run_name"] = config.Name,
@@ -126,7 +130,8 @@ public static class BenchmarkPlan
             ["shift_suite"] = new JsonArray(shiftSuite.Select(m => (JsonNode)m).ToArray()),
             ["settings"] = new JsonObject
             {
-                ["world"] = config.Data is null ? $"FashionMNIST++ {config.World.Profile}" : "data sources",
+                ["world"] = config.Data is not null ? "data sources"
+                    : config.World.Path is { } path ? $"prebuilt world at {path}" : $"FashionMNIST++ {config.World.Profile}",
                 ["shift_size"] = config.Curation.TargetSize,
                 ["model"] = config.Training.Model,
                 ["width"] = config.Training.Width,
@@ -169,7 +174,8 @@ public static class BenchmarkPlan
         switch (job.Stage)
         {
             case "world":
-                return s["data"] is not null ? 600 : s["world"]?["profile"]?.GetValue<string>() switch { "tiny" => 10, "standard" => 900, _ => 60 };
+                return s["data"] is not null ? 600 : s["world"]?["path"] is not null ? 5
+                    : s["world"]?["profile"]?.GetValue<string>() switch { "tiny" => 10, "standard" => 900, _ => 60 };
             case "encoder":
                 return 5 * (s["ssl"]?["epochs"]?.GetValue<int>() ?? 5) * 60;
             case "train":

@@ -38,7 +38,14 @@ public sealed record RunMetadata(
     IReadOnlyList<StageTime> StageSeconds,
     IReadOnlyDictionary<string, string> Versions,
     IReadOnlyDictionary<string, string> Machine,
-    IReadOnlyDictionary<string, string> Settings);
+    IReadOnlyDictionary<string, string> Settings)
+{
+    /// <summary>The CPU and numeric engine the report job ran on (null in results of older runs).</summary>
+    public EngineDescription? Engine { get; init; }
+
+    /// <summary>The world's content fingerprint (null in results of older runs); each shift's is in the leaderboard.</summary>
+    public string? WorldFingerprint { get; init; }
+}
 
 public sealed record StageTime(string Stage, int Jobs, double Seconds);
 

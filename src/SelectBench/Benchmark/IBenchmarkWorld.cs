@@ -11,7 +11,8 @@ namespace SelectBench.Benchmark;
 /// </summary>
 public interface IBenchmarkWorld : IDisposable
 {
-    string ContentHash { get; }
+    /// <summary>The world's content fingerprint (SHA-256 over every stored set's <see cref="Data.ContentFingerprint"/> and the other files that define it).</summary>
+    string Fingerprint { get; }
     LabelSet Labels { get; }
     /// <summary>The base eval set (base accuracy, corruptions, SSL kNN queries).</summary>
     ImageSet Test { get; }
@@ -29,7 +30,7 @@ public interface IBenchmarkWorld : IDisposable
 public sealed class FashionMnistPlusBenchmarkWorld(FashionMnistPlusWorld world) : IBenchmarkWorld
 {
     public FashionMnistPlusWorld World { get; } = world;
-    public string ContentHash => World.ContentHash;
+    public string Fingerprint => World.Fingerprint;
     public LabelSet Labels => World.Test.LabelSet;
     public ImageSet Test => World.Test;
     public IReadOnlyList<NaturalEvalSet> NaturalSets =>

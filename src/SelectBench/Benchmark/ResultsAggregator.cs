@@ -93,7 +93,8 @@ public static class ResultsAggregator
             if (shift.Name != reference && perSeedTop1.TryGetValue(reference, out var refTop1))
                 p = PairedP(perSeedTop1[shift.Name], refTop1);
             entries.Add(new LeaderboardEntry(shift.Name, shift.Curation.Strategy, shift.Curation.Images, shift.Curation.ClassesPresent,
-                shift.Curation.Cost, metrics) { PValueVsReference = p });
+                shift.Curation.Cost, metrics)
+            { PValueVsReference = p, Fingerprint = shift.Curation.Fingerprint });
         }
 
         var curve = ExpertCurve(fractions, referenceShift, shifts);

@@ -10,10 +10,39 @@ using SelectBench.Worlds.FashionMnistPlus;
 
 namespace SelectBench.Benchmark;
 
-/// <summary>The built-in FashionMNIST++ world of a run: a world profile and a seed (see docs/world.md).</summary>
-public sealed record RunWorldSettings(string Profile = "quick", long Seed = 0)
+/// <summary>
+/// The world of a run: the built-in FashionMNIST++ world built from a profile and a seed (see docs/world.md), or a
+/// finished world already on disk (<paramref name="Path"/>: one built by `world fashion-mnist` or imported by
+/// `world import`), used where it is instead of building one. A team that benchmarks one shared world points every
+/// run at the same imported folder: building from the same profile on two CPUs gives two worlds (their trained
+/// parts differ), importing the same archive gives one.
+/// </summary>
+/// <param name="Path">A world folder; made absolute when the config is loaded.</param>
+/// <param name="Fingerprint">With a path: the world's content fingerprint, or a prefix of it (at least 12 hex digits) that
+/// the world at the path must have. Filled from the world when the config is loaded, so the run's job keys change
+/// exactly when the world does.</param>
+public sealed record RunWorldSettings(string Profile = "quick", long Seed = 0, string? Path = null, string? Fingerprint = null)
 {
     public FashionMnistPlusSettings Resolve() => FashionMnistPlusSettings.ForProfile(Profile, Seed);
+
+    /// <summary>Checks a world given by path (it exists and is finished; a pinned fingerprint matches) and fills in the full fingerprint.</summary>
+    public RunWorldSettings ResolvePath(IReadOnlyDictionary<string, object?> section, string where)
+    {
+        if (Path is null)
+        {
+            if (Fingerprint is not null)
+                throw new SelectBenchException($"{where}.fingerprint: pins the world at a path; give world.path too (or remove fingerprint to build the world from profile and seed).");
+            return this;
+        }
+        if (section.ContainsKey("profile") || section.ContainsKey("seed"))
+            throw new SelectBenchException($"{where}: give either path (a built or imported world) or profile and seed (build one), not both.");
+        var world = Worlds.WorldFolder.Open(Path, $"{where}.path");
+        if (Fingerprint is { } pinned && (pinned.Length < Data.ContentFingerprint.ShortLength || !world.Fingerprint.StartsWith(pinned, StringComparison.OrdinalIgnoreCase)))
+            throw new SelectBenchException(pinned.Length < Data.ContentFingerprint.ShortLength
+                ? $"{where}.fingerprint: '{pinned}' is too short; give at least {Data.ContentFingerprint.ShortLength} hex digits of the world's fingerprint."
+                : $"{where}.fingerprint: the world at {world.Path} has fingerprint {world.Fingerprint}, not {pinned}...; point path at the world the config was written for, or update fingerprint.");
+        return this with { Path = world.Path, Fingerprint = world.Fingerprint };
+    }
 }
 
 /// <summary>How the trained models are scored (DESIGN section 5).</summary>
@@ -122,8 +151,10 @@ public sealed record RunConfig(
                 throw new SelectBenchException($"{where}: '{key}' is not a run config key; allowed: {string.Join(", ", TopLevelKeys)}.");
         string name = root.TryGetValue("name", out var n) && n is string s && s.Length > 0 ? s
             : throw new SelectBenchException($"{where}: name is missing; give the run a name, e.g. 'name: my-benchmark'.");
-        var world = SettingsBinder.Bind<RunWorldSettings>(Section(root, "world", where), $"{where}: world");
+        var worldSection = Section(root, "world", where);
+        var world = SettingsBinder.Bind<RunWorldSettings>(worldSection, $"{where}: world");
         SettingRules.OneOf($"{where}: world", "profile", world.Profile, [.. FashionMnistPlusSettings.Profiles]);
+        world = world.ResolvePath(worldSection, $"{where}: world");
         SourceWorldSettings? data = null;
         if (root.ContainsKey("data"))
         {
@@ -169,7 +200,8 @@ public sealed record RunConfig(
             throw new SelectBenchException($"{where}: expert_fractions needs reference_shift to be an expert shift; '{reference}' uses strategy '{curation.Shifts.First(x => x.Name == reference).Strategy}'.");
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CurationConfig.Canonical(root))))[..12];
         return new RunConfig(name, world, curation, training, seeds, [.. fractions.Order()], evaluation, executor, reference, profile, hash,
-            Section(root, "curation", where)) { Data = data };
+            Section(root, "curation", where))
+        { Data = data };
     }
 
     /// <summary>

@@ -1,11 +1,8 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using SelectBench.Common;
 using SelectBench.Curation;
 using SelectBench.Curation.Generators;
 using SelectBench.Data;
-using SelectBench.Encoders;
 using SelectBench.Evaluation.Suite;
 
 namespace SelectBench.Benchmark;
@@ -92,13 +89,15 @@ public sealed class SourceWorld : IBenchmarkWorld
 {
     private const string ManifestFile = "source-world.json";
 
-    private sealed record Manifest(SourceWorldSettings Settings, string ContentHash, IReadOnlyDictionary<string, int> Counts,
-        IReadOnlyList<string> Skipped);
+    /// <param name="Fingerprint">The world's content fingerprint: <see cref="ContentFingerprint.Combine"/> over <paramref name="Members"/>.</param>
+    /// <param name="Members">Each stored set's <see cref="ContentFingerprint"/>: "test", "sets/E", "eval/NAME", "transfer/NAME/train".</param>
+    private sealed record Manifest(SourceWorldSettings Settings, string? Fingerprint, IReadOnlyDictionary<string, int> Counts,
+        IReadOnlyList<string> Skipped, IReadOnlyDictionary<string, string>? Members = null);
 
     private readonly SourceWorldSettings _settings;
     private readonly Dictionary<string, ImageSet> _sets;
 
-    public string ContentHash { get; }
+    public string Fingerprint { get; }
     public LabelSet Labels => Test.LabelSet;
     public ImageSet Test { get; }
     public IReadOnlyList<NaturalEvalSet> NaturalSets { get; }
@@ -114,15 +113,15 @@ public sealed class SourceWorld : IBenchmarkWorld
             foreach (var set in NaturalSets) sets.TryAdd(set.Name, set.Images);
             if (_sets.TryGetValue("E", out var expert)) sets.TryAdd("baseline", expert);
             return new CurationSources(sets, new Dictionary<string, CrowdAnnotations>(),
-                new Dictionary<string, IImageGenerator>(), ContentHash, "data sources");
+                new Dictionary<string, IImageGenerator>(), Fingerprint, "data sources");
         }
     }
 
-    private SourceWorld(SourceWorldSettings settings, string contentHash, ImageSet test, Dictionary<string, ImageSet> sets,
+    private SourceWorld(SourceWorldSettings settings, string fingerprint, ImageSet test, Dictionary<string, ImageSet> sets,
         IReadOnlyList<NaturalEvalSet> natural, IReadOnlyList<TransferTask> transfer)
     {
         _settings = settings;
-        ContentHash = contentHash;
+        Fingerprint = fingerprint;
         Test = test;
         _sets = sets;
         NaturalSets = natural;
@@ -159,24 +158,33 @@ public sealed class SourceWorld : IBenchmarkWorld
             var train = Read($"transfer.{name}.train", task.Train, null, Path.Combine(folder, "transfer", name, "train"));
             Read($"transfer.{name}.test", task.Test, train.LabelSet, Path.Combine(folder, "transfer", name, "test"));
         }
-        var world = Open(settings, folder, contentHash: "");
-        var hash = HashOf(world);
-        AtomicFile.WriteJson(Path.Combine(folder, ManifestFile), new Manifest(settings, hash,
+        var world = Open(settings, folder, fingerprint: "");
+        var members = Members(world);
+        AtomicFile.WriteJson(Path.Combine(folder, ManifestFile), new Manifest(settings, ContentFingerprint.Combine("world", members),
             new Dictionary<string, int> { ["test"] = world.Test.Count }.Concat(world._sets.Select(p => KeyValuePair.Create(p.Key, p.Value.Count)))
-                .ToDictionary(p => p.Key, p => p.Value), skipped));
+                .ToDictionary(p => p.Key, p => p.Value), skipped, members));
         return Load(folder);
     }
 
     public static bool Exists(string folder) => File.Exists(Path.Combine(folder, ManifestFile));
 
+    /// <summary>The fingerprint source-world.json records; null when there is none.</summary>
+    public static string? RecordedFingerprint(string folder) =>
+        Exists(folder) ? Json.Read<Manifest>(Path.Combine(folder, ManifestFile)).Fingerprint : null;
+
+    /// <summary>The top-level entries of the folder that belong to the world.</summary>
+    public static readonly string[] FolderEntries = [ManifestFile, "test", "sets", "eval", "transfer"];
+
     public static SourceWorld Load(string folder)
     {
         if (!Exists(folder)) throw new SelectBenchException($"{folder}: no {ManifestFile}; the data-source world was not built (rerun `selectbench run`).");
         var manifest = Json.Read<Manifest>(Path.Combine(folder, ManifestFile));
-        return Open(manifest.Settings, folder, manifest.ContentHash);
+        if (manifest.Fingerprint is null)
+            throw new BadInputException(folder, $"the data-source world was built by an older SelectBench and has no content fingerprint; delete {ManifestFile} and rerun `selectbench run` (the sets already read are kept).");
+        return Open(manifest.Settings, folder, manifest.Fingerprint);
     }
 
-    private static SourceWorld Open(SourceWorldSettings settings, string folder, string contentHash)
+    private static SourceWorld Open(SourceWorldSettings settings, string folder, string fingerprint)
     {
         var test = ImageSetStore.Load(Path.Combine(folder, "test"));
         var sets = settings.Sets.Keys.ToDictionary(n => n, n => ImageSetStore.Load(Path.Combine(folder, "sets", n)), StringComparer.Ordinal);
@@ -189,17 +197,27 @@ public sealed class SourceWorld : IBenchmarkWorld
         }).ToList();
         var transfer = settings.Transfer.Keys.Select(n => new TransferTask(n,
             ImageSetStore.Load(Path.Combine(folder, "transfer", n, "train")), ImageSetStore.Load(Path.Combine(folder, "transfer", n, "test")))).ToList();
-        return new SourceWorld(settings, contentHash, test, sets, natural, transfer);
+        return new SourceWorld(settings, fingerprint, test, sets, natural, transfer);
     }
 
-    private static string HashOf(SourceWorld world)
+    /// <summary>Recomputes the world's fingerprint from the sets in <paramref name="folder"/> (what an imported world is checked against).</summary>
+    public static string ComputeFingerprint(string folder)
     {
-        var text = new StringBuilder();
-        text.Append("test ").Append(ImageSetFingerprint.Of(world.Test)).Append('\n');
-        foreach (var (name, set) in world._sets.OrderBy(p => p.Key, StringComparer.Ordinal)) text.Append($"set {name} {ImageSetFingerprint.Of(set)}\n");
-        foreach (var set in world.NaturalSets) text.Append($"eval {set.Name} {ImageSetFingerprint.Of(set.Images)}\n");
-        foreach (var task in world.TransferTasks) text.Append($"transfer {task.Name} {ImageSetFingerprint.Of(task.Train)} {ImageSetFingerprint.Of(task.Test)}\n");
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16];
+        var manifest = Json.Read<Manifest>(Path.Combine(folder, ManifestFile));
+        return ContentFingerprint.Combine("world", Members(Open(manifest.Settings, folder, fingerprint: "")));
+    }
+
+    private static Dictionary<string, string> Members(SourceWorld world)
+    {
+        var members = new Dictionary<string, string>(StringComparer.Ordinal) { ["test"] = ContentFingerprint.Of(world.Test) };
+        foreach (var (name, set) in world._sets) members[$"sets/{name}"] = ContentFingerprint.Of(set);
+        foreach (var set in world.NaturalSets) members[$"eval/{set.Name}"] = ContentFingerprint.Of(set.Images);
+        foreach (var task in world.TransferTasks)
+        {
+            members[$"transfer/{task.Name}/train"] = ContentFingerprint.Of(task.Train);
+            members[$"transfer/{task.Name}/test"] = ContentFingerprint.Of(task.Test);
+        }
+        return members;
     }
 
     public void Dispose() { }

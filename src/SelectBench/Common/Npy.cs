@@ -51,6 +51,23 @@ public static class Npy
     /// <summary>Reads a little-endian float32 .npy written by <see cref="Write(string, ReadOnlySpan{float}, int[])"/> or NumPy.</summary>
     public static (float[] Data, int[] Shape) ReadFloat32(string path)
     {
+        var (bytes, offset, shape, count) = ReadRaw(path, "<f4", "float32", 4);
+        var data = new float[count];
+        Buffer.BlockCopy(bytes, offset, data, 0, (int)(count * 4));
+        return (data, shape);
+    }
+
+    /// <summary>Reads a little-endian float64 .npy written by <see cref="Write(string, ReadOnlySpan{double}, int[])"/> or NumPy.</summary>
+    public static (double[] Data, int[] Shape) ReadFloat64(string path)
+    {
+        var (bytes, offset, shape, count) = ReadRaw(path, "<f8", "float64", 8);
+        var data = new double[count];
+        Buffer.BlockCopy(bytes, offset, data, 0, (int)(count * 8));
+        return (data, shape);
+    }
+
+    private static (byte[] Bytes, int Offset, int[] Shape, long Count) ReadRaw(string path, string descr, string typeName, int elementSize)
+    {
         var bytes = File.ReadAllBytes(path);
         if (bytes.Length < 10 || bytes[0] != 0x93 || Encoding.ASCII.GetString(bytes, 1, 5) != "NUMPY")
             throw new BadInputException(path, "not a .npy file");
@@ -58,16 +75,14 @@ public static class Npy
         int headerLen = major == 1 ? BitConverter.ToUInt16(bytes, 8) : BitConverter.ToInt32(bytes, 8);
         int start = major == 1 ? 10 : 12;
         var header = Encoding.ASCII.GetString(bytes, start, headerLen);
-        if (!header.Contains("'<f4'")) throw new BadInputException(path, "expected dtype float32 ('<f4')");
+        if (!header.Contains($"'{descr}'")) throw new BadInputException(path, $"expected dtype {typeName} ('{descr}')");
         if (header.Contains("'fortran_order': True")) throw new BadInputException(path, "Fortran order is not supported");
         var shapeText = header[(header.IndexOf("'shape': (", StringComparison.Ordinal) + 10)..];
         shapeText = shapeText[..shapeText.IndexOf(')')];
         var shape = shapeText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToArray();
         long n = shape.Aggregate(1L, (a, b) => a * b);
         int offset = start + headerLen;
-        if (bytes.Length - offset < n * 4) throw new BadInputException(path, $"truncated: expected {n} float32 values");
-        var data = new float[n];
-        Buffer.BlockCopy(bytes, offset, data, 0, (int)(n * 4));
-        return (data, shape);
+        if (bytes.Length - offset < n * elementSize) throw new BadInputException(path, $"truncated: expected {n} {typeName} values");
+        return (bytes, offset, shape, n);
     }
 }

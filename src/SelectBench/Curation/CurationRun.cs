@@ -16,7 +16,8 @@ namespace SelectBench.Curation;
 /// <param name="FromCache">True when the folder already held this shift for the same config section and world.</param>
 /// <param name="Seconds">Wall time of the strategy and post-steps when the shift was built (kept in audit.json, so a cache hit reports the original build's time).</param>
 /// <param name="Audit">Ground-truth audit (noise, distractors, duplicates under the run's encoder at cosine 0.98).</param>
-public sealed record CuratedShift(string Name, string Folder, Shift Shift, bool FromCache, double Seconds, ShiftAuditResult Audit);
+/// <param name="Fingerprint">The shift's <see cref="Data.ContentFingerprint"/> (its images, ids, labels and label set), as in shift.json.</param>
+public sealed record CuratedShift(string Name, string Folder, Shift Shift, bool FromCache, double Seconds, ShiftAuditResult Audit, string Fingerprint);
 
 /// <summary>What audit.json beside a saved shift holds.</summary>
 public sealed record ShiftAuditFile(string CacheKey, double BuildSeconds, ShiftAuditResult Audit);
@@ -31,13 +32,13 @@ public sealed record ShiftAuditFile(string CacheKey, double BuildSeconds, ShiftA
 /// </summary>
 /// <summary>
 /// What a curation run draws from: named image sets (expert reservoir, pools, eval sets for leakage), crowd
-/// annotations and generators, and a hash of their content that keys the shift cache.
+/// annotations and generators, and the world's content fingerprint, which keys the shift cache.
 /// </summary>
 public sealed record CurationSources(
     IReadOnlyDictionary<string, ImageSet> Sets,
     IReadOnlyDictionary<string, CrowdAnnotations> Crowds,
     IReadOnlyDictionary<string, IImageGenerator> Generators,
-    string ContentHash,
+    string Fingerprint,
     string Description);
 
 public static class CurationRun
@@ -71,10 +72,10 @@ public static class CurationRun
         foreach (var spec in specs)
         {
             var folder = Path.Combine(outDir, "shifts", spec.Name);
-            var key = CacheKey(config, spec.Name, sources.ContentHash, encoder.Name);
+            var key = CacheKey(config, spec.Name, sources.Fingerprint, encoder.Name);
             if (ShiftStore.Exists(folder) && File.Exists(Path.Combine(folder, KeyFile)) && File.ReadAllText(Path.Combine(folder, KeyFile)).Trim() == key)
             {
-                var cached = ShiftStore.Load(folder);
+                var (cached, cachedFingerprint) = ShiftStore.LoadWithFingerprint(folder);
                 var auditPath = Path.Combine(folder, AuditFile);
                 var audit = File.Exists(auditPath) ? Json.Read<ShiftAuditFile>(auditPath) : null;
                 if (audit == null || audit.CacheKey != key)
@@ -83,7 +84,7 @@ public static class CurationRun
                     AtomicFile.WriteJson(auditPath, audit);
                 }
                 log($"{spec.Name}: cached ({cached.Images.Count:N0} images)");
-                results.Add(new CuratedShift(spec.Name, folder, cached, true, audit.BuildSeconds, audit.Audit));
+                results.Add(new CuratedShift(spec.Name, folder, cached, true, audit.BuildSeconds, audit.Audit, cachedFingerprint));
                 continue;
             }
             var clock = Stopwatch.StartNew();
@@ -93,33 +94,45 @@ public static class CurationRun
             Directory.CreateDirectory(folder);
             File.Delete(Path.Combine(folder, "shift.json"));
             AtomicFile.WriteAllText(Path.Combine(folder, KeyFile), key + "\n");
-            ShiftStore.Save(shift, folder);
+            var fingerprint = ShiftStore.Save(shift, folder);
             var result = Audit(shift, context);
             AtomicFile.WriteJson(Path.Combine(folder, AuditFile), new ShiftAuditFile(key, seconds, result));
-            log($"{spec.Name}: built in {seconds:F1} s ({shift.Images.Count:N0} images, noise {(double.IsNaN(result.NoiseRate) ? "n/a" : result.NoiseRate.ToString("P1"))}, cost ${shift.TotalCost:F2})");
-            results.Add(new CuratedShift(spec.Name, folder, shift, false, seconds, result));
+            log($"{spec.Name}: built in {seconds:F1} s ({shift.Images.Count:N0} images, noise {(double.IsNaN(result.NoiseRate) ? "n/a" : result.NoiseRate.ToString("P1"))}, cost ${shift.TotalCost:F2}, fingerprint {ContentFingerprint.Short(fingerprint)})");
+            results.Add(new CuratedShift(spec.Name, folder, shift, false, seconds, result, fingerprint));
         }
         AtomicFile.WriteJson(Path.Combine(outDir, "curation.json"), new
         {
             World = sources.Description,
-            WorldHash = sources.ContentHash,
+            WorldFingerprint = sources.Fingerprint,
             config.TargetSize,
             config.Seed,
             Encoder = encoder.Name,
             Shifts = results.Select(r => new
             {
-                r.Name, r.Shift.Strategy, Images = r.Shift.Images.Count, r.Shift.Report.ClassCounts, r.Shift.SampleCost, r.Shift.OverheadCost,
-                r.Shift.TotalCost, r.Audit.NoiseRate, r.Audit.DistractorRate, r.Audit.Duplicates, BuildSeconds = r.Seconds, r.FromCache,
-                r.Shift.Report.Removed, r.Shift.Report.Warnings,
+                r.Name,
+                r.Shift.Strategy,
+                r.Fingerprint,
+                Images = r.Shift.Images.Count,
+                r.Shift.Report.ClassCounts,
+                r.Shift.SampleCost,
+                r.Shift.OverheadCost,
+                r.Shift.TotalCost,
+                r.Audit.NoiseRate,
+                r.Audit.DistractorRate,
+                r.Audit.Duplicates,
+                BuildSeconds = r.Seconds,
+                r.FromCache,
+                r.Shift.Report.Removed,
+                r.Shift.Report.Warnings,
             }),
         });
         return results;
     }
 
-    /// <summary>The cache key of one shift: its config section, the run-wide settings, the encoder and the world's content.</summary>
-    public static string CacheKey(CurationConfig config, string shift, string worldHash, string encoderName)
+    /// <summary>The cache key of one shift: its config section, the run-wide settings, the encoder and the world's content fingerprint.</summary>
+    public static string CacheKey(CurationConfig config, string shift, string worldFingerprint, string encoderName)
     {
-        var text = $"format {FormatVersion}\nworld {worldHash}\nencoder {encoderName}\ncommon {config.CommonKey}\nshift {shift} {config.ShiftKeys[shift]}";
+        var text = $"format {FormatVersion}\nworld {worldFingerprint}\nencoder {encoderName}\ncommon {config.CommonKey}\nshift {shift} {config.ShiftKeys[shift]}";
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
@@ -128,7 +141,8 @@ public static class CurationRun
 
     private static PixelPcaEncoder LoadOrFitEncoder(CurationEncoderSettings settings, ImageSet fitSet, string folder, Action<string> log)
     {
-        var entry = Path.Combine(folder, $"pixel-pca-k{settings.Components}-{settings.FitOn}-{ImageSetFingerprint.Of(fitSet)[..12]}");
+        // The method is part of the entry: a PCA fitted by an older, CPU-dependent fit is refitted, not reused.
+        var entry = Path.Combine(folder, $"pixel-pca-{PixelPcaEncoder.ExactMethod}-k{settings.Components}-{settings.FitOn}-{ImageSetFingerprint.Of(fitSet)[..12]}");
         if (File.Exists(Path.Combine(entry, "pca.json"))) return PixelPcaEncoder.Load(entry);
         var clock = Stopwatch.StartNew();
         var encoder = PixelPcaEncoder.Fit(fitSet, settings.Components);

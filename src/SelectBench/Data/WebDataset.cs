@@ -152,14 +152,8 @@ public static class WebDatasetReader
         return data;
     }
 
-    /// <summary>True for relative names without ".." segments (also with backslashes, for names made on Windows).</summary>
-    internal static bool IsSafeName(string name)
-    {
-        if (name.Length == 0 || name[0] == '/' || name[0] == '\\' || (name.Length > 1 && name[1] == ':')) return false;
-        foreach (var segment in name.Split('/', '\\'))
-            if (segment == "..") return false;
-        return true;
-    }
+    /// <summary>True for relative names without ".." segments (<see cref="TarMemberNames.IsSafe"/>).</summary>
+    internal static bool IsSafeName(string name) => TarMemberNames.IsSafe(name);
 
     /// <summary>WebDataset's base_plus_ext: key = path up to the first dot of the file name, extension = the rest.</summary>
     internal static (string? Key, string? Extension) SplitKey(string name)
@@ -293,7 +287,9 @@ public static class WebDatasetWriter
                     var key = i.ToString("D8", CultureInfo.InvariantCulture);
                     var json = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
                     {
-                        ["id"] = set.Ids[i], ["label"] = set.Labels[i], ["class"] = set.LabelSet.Names[set.Labels[i]],
+                        ["id"] = set.Ids[i],
+                        ["label"] = set.Labels[i],
+                        ["class"] = set.LabelSet.Names[set.Labels[i]],
                     });
                     Add(writer, $"{key}.{ext}", encoded[i - start]);
                     Add(writer, $"{key}.cls", Encoding.UTF8.GetBytes(set.Labels[i].ToString(CultureInfo.InvariantCulture)));
@@ -312,7 +308,8 @@ public static class WebDatasetWriter
             DataStream = new MemoryStream(data, writable: false),
             ModificationTime = FixedTime,
             Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
-            Uid = 0, Gid = 0,
+            Uid = 0,
+            Gid = 0,
         };
         writer.WriteEntry(entry);
     }

@@ -65,6 +65,9 @@ public static class BenchmarkReport
         var board = results.Leaderboard;
         report.Section("leaderboard", "Leaderboard",
             $"Shifts ranked by {board.PrimaryMetric}. Each cell is the mean over seeds with its 95% interval [low, high].");
+        // Which data, on which machine: two leaderboards compare only when their world and shift fingerprints agree.
+        report.Paragraph($"{Capitalised(board.HeaderLine)}. Two leaderboards are about the same data only when their world and shift " +
+                         "fingerprints agree (the full fingerprints are under Run metadata); trained numbers also vary a little between CPUs.");
         if (board.Shifts.Count == 0)
         {
             report.Note("The leaderboard is empty: the run produced no evaluated shift.");
@@ -381,7 +384,16 @@ public static class BenchmarkReport
             ["profile", meta.Profile ?? "(config file)"],
             ["seeds", meta.Seeds.Count > 0 ? string.Join(", ", meta.Seeds) : "–"],
             ["finished (UTC)", meta.FinishedUtc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)],
+            ["world fingerprint", meta.WorldFingerprint ?? "not recorded"],
+            ["CPU", meta.Engine?.CpuModel ?? "not recorded"],
+            ["oneDNN ISA (native)", meta.Engine?.NativeIsa ?? "not recorded"],
+            ["usable cores", meta.Engine is { } engine ? Int(engine.UsableCores) : "not recorded"],
         ], id: "metadata-table", textual: true);
+        report.Subheading("Fingerprints");
+        report.Table(["data", "content fingerprint (SHA-256)"],
+            new[] { (IReadOnlyList<string>)["world", meta.WorldFingerprint ?? "–"] }
+                .Concat(results.Leaderboard.Shifts.Select(s => (IReadOnlyList<string>)[s.Name, s.Fingerprint ?? "–"])),
+            id: "fingerprints-table", textual: true);
         KeyValues(report, "Settings", meta.Settings, "settings-table");
         KeyValues(report, "Versions", meta.Versions, "versions-table");
         KeyValues(report, "Machine", meta.Machine, "machine-table");
@@ -439,4 +451,5 @@ public static class BenchmarkReport
         return Inv($"{(int)t.TotalHours}:{t.Minutes:00}:{t.Seconds:00}");
     }
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+    private static string Capitalised(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 }

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Serialization;
+using SelectBench.Benchmark;
 using SelectBench.Common;
+using SelectBench.Data;
 
 namespace SelectBench.Reporting;
 
@@ -26,6 +29,9 @@ public sealed record LeaderboardEntry(
     public IReadOnlyList<string> TiedWith { get; init; } = [];
     /// <summary>Paired p-value of this shift against the reference shift on the primary metric (null for the reference).</summary>
     public double? PValueVsReference { get; init; }
+    /// <summary>The shift's content fingerprint (<see cref="ContentFingerprint"/> of its images, ids and labels): equal
+    /// fingerprints on two leaderboards mean the same training set.</summary>
+    public string? Fingerprint { get; init; }
 }
 
 /// <summary>
@@ -37,6 +43,17 @@ public sealed record LeaderboardEntry(
 /// </summary>
 public sealed record Leaderboard(string PrimaryMetric, IReadOnlyList<LeaderboardEntry> Shifts, string? ReferenceShift = null)
 {
+    /// <summary>The content fingerprint of the world every shift was curated from and scored on.</summary>
+    public string? WorldFingerprint { get; init; }
+
+    /// <summary>The CPU the run's report was made on (training numbers are not bit-exact across CPUs).</summary>
+    public EngineDescription? Engine { get; init; }
+
+    /// <summary>"world 1a2b3c4d5e6f on Intel(R) Xeon(R) ... (oneDNN AVX2, 2 usable cores)": what data, on what machine.</summary>
+    [JsonIgnore]
+    public string HeaderLine =>
+        $"world {(WorldFingerprint is { } w ? ContentFingerprint.Short(w) : "(no fingerprint)")} on {Engine?.Summary ?? "an unrecorded CPU"}";
+
     /// <summary>Metrics where smaller values are better; all others rank descending.</summary>
     public static readonly IReadOnlySet<string> LowerIsBetter = new HashSet<string>
     {
@@ -94,9 +111,11 @@ public sealed record Leaderboard(string PrimaryMetric, IReadOnlyList<Leaderboard
     public void WriteAll(string folder, IReadOnlyList<string>? keyMetrics = null)
     {
         AtomicFile.WriteJson(Path.Combine(folder, "leaderboard.json"), this);
-        AtomicFile.WriteAllText(Path.Combine(folder, "leaderboard.md"), keyMetrics is null ? ToMarkdown()
-            : ToMarkdown(keyMetrics.Where(m => Shifts.Any(s => s.Metrics.ContainsKey(m))).ToList())
-              + "\n## All metrics\n\n" + ToMarkdown());
+        // The first line says which data on which machine: leaderboards compare only when their fingerprints agree.
+        AtomicFile.WriteAllText(Path.Combine(folder, "leaderboard.md"), HeaderLine + "\n\n"
+            + (keyMetrics is null ? ToMarkdown()
+               : ToMarkdown(keyMetrics.Where(m => Shifts.Any(s => s.Metrics.ContainsKey(m))).ToList()) + "\n## All metrics\n\n" + ToMarkdown())
+            + "\n" + FingerprintsMarkdown());
         AtomicFile.WriteAllText(Path.Combine(folder, "leaderboard.csv"), ToCsv());
     }
 
@@ -108,7 +127,7 @@ public sealed record Leaderboard(string PrimaryMetric, IReadOnlyList<Leaderboard
         var sb = new StringBuilder();
         sb.Append("rank,name,strategy,images,classes_present,cost");
         foreach (var n in names) sb.Append($",{n},{n}_ci_low,{n}_ci_high,{n}_n");
-        sb.Append('\n');
+        sb.Append(",fingerprint,world_fingerprint\n");
         foreach (var s in Shifts)
         {
             sb.Append(CultureInfo.InvariantCulture, $"{s.Rank},{Csv(s.Name)},{Csv(s.Strategy)},{s.Images},{s.ClassesPresent},{F(s.Cost)}");
@@ -117,7 +136,7 @@ public sealed record Leaderboard(string PrimaryMetric, IReadOnlyList<Leaderboard
                 if (s.Metrics.TryGetValue(n, out var m)) sb.Append(CultureInfo.InvariantCulture, $",{F(m.Mean)},{F(m.CiLow)},{F(m.CiHigh)},{m.N}");
                 else sb.Append(",,,,");
             }
-            sb.Append('\n');
+            sb.Append(CultureInfo.InvariantCulture, $",{s.Fingerprint},{WorldFingerprint}\n");
         }
         return sb.ToString();
     }
@@ -142,6 +161,15 @@ public sealed record Leaderboard(string PrimaryMetric, IReadOnlyList<Leaderboard
         }
         sb.Append("\n≈ marks a shift whose 95% interval on ").Append(PrimaryMetric)
           .Append(" overlaps another's (a statistical tie).\n");
+        return sb.ToString();
+    }
+
+    /// <summary>The world's and every shift's full fingerprint, as a markdown section.</summary>
+    public string FingerprintsMarkdown()
+    {
+        var sb = new StringBuilder("## Fingerprints\n\n| data | fingerprint |\n|---|---|\n");
+        sb.Append($"| world | {WorldFingerprint ?? "–"} |\n");
+        foreach (var s in Shifts) sb.Append($"| {s.Name} | {s.Fingerprint ?? "–"} |\n");
         return sb.ToString();
     }
 

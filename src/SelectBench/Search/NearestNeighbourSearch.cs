@@ -7,10 +7,10 @@ public enum SearchBackend { Auto, Exact, USearch }
 
 /// <summary>
 /// How <see cref="NearestNeighbourSearch.Create"/> picks a backend. Auto: exact search for pools up to
-/// <paramref name="ExactMaxPool"/> rows (exact is cheap there: 10k queries x 50k x 512 in ~7 s), USearch
-/// above. With <paramref name="IndexPath"/> set, a USearch index is loaded from that file when it exists and
+/// <paramref name="ExactMaxPool"/> rows (exact is cheap there and gives the same answer on every CPU), USearch
+/// above (approximate, and its graph depends on insertion timing, so not bit-exact across machines). With <paramref name="IndexPath"/> set, a USearch index is loaded from that file when it exists and
 /// holds the same pool size and dimension, else built and saved there; <paramref name="ViewFromDisk"/>
-/// memory-maps it instead of loading it.
+/// memory-maps it instead of loading it. <paramref name="ExactQueryBlock"/>: queries per parallel task of the exact search.
 /// </summary>
 public sealed record NearestNeighbourOptions(
     SearchBackend Backend = SearchBackend.Auto,
@@ -18,7 +18,7 @@ public sealed record NearestNeighbourOptions(
     USearchSettings? USearch = null,
     string? IndexPath = null,
     bool ViewFromDisk = false,
-    int ExactQueryBlock = 1024);
+    int ExactQueryBlock = 64);
 
 public static class NearestNeighbourSearch
 {

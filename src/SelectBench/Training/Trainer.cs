@@ -1,7 +1,6 @@
 using SelectBench.Engine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using SelectBench.Common;
 using SelectBench.Data;
@@ -94,15 +93,8 @@ public sealed class Trainer
         return z ^ (z >> 31);
     }
 
-    /// <summary>SHA-256 over shape, labels, label set and pixels: a resume must see the same training data.</summary>
-    public static string DataFingerprint(ImageSet images)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes($"{images.Count}x{images.Channels}x{images.Height}x{images.Width}|{string.Join("|", images.LabelSet.Ids)}"));
-        hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(images.Labels.AsSpan()));
-        hash.AppendData(images.Pixels);
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
+    /// <summary>The training set's <see cref="ContentFingerprint"/> (pixels, ids, labels, label set): a resume must see the same training data.</summary>
+    public static string DataFingerprint(ImageSet images) => ContentFingerprint.Of(images);
 
     /// <summary>
     /// Batch boundaries for one epoch of <paramref name="count"/> samples: batches of

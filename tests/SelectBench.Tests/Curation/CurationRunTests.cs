@@ -81,6 +81,8 @@ public sealed class CurationRunTests(TinyWorldFixture world, TinyCurationFixture
         var runs = Runs();
         Assert.All(runs.Again, r => Assert.True(r.FromCache, r.Name));
         Assert.Equal(runs.First.Select(r => r.Shift.Images.Ids), runs.Again.Select(r => r.Shift.Images.Ids));
+        Assert.Equal(runs.First.Select(r => r.Fingerprint), runs.Again.Select(r => r.Fingerprint));
+        Assert.Equal(SixShifts.Length, runs.First.Select(r => r.Fingerprint).Distinct().Count());
         Assert.True(File.Exists(Path.Combine(runs.Out, "curation.json")));
     }
 

@@ -28,6 +28,34 @@ public class ShiftStoreTests
         }
         finally { dir.Delete(recursive: true); }
     }
+
+    [Fact]
+    public void TheFingerprintIsSavedBesideTheShiftAndAChangedImageIsRefused()
+    {
+        var world = new TinyWorld(new LabelSet(["a", "b"]));
+        world.AddSet("baseline", TinyWorld.Ids("e", 4), [0, 0, 1, 1], Enumerable.Range(0, 4).Select(i => TinyWorld.At(i)).ToArray());
+        var shift = new ExpertSample(new ExpertSettings()).Build(world.Context(4));
+        var dir = Directory.CreateTempSubdirectory("shift-");
+        try
+        {
+            var saved = ShiftStore.Save(shift, dir.FullName);
+            Assert.Equal(ContentFingerprint.Of(shift.Images), saved);
+            Assert.Equal(64, saved.Length);
+            Assert.Contains($"\"fingerprint\": \"{saved}\"", File.ReadAllText(Path.Combine(dir.FullName, "shift.json")));
+            Assert.Equal(saved, ShiftStore.LoadWithFingerprint(dir.FullName).Fingerprint);
+            // The same shift relabelled is other data: the fingerprint covers labels, not just pixels.
+            Assert.NotEqual(saved, ContentFingerprint.Of(shift.Images.WithLabels(shift.Images.Labels.Select(l => 1 - l).ToArray())));
+
+            var pixels = Path.Combine(dir.FullName, "images", "pixels.u8");
+            var bytes = File.ReadAllBytes(pixels);
+            bytes[0] ^= 1;
+            File.WriteAllBytes(pixels, bytes);
+            var e = Assert.Throws<BadInputException>(() => ShiftStore.Load(dir.FullName));
+            Assert.Contains("changed after curation", e.Message);
+            Assert.Contains(ContentFingerprint.Short(saved), e.Message);
+        }
+        finally { dir.Delete(recursive: true); }
+    }
 }
 
 public class CrowdFilesTests

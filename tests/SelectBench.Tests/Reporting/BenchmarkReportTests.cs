@@ -98,6 +98,21 @@ public class BenchmarkReportTests
     }
 
     [Fact]
+    public void TheLeaderboardAndMetadataSayWhichDataOnWhichCpu()
+    {
+        using var f = new BenchmarkResultsFixture();
+        var html = File.ReadAllText(BenchmarkReport.Write(f.Results, f.RunFolder));
+        Assert.Contains("World 0123456789ab on Test CPU 9000 (oneDNN AVX512_CORE, 2 usable cores).", Section(html, "leaderboard"));
+        var metadata = Section(html, "metadata");
+        Assert.Contains($"<td>world fingerprint</td><td>{BenchmarkResultsFixture.WorldFingerprint}</td>", metadata);
+        Assert.Contains("<td>CPU</td><td>Test CPU 9000</td>", metadata);
+        Assert.Contains("<td>oneDNN ISA (native)</td><td>AVX512_CORE</td>", metadata);
+        Assert.Contains("<td>usable cores</td><td>2</td>", metadata);
+        Assert.Contains($"<td>expert</td><td>{new string('a', 64)}</td>", metadata);
+        Assert.Contains("id=\"fingerprints-table\"", metadata);
+    }
+
+    [Fact]
     public void MissingOptionalPartsRenderNotesNotExceptions()
     {
         using var f = new BenchmarkResultsFixture();

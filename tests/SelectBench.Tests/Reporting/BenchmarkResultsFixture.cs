@@ -12,6 +12,8 @@ namespace SelectBench.Tests.Reporting;
 /// </summary>
 public sealed class BenchmarkResultsFixture : IDisposable
 {
+    public const string WorldFingerprint = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    public static readonly EngineDescription Engine = new("Test CPU 9000", "AVX512_CORE", 2);
     public static readonly string[] ShiftNames =
         ["expert", "embedding-search", "class-query-search", "crowd-schema", "synthetic-txt2img", "synthetic-img2img"];
 
@@ -92,6 +94,7 @@ public sealed class BenchmarkResultsFixture : IDisposable
             entries.Add(new LeaderboardEntry(ShiftNames[s], p.Strategy, counts.Sum(), counts.Count(c => c > 0), p.Cost, metrics)
             {
                 PValueVsReference = s == 0 ? null : s == 1 ? 0.012 : 0.0004,
+                Fingerprint = new string((char)('a' + s), 64),
             });
             details.Add(new ShiftDetail(ShiftNames[s], p.Strategy, grid, names, counts, 77,
                 names.Select((_, c) => Math.Clamp(acc + 0.08 * Math.Sin(c + s) - (counts[c] < 120 ? 0.1 : 0), 0, 1)).ToArray(),
@@ -150,7 +153,12 @@ public sealed class BenchmarkResultsFixture : IDisposable
             [new("curate", 6, 312.4), new("train", 12, 2210.0), new("evaluate", 12, 905.5), new("analyze", 1, 14.2)],
             new Dictionary<string, string> { ["selectbench"] = "0.1.0", [".NET"] = "10.0.12", ["TorchSharp"] = "0.107.0" },
             new Dictionary<string, string> { ["os"] = "Debian 12", ["cores"] = "2", ["memory"] = "8 GB" },
-            new Dictionary<string, string> { ["model"] = "resnet20", ["width"] = "16", ["epochs"] = "6", ["N"] = "2000" });
+            new Dictionary<string, string> { ["model"] = "resnet20", ["width"] = "16", ["epochs"] = "6", ["N"] = "2000" })
+        {
+            Engine = Engine,
+            WorldFingerprint = WorldFingerprint,
+        };
+        board = board with { Engine = Engine, WorldFingerprint = WorldFingerprint };
         return new BenchmarkResults("fashion-mnist-plus-quick", meta, board, details, curve, new RankAgreementTable(
             table.Metrics, ToJagged(table.Kendall), ToJagged(table.Spearman), table.Shifts), paper, findings);
 

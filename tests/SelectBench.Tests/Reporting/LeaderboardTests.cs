@@ -46,6 +46,44 @@ public class LeaderboardTests
     }
 
     [Fact]
+    public void EveryFileSaysWhichWorldAndShiftsOnWhichCpu()
+    {
+        var dir = Directory.CreateTempSubdirectory("lb").FullName;
+        try
+        {
+            string world = new('a', 64), expert = new('b', 64), crowd = new('c', 64);
+            var board = Leaderboard.Rank("base_top1",
+                [Entry("expert", 0.9, 0.88, 0.92) with { Fingerprint = expert }, Entry("crowd", 0.7, 0.6, 0.8) with { Fingerprint = crowd }])
+                with
+            { WorldFingerprint = world, Engine = new SelectBench.Benchmark.EngineDescription("Test CPU 9000", "AVX2", 2) };
+            board.WriteAll(dir, ["base_top1"]);
+
+            var md = File.ReadAllLines(Path.Combine(dir, "leaderboard.md"));
+            Assert.Equal("world aaaaaaaaaaaa on Test CPU 9000 (oneDNN AVX2, 2 usable cores)", md[0]);
+            Assert.Contains($"| expert | {expert} |", md);
+            Assert.Contains($"| world | {world} |", md);
+
+            var csv = File.ReadAllLines(Path.Combine(dir, "leaderboard.csv"));
+            Assert.EndsWith(",fingerprint,world_fingerprint", csv[0]);
+            Assert.EndsWith($",{expert},{world}", csv[1]);
+            Assert.EndsWith($",{crowd},{world}", csv[2]);
+
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "leaderboard.json")))!;
+            Assert.Equal(world, json["world_fingerprint"]!.GetValue<string>());
+            Assert.Equal("Test CPU 9000", json["engine"]!["cpu_model"]!.GetValue<string>());
+            Assert.Equal("AVX2", json["engine"]!["native_isa"]!.GetValue<string>());
+            Assert.Equal(2, json["engine"]!["usable_cores"]!.GetValue<int>());
+            Assert.Equal(3, json["engine"]!.AsObject().Count); // cpu_model, native_isa, usable_cores: no computed extras
+            Assert.Equal(expert, json["shifts"]![0]!["fingerprint"]!.GetValue<string>());
+            Assert.Null(json["header_line"]);
+            var back = Leaderboard.Read(Path.Combine(dir, "leaderboard.json"));
+            Assert.Equal(board.Engine, back.Engine);
+            Assert.Equal(crowd, back.Shifts[1].Fingerprint);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void FilesRoundTripAndHoldTheContractFields()
     {
         var dir = Directory.CreateTempSubdirectory("lb").FullName;
@@ -62,6 +100,7 @@ public class LeaderboardTests
             Assert.StartsWith("rank,name,strategy,images,classes_present,cost,base_top1,base_top1_ci_low", csv[0]);
             Assert.StartsWith("1,expert,expert,100,10,1.5,0.9,0.88,0.92,3", csv[1]);
             Assert.Contains("| 1 | expert |", File.ReadAllText(Path.Combine(dir, "leaderboard.md")));
+            Assert.StartsWith("world (no fingerprint) on an unrecorded CPU", File.ReadAllText(Path.Combine(dir, "leaderboard.md")));
 
             // With key metrics, the markdown opens with just those, then every metric under "All metrics".
             board.WriteAll(dir, ["base_top1", "fid"]);

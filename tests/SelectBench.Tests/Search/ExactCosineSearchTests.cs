@@ -28,6 +28,53 @@ public class ExactCosineSearchTests
     }
 
     [Fact]
+    public void Equals_a_plain_scalar_reference_bit_for_bit_with_ties_to_the_lower_index_at_any_thread_count()
+    {
+        // 301 pool rows (not a whole number of 8-image tiles), 13 dimensions, 39 queries (not a whole number of 4-query
+        // groups); rows 7, 150 and 300 are copies of row 3, so their similarities tie exactly.
+        const int pool = 301, dim = 13, queries = 39, k = 6;
+        var poolData = SearchTestData.Gaussian(pool, dim, seed: 21);
+        foreach (var copy in new[] { 7, 150, 300 }) Array.Copy(poolData, 3 * dim, poolData, copy * dim, dim);
+        var queryData = SearchTestData.Gaussian(queries, dim, seed: 22);
+        Array.Copy(poolData, 3 * dim, queryData, 0, dim); // query 0 is row 3 itself: four equal best neighbours
+        using var one = new ExactCosineSearch(poolData, pool, dim, queryBlock: 5, threads: 1);
+        using var two = new ExactCosineSearch(poolData, pool, dim, queryBlock: 5, threads: 2);
+        var a = one.Search(queryData, queries, k);
+        var b = two.Search(queryData, queries, k);
+        Assert.Equal(a.Indices, b.Indices);
+        Assert.Equal(a.Similarities, b.Similarities);
+
+        // The reference: normalise with a left-to-right double norm, a left-to-right double dot, sort by (similarity desc, index asc).
+        var unitPool = Unit(poolData, pool, dim);
+        var unitQueries = Unit(queryData, queries, dim);
+        for (int q = 0; q < queries; q++)
+        {
+            var expected = Enumerable.Range(0, pool).Select(i =>
+            {
+                double dot = 0;
+                for (int j = 0; j < dim; j++) dot += (double)unitQueries[q * dim + j] * unitPool[i * dim + j];
+                return (Index: i, Sim: dot);
+            }).OrderByDescending(p => p.Sim).ThenBy(p => p.Index).Take(k).ToArray();
+            Assert.Equal(expected.Select(e => e.Index), a.IndicesOf(q).ToArray());
+            Assert.Equal(expected.Select(e => BitConverter.SingleToInt32Bits((float)e.Sim)), a.SimilaritiesOf(q).ToArray().Select(BitConverter.SingleToInt32Bits));
+        }
+        Assert.Equal([3, 7, 150, 300], a.IndicesOf(0)[..4].ToArray());
+    }
+
+    private static float[] Unit(float[] data, int count, int dim)
+    {
+        var unit = new float[data.Length];
+        for (int i = 0; i < count; i++)
+        {
+            double sum = 0;
+            for (int j = 0; j < dim; j++) sum += (double)data[i * dim + j] * data[i * dim + j];
+            double norm = Math.Sqrt(sum);
+            for (int j = 0; j < dim; j++) unit[i * dim + j] = (float)(data[i * dim + j] / norm);
+        }
+        return unit;
+    }
+
+    [Fact]
     public void A_pool_row_finds_itself_first_with_similarity_one()
     {
         var data = SearchTestData.Gaussian(50, 8, seed: 3);

@@ -103,12 +103,12 @@ public sealed class FashionMnistPlusWorldTests(TinyWorldFixture fixture)
     }
 
     [Fact]
-    public void Rerun_skips_every_part_and_keeps_the_content_hash()
+    public void Rerun_skips_every_part_and_keeps_the_fingerprint()
     {
         var log = new List<string>();
         using var again = FashionMnistPlusWorld.Build(fixture.Settings, fixture.Folder, log.Add);
         Assert.Equal(FashionMnistPlusWorld.PartNames.Select(p => $"{p}: present, skipped"), log);
-        Assert.Equal(World.ContentHash, again.ContentHash);
+        Assert.Equal(World.Fingerprint, again.Fingerprint);
         Assert.All(fixture.BuildLog.Where(l => !l.StartsWith("warning")), l => Assert.Contains("built in", l));
     }
 
@@ -121,7 +121,7 @@ public sealed class FashionMnistPlusWorldTests(TinyWorldFixture fixture)
         using var resumed = FashionMnistPlusWorld.Build(fixture.Settings, fixture.Folder, log.Add);
         Assert.Equal(FashionMnistPlusWorld.PartNames.Length - 1, log.Count(l => l.EndsWith("present, skipped")));
         Assert.StartsWith("transfer: built in", log.Single(l => !l.EndsWith("present, skipped") && !l.StartsWith("warning")));
-        Assert.Equal(World.ContentHash, resumed.ContentHash); // deterministic: the same content again
+        Assert.Equal(World.Fingerprint, resumed.Fingerprint); // deterministic: the same content again
     }
 
     [Fact]

@@ -12,9 +12,10 @@ public sealed class CurateJobKind : IJobKind
     public const string KindName = "curate";
     public string Name => KindName;
 
+    /// <param name="Fingerprint">The shift's content fingerprint (shift.json); null in results of older runs.</param>
     public sealed record Result(string Name, string Strategy, int Images, int ClassesPresent, int[] ClassCounts, double Cost,
         double SampleCost, double OverheadCost, int TargetSize, ShiftAuditResult Audit, IReadOnlyList<RemovedCount> Removed,
-        IReadOnlyList<string> Warnings, double Seconds);
+        IReadOnlyList<string> Warnings, double Seconds, string? Fingerprint = null);
 
     public void Run(JobContext context)
     {
@@ -31,6 +32,6 @@ public sealed class CurateJobKind : IJobKind
             ShiftGrid.Write(shift, curated.Audit.NoiseRate, Path.Combine(context.OutputDir, BenchmarkInputs.GridFile));
         context.WriteResult(new Result(name, shift.Strategy, shift.Images.Count, shift.Report.ClassesPresent, shift.Report.ClassCounts,
             shift.TotalCost, shift.SampleCost, shift.OverheadCost, config.TargetSize, curated.Audit, shift.Report.Removed,
-            shift.Report.Warnings, curated.Seconds));
+            shift.Report.Warnings, curated.Seconds, curated.Fingerprint));
     }
 }

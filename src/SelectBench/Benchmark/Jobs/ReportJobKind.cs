@@ -48,12 +48,16 @@ public sealed class ReportJobKind : IJobKind
         }
 
         var aggregate = ResultsAggregator.Run(shifts, reference, seeds, fractionResults);
-        var results = new BenchmarkResults(s["run_name"]!.GetValue<string>(), Metadata(context, seeds), aggregate.Leaderboard,
+        var worldFingerprint = context.DependencyResult<WorldJobKind.Result>(BenchmarkPlan.WorldJob).Fingerprint;
+        var engine = EngineDescription.Current();
+        var board = aggregate.Leaderboard with { WorldFingerprint = worldFingerprint, Engine = engine };
+        var metadata = Metadata(context, seeds) with { WorldFingerprint = worldFingerprint, Engine = engine };
+        var results = new BenchmarkResults(s["run_name"]!.GetValue<string>(), metadata, board,
             aggregate.Details, aggregate.ExpertSize, aggregate.RankAgreement, aggregate.Paper, aggregate.Findings);
-        aggregate.Leaderboard.WriteAll(context.OutputDir, Reporting.BenchmarkReport.KeyMetrics);
+        board.WriteAll(context.OutputDir, Reporting.BenchmarkReport.KeyMetrics);
         AtomicFile.WriteJson(Path.Combine(context.OutputDir, ResultsFile), results);
         Reporting.BenchmarkReport.Write(results, context.RunRoot, Path.Combine(context.OutputDir, ReportFolder, "index.html"));
-        context.WriteResult(new { Shifts = shiftNames, aggregate.Leaderboard.PrimaryMetric, Leader = aggregate.Leaderboard.Shifts.FirstOrDefault()?.Name });
+        context.WriteResult(new { Shifts = shiftNames, board.PrimaryMetric, Leader = board.Shifts.FirstOrDefault()?.Name, WorldFingerprint = worldFingerprint });
     }
 
     private static ShiftJobResults ReadShift(JobContext context, string name, IReadOnlyList<int> seeds)

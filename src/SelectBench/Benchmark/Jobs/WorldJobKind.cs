@@ -14,6 +14,11 @@ public sealed class WorldJobKind : IJobKind
     public const string KindName = "world";
     public string Name => KindName;
 
+    /// <summary>result.json of the world job.</summary>
+    /// <param name="Fingerprint">The world's content fingerprint (IBenchmarkWorld.Fingerprint).</param>
+    public sealed record Result(string Fingerprint, int Classes, int Test, IReadOnlyDictionary<string, int> NaturalSets,
+        IReadOnlyList<string> TransferTasks, IReadOnlyDictionary<string, int> CurationSets);
+
     public void Run(JobContext context)
     {
         var work = Path.Combine(context.WorkDir, BenchmarkInputs.WorldFolder);
@@ -28,20 +33,19 @@ public sealed class WorldJobKind : IJobKind
         {
             var settings = context.Job.Settings["world"].Deserialize<RunWorldSettings>(Json.Options)
                            ?? throw new SelectBenchException($"job '{context.Job.Id}': world settings are missing.");
-            using var built = FashionMnistPlusWorld.Build(settings.Resolve(), work, context.Log.WriteLine);
+            if (settings.Path is { } path)
+                BenchmarkInputs.LinkWorld(path, settings.Fingerprint!, work, context.Log.WriteLine);
+            else
+            {
+                using var built = FashionMnistPlusWorld.Build(settings.Resolve(), work, context.Log.WriteLine);
+            }
         }
         var output = Path.Combine(context.OutputDir, BenchmarkInputs.WorldFolder);
         BenchmarkInputs.Publish(work, output);
         using var world = BenchmarkInputs.OpenWorld(output);
-        context.Log.WriteLine($"world {world.ContentHash}: test {world.Test.Count:N0}, encoder fit set {world.EncoderFitSet.Count:N0}");
-        context.WriteResult(new
-        {
-            world.ContentHash,
-            Classes = world.Labels.Count,
-            Test = world.Test.Count,
-            NaturalSets = world.NaturalSets.ToDictionary(s => s.Name, s => s.Images.Count),
-            TransferTasks = world.TransferTasks.Select(t => t.Name).ToArray(),
-            CurationSets = world.Curation.Sets.ToDictionary(p => p.Key, p => p.Value.Count),
-        });
+        context.Log.WriteLine($"world {world.Fingerprint}: test {world.Test.Count:N0}, encoder fit set {world.EncoderFitSet.Count:N0}");
+        context.WriteResult(new Result(world.Fingerprint, world.Labels.Count, world.Test.Count,
+            world.NaturalSets.ToDictionary(s => s.Name, s => s.Images.Count), world.TransferTasks.Select(t => t.Name).ToArray(),
+            world.Curation.Sets.ToDictionary(p => p.Key, p => p.Value.Count)));
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using SelectBench.Common;
@@ -8,23 +7,23 @@ using SelectBench.Curation;
 using SelectBench.Curation.Crowd;
 using SelectBench.Curation.Generators;
 using SelectBench.Data;
-using SelectBench.Encoders;
 
 namespace SelectBench.Worlds.FashionMnistPlus;
 
 /// <summary>One built part of the world, as recorded in world.json.</summary>
 /// <param name="Counts">Images per stored set of this part (e.g. "E" -> 20000).</param>
-/// <param name="Fingerprints">Content hash of each stored set or file (the curation cache keys on them).</param>
+/// <param name="Fingerprints">The <see cref="ContentFingerprint"/> of each stored set or file of the part (the world's fingerprint combines them).</param>
 /// <param name="Seconds">Wall time of the build that made it.</param>
 /// <param name="Simulated">True when the part is a simulation of a real process (distractors, crowd, generator, rendition, glyphs).</param>
 public sealed record WorldPartRecord(
     IReadOnlyDictionary<string, int> Counts, IReadOnlyDictionary<string, string> Fingerprints,
     double Seconds, bool Simulated, string Description);
 
-/// <summary>world.json: the settings, every part, and the hash that identifies the world's content.</summary>
+/// <summary>world.json: the settings, every part, and the fingerprint that identifies the world's content.</summary>
+/// <param name="Fingerprint">The world's content fingerprint (<see cref="FashionMnistPlusWorld.Fingerprint"/>); null until the build completes.</param>
 public sealed record WorldManifest(
     int FormatVersion, string World, FashionMnistPlusSettings Settings,
-    IReadOnlyDictionary<string, WorldPartRecord> Parts, bool Complete, string? ContentHash, DateTime UpdatedUtc);
+    IReadOnlyDictionary<string, WorldPartRecord> Parts, bool Complete, string? Fingerprint, DateTime UpdatedUtc);
 
 /// <summary>
 /// The FashionMNIST++ world (DESIGN section 4), built once into a folder and loaded as typed sets:
@@ -35,7 +34,8 @@ public sealed record WorldManifest(
 /// </summary>
 public sealed class FashionMnistPlusWorld : IDisposable
 {
-    public const int FormatVersion = 1;
+    /// <summary>2: parts carry <see cref="ContentFingerprint"/>s and world.json the world's fingerprint (1: pixel hashes and a content hash with the settings).</summary>
+    public const int FormatVersion = 2;
     public const string WorldName = "fashion-mnist-plus";
     public static readonly string[] PartNames = ["partition", "eval", "crowd", "generator", "hard", "transfer"];
     public static readonly string[] TransferTaskNames = ["coarse-categories", "rotation", "glyph-letters"];
@@ -43,8 +43,13 @@ public sealed class FashionMnistPlusWorld : IDisposable
     public string Folder { get; }
     public WorldManifest Manifest { get; }
     public FashionMnistPlusSettings Settings => Manifest.Settings;
-    /// <summary>SHA-256 over the settings and every part's content fingerprints.</summary>
-    public string ContentHash => Manifest.ContentHash!;
+    /// <summary>
+    /// The world's content fingerprint: <see cref="ContentFingerprint.Combine"/> over every part's members ("partition/E",
+    /// "crowd/votes", "generator/weights", ...), i.e. the images, labels and class names of every stored set, the crowd's
+    /// files and the generator's weights. The settings are not in it: two folders with the same content are the same
+    /// world. The reference models are not either: they are build tools whose output, the hard set, is.
+    /// </summary>
+    public string Fingerprint => Manifest.Fingerprint!;
 
     /// <summary>E: expert reservoir, true labels.</summary>
     public ImageSet Expert { get; }
@@ -67,7 +72,10 @@ public sealed class FashionMnistPlusWorld : IDisposable
     /// <summary>The eval sets by name: test, h, hard, rendition.</summary>
     public IReadOnlyDictionary<string, ImageSet> EvalSets => new Dictionary<string, ImageSet>
     {
-        ["test"] = Test, ["h"] = HeldOut, ["hard"] = Hard, ["rendition"] = Rendition,
+        ["test"] = Test,
+        ["h"] = HeldOut,
+        ["hard"] = Hard,
+        ["rendition"] = Rendition,
     };
 
     private FashionMnistPlusWorld(string folder, WorldManifest manifest, ImageSet expert, ImageSet generatorTraining, ImageSet pool,
@@ -107,11 +115,14 @@ public sealed class FashionMnistPlusWorld : IDisposable
                 throw new SelectBenchException(
                     $"{layout.Root} holds a FashionMNIST++ world built with other settings (profile {old.Settings.Profile}, seed {old.Settings.Seed}); " +
                     $"give another --out, or delete the folder to rebuild it with profile {settings.Profile}, seed {settings.Seed}.");
-            foreach (var (name, record) in old.Parts) parts[name] = record;
+            // A part recorded by an older format keeps its files; only its fingerprints are recomputed, from those files.
+            foreach (var (name, record) in old.Parts)
+                parts[name] = old.FormatVersion == FormatVersion || !PartPresent(name, layout) ? record
+                    : record with { Fingerprints = PartFingerprints(name, layout) };
         }
         var sources = new SourceData(settings, fashionMnistFolder);
         void Save(bool complete) => AtomicFile.WriteJson(layout.Manifest, new WorldManifest(FormatVersion, WorldName, settings, parts,
-            complete, complete ? HashContent(settings, parts) : null, DateTime.UtcNow));
+            complete, complete ? Combine(parts) : null, DateTime.UtcNow));
         foreach (var part in PartNames)
         {
             if (PartPresent(part, layout) && parts.ContainsKey(part))
@@ -121,7 +132,8 @@ public sealed class FashionMnistPlusWorld : IDisposable
             }
             var clock = Stopwatch.StartNew();
             var record = BuildPart(part, layout, settings, sources, log);
-            parts[part] = record with { Seconds = Math.Round(clock.Elapsed.TotalSeconds, 2) };
+            // Fingerprinted from what was written, by the same code that checks an imported world.
+            parts[part] = record with { Seconds = Math.Round(clock.Elapsed.TotalSeconds, 2), Fingerprints = PartFingerprints(part, layout) };
             log($"{part}: built in {clock.Elapsed.TotalSeconds:F1} s ({string.Join(", ", record.Counts.Select(kv => $"{kv.Key} {kv.Value:N0}"))})");
             Save(complete: false);
         }
@@ -138,13 +150,16 @@ public sealed class FashionMnistPlusWorld : IDisposable
         if (!File.Exists(layout.Manifest))
             throw new BadInputException(folder, $"is not a FashionMNIST++ world (no {WorldLayout.ManifestFile}); build it with 'selectbench world fashion-mnist --out {folder}'.");
         var manifest = Json.Read<WorldManifest>(layout.Manifest);
-        if (manifest.FormatVersion != FormatVersion || manifest.World != WorldName)
+        if (manifest.World != WorldName || manifest.FormatVersion > FormatVersion)
             throw new BadInputException(layout.Manifest, $"is a '{manifest.World}' world of format {manifest.FormatVersion}; this SelectBench reads {WorldName} format {FormatVersion}. Rebuild it.");
-        if (!manifest.Complete || manifest.ContentHash == null)
+        if (manifest.FormatVersion < FormatVersion && manifest.Complete)
+            throw new BadInputException(folder, $"the world was built by an older SelectBench and has no content fingerprint; run 'selectbench world fashion-mnist --out {folder} --profile {manifest.Settings.Profile} --seed {manifest.Settings.Seed}' once to fingerprint it (nothing is rebuilt).");
+        if (!manifest.Complete || manifest.Fingerprint == null)
             throw new BadInputException(folder, $"the world is unfinished (a build was interrupted); rerun 'selectbench world fashion-mnist --out {folder} --profile {manifest.Settings.Profile} --seed {manifest.Settings.Seed}' to finish it.");
         var crowdSummary = Json.Read<CrowdSummary>(layout.CrowdSummary);
         var crowd = CrowdFiles.Load(ImageSetStore.Load(layout.CrowdImages), layout.CrowdVotes, layout.CrowdMapping, layout.CrowdTaxonomy)
-            with { Simulated = true, Description = crowdSummary.Description };
+            with
+        { Simulated = true, Description = crowdSummary.Description };
         var transfer = TransferTaskNames.Select(t => new TransferTask(t,
             ImageSetStore.Load(layout.Transfer(t, "train")), ImageSetStore.Load(layout.Transfer(t, "test")))).ToList();
         return new FashionMnistPlusWorld(layout.Root, manifest,
@@ -152,6 +167,19 @@ public sealed class FashionMnistPlusWorld : IDisposable
             ImageSetStore.Load(layout.HeldOut), ImageSetStore.Load(layout.Test), ImageSetStore.Load(layout.Hard),
             ImageSetStore.Load(layout.Rendition), crowd, ConditionalVaeGenerator.Load(layout.Generator), transfer);
     }
+
+    /// <summary>The fingerprint world.json records for a finished world of this format; null for anything else.</summary>
+    public static string? RecordedFingerprint(string folder)
+    {
+        var path = Path.Combine(folder, WorldLayout.ManifestFile);
+        if (!File.Exists(path)) return null;
+        var manifest = Json.Read<WorldManifest>(path);
+        return manifest.Complete && manifest.FormatVersion == FormatVersion && manifest.World == WorldName ? manifest.Fingerprint : null;
+    }
+
+    /// <summary>The top-level entries of a world folder that belong to the world (a curation folder inside it does not).</summary>
+    public static readonly string[] FolderEntries =
+        [WorldLayout.ManifestFile, "sets", "pool", "eval", "reference-models", "crowd", "generator", "transfer"];
 
     /// <summary>True when <paramref name="folder"/> holds a finished world.</summary>
     public static bool Exists(string folder)
@@ -167,11 +195,14 @@ public sealed class FashionMnistPlusWorld : IDisposable
     {
         var sets = new Dictionary<string, ImageSet>(StringComparer.Ordinal)
         {
-            ["E"] = Expert, ["baseline"] = Expert, ["G"] = GeneratorTraining, ["pool"] = Pool,
+            ["E"] = Expert,
+            ["baseline"] = Expert,
+            ["G"] = GeneratorTraining,
+            ["pool"] = Pool,
         };
         foreach (var (name, set) in EvalSets) sets[name] = set;
         return new CurationSources(sets, new Dictionary<string, CrowdAnnotations> { ["crowd"] = Crowd },
-            new Dictionary<string, IImageGenerator> { [Generator.Name] = Generator }, ContentHash, Folder);
+            new Dictionary<string, IImageGenerator> { [Generator.Name] = Generator }, Fingerprint, Folder);
     }
 
     public void Dispose() => Generator.Dispose();
@@ -218,7 +249,7 @@ public sealed class FashionMnistPlusWorld : IDisposable
         var counts = sets.ToDictionary(x => x.Name, x => x.Set.Count);
         counts["W"] = parts.WebPool.Count - distractorCount;
         counts["distractors"] = distractorCount;
-        return Record(counts, sets.ToDictionary(x => x.Name, x => ImageSetFingerprint.Of(x.Set)), true,
+        return Record(counts, true,
             $"class-stratified seeded E/G/W/H partition of {src.Train.Count:N0} Fashion-MNIST train images; pool W mixed with {distractorCount:N0} SIMULATED glyph distractors ({distractors.Source})");
     }
 
@@ -227,8 +258,7 @@ public sealed class FashionMnistPlusWorld : IDisposable
         var rendition = EdgeMapRendition.Apply(src.Test);
         ImageSetStore.Save(src.Test, l.Test, "eval: Fashion-MNIST test (base)");
         ImageSetStore.Save(rendition, l.Rendition, "eval: SIMULATED rendition (Sobel edge-map sketches of the test set)");
-        return Record(new() { ["test"] = src.Test.Count, ["rendition"] = rendition.Count },
-            new() { ["test"] = ImageSetFingerprint.Of(src.Test), ["rendition"] = ImageSetFingerprint.Of(rendition) }, true,
+        return Record(new() { ["test"] = src.Test.Count, ["rendition"] = rendition.Count }, true,
             "base test set and its SIMULATED edge-map rendition; H is the fresh-sample eval set (sets/H)");
     }
 
@@ -251,8 +281,7 @@ public sealed class FashionMnistPlusWorld : IDisposable
         AtomicFile.WriteAllText(l.CrowdTaxonomy, string.Join('\n', a.SourceTaxonomy) + "\n");
         AtomicFile.WriteJson(l.CrowdSummary, new CrowdSummary(a.Description, true, images.Count, a.Votes.Count, result.ClassCounts,
             result.WorkerIds.Zip(result.Reliability).ToDictionary(x => x.First, x => Math.Round(x.Second, 4)), simulation));
-        return Record(new() { ["images"] = images.Count, ["votes"] = a.Votes.Count },
-            new() { ["images"] = ImageSetFingerprint.Of(images), ["votes"] = FileHash(l.CrowdVotes), ["mapping"] = FileHash(l.CrowdMapping) }, true,
+        return Record(new() { ["images"] = images.Count, ["votes"] = a.Votes.Count }, true,
             $"{a.Description}: votes in an OpenImages-like taxonomy over a Zipf-distributed sample of W's real images");
     }
 
@@ -261,8 +290,7 @@ public sealed class FashionMnistPlusWorld : IDisposable
         var g = ImageSetStore.Load(l.GeneratorTraining);
         using var generator = ConditionalVaeGenerator.Train(g, new CvaeTrainingSettings(Epochs: s.GeneratorEpochs, Seed: s.Seed), name: "cvae");
         generator.Save(l.Generator);
-        return Record(new() { ["training_images"] = g.Count, ["epochs"] = s.GeneratorEpochs },
-            new() { ["weights"] = FileHash(Directory.GetFiles(l.Generator, "*.dat").Single()) }, true,
+        return Record(new() { ["training_images"] = g.Count, ["epochs"] = s.GeneratorEpochs }, true,
             $"SIMULATED text-to-image model: conditional VAE trained on G ({generator.Report.Seconds:F0} s, final reconstruction {generator.Report.FinalReconstruction:F1})");
     }
 
@@ -273,8 +301,7 @@ public sealed class FashionMnistPlusWorld : IDisposable
         var (hard, selection) = HardSetBuilder.Build(expert, test, s.Reference, s.Seed, l.ReferenceModels);
         ImageSetStore.Save(hard, l.Hard, "eval: adversarially filtered hard set");
         var emptyClasses = Enumerable.Range(0, hard.LabelSet.Count).Where(c => hard.ClassCounts()[c] == 0).Select(c => hard.LabelSet.Names[c]).ToList();
-        return Record(new() { ["hard"] = hard.Count, ["misclassified"] = selection.Misclassified, ["topped_up"] = selection.ToppedUp.Length },
-            new() { ["hard"] = ImageSetFingerprint.Of(hard) }, false,
+        return Record(new() { ["hard"] = hard.Count, ["misclassified"] = selection.Misclassified, ["topped_up"] = selection.ToppedUp.Length }, false,
             $"test images misclassified by >= {s.Reference.MinWrong} of {s.Reference.Models} ResNet-20 x{s.Reference.Width} reference models " +
             $"({s.Reference.Epochs} epochs on {Math.Min(s.Reference.TrainImages, expert.Count):N0} class-balanced E images; test top-1 " +
             $"{string.Join(", ", selection.ModelAccuracies.Select(a => a.ToString("F3")))}); classes below {s.Reference.MinPerClass} topped up with their lowest mean true-class probability images" +
@@ -294,22 +321,57 @@ public sealed class FashionMnistPlusWorld : IDisposable
             FashionMnistPlus.TransferTasks.GlyphLetters(s.GlyphTrainPerClass, s.GlyphTestPerClass, s.Seed, warn: m => log($"warning: {m}")),
         };
         var counts = new Dictionary<string, int>();
-        var prints = new Dictionary<string, string>();
         foreach (var task in tasks)
         {
             ImageSetStore.Save(task.Test, l.Transfer(task.Name, "test"), $"transfer task {task.Name}: test");
             ImageSetStore.Save(task.Train, l.Transfer(task.Name, "train"), $"transfer task {task.Name}: train");
             counts[$"{task.Name}/train"] = task.Train.Count;
             counts[$"{task.Name}/test"] = task.Test.Count;
-            prints[$"{task.Name}/train"] = ImageSetFingerprint.Of(task.Train);
-            prints[$"{task.Name}/test"] = ImageSetFingerprint.Of(task.Test);
         }
-        return Record(counts, prints, true,
+        return Record(counts, true,
             "coarse categories and rotation (train: class-balanced E subset, test: test subset); glyph letters A-J rendered from the machine's fonts (SIMULATED domain)");
     }
 
-    private static WorldPartRecord Record(Dictionary<string, int> counts, Dictionary<string, string> prints, bool simulated, string description) =>
-        new(counts, prints, 0, simulated, description);
+    private static WorldPartRecord Record(Dictionary<string, int> counts, bool simulated, string description) =>
+        new(counts, new Dictionary<string, string>(), 0, simulated, description);
+
+    /// <summary>
+    /// The content fingerprints of one part's members, read back from the folder: image sets by
+    /// <see cref="ContentFingerprint.Of"/>, the crowd's CSV and text files and the generator's weights by their bytes.
+    /// </summary>
+    public static Dictionary<string, string> PartFingerprints(string part, WorldLayout l)
+    {
+        static string Set(string folder) => ContentFingerprint.Of(ImageSetStore.Load(folder, withProvenance: false));
+        return part switch
+        {
+            "partition" => new() { ["E"] = Set(l.Expert), ["G"] = Set(l.GeneratorTraining), ["H"] = Set(l.HeldOut), ["pool"] = Set(l.Pool) },
+            "eval" => new() { ["test"] = Set(l.Test), ["rendition"] = Set(l.Rendition) },
+            "crowd" => new()
+            {
+                ["images"] = Set(l.CrowdImages),
+                ["votes"] = ContentFingerprint.OfFile(l.CrowdVotes),
+                ["mapping"] = ContentFingerprint.OfFile(l.CrowdMapping),
+                ["taxonomy"] = ContentFingerprint.OfFile(l.CrowdTaxonomy),
+            },
+            // The weights only: the generator's manifest also holds its training time, which no two builds share.
+            "generator" => new() { ["weights"] = ContentFingerprint.OfFile(Directory.GetFiles(l.Generator, "*.dat").Single()) },
+            "hard" => new() { ["hard"] = Set(l.Hard) },
+            "transfer" => TransferTaskNames.SelectMany(t => new[] { "train", "test" }.Select(split => (t, split)))
+                .ToDictionary(x => $"{x.t}/{x.split}", x => Set(l.Transfer(x.t, x.split))),
+            _ => throw new InvalidOperationException($"unknown world part '{part}'"),
+        };
+    }
+
+    /// <summary>
+    /// Recomputes every part's fingerprints from the files in <paramref name="folder"/> and the world's fingerprint
+    /// from them: what an imported world is checked against.
+    /// </summary>
+    public static string ComputeFingerprint(string folder)
+    {
+        var layout = new WorldLayout(Path.GetFullPath(folder));
+        var manifest = Json.Read<WorldManifest>(layout.Manifest);
+        return Combine(manifest.Parts.Keys.ToDictionary(p => p, p => manifest.Parts[p] with { Fingerprints = PartFingerprints(p, layout) }));
+    }
 
     /// <summary>Fashion-MNIST, loaded at most once and only when a part needs it; subsets are class-balanced and seeded.</summary>
     private sealed class SourceData(FashionMnistPlusSettings settings, string? folder)
@@ -335,20 +397,9 @@ public sealed class FashionMnistPlusWorld : IDisposable
 
     private static string SettingsJson(FashionMnistPlusSettings s) => JsonSerializer.Serialize(s, Json.Options);
 
-    private static string HashContent(FashionMnistPlusSettings settings, IReadOnlyDictionary<string, WorldPartRecord> parts)
-    {
-        var text = new StringBuilder(SettingsJson(settings));
-        foreach (var part in PartNames)
-            foreach (var (name, print) in parts[part].Fingerprints.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-                text.Append('\n').Append(part).Append('/').Append(name).Append('=').Append(print);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
-    }
-
-    private static string FileHash(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream).AsSpan(0, 16));
-    }
+    private static string Combine(IReadOnlyDictionary<string, WorldPartRecord> parts) =>
+        ContentFingerprint.Combine("world", PartNames.SelectMany(part => parts[part].Fingerprints
+            .Select(m => KeyValuePair.Create($"{part}/{m.Key}", m.Value))));
 
     private static void WriteCsv(string path, string[] header, IEnumerable<string[]> rows)
     {
