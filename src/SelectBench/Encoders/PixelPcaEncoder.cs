@@ -130,7 +130,8 @@ public sealed class PixelPcaEncoder : IImageEncoder
         var (q, _) = linalg.qr(y);
         var b = q.t().matmul(centred); // sketch x d
         var (_, s, vh) = linalg.svd(b, fullMatrices: false);
-        var values = s[..k].square().div(samples);
+        var top = s[..k];
+        var values = top.mul(top).div(samples);  // s^2 / n; Tensor.square() passes an implicit Scalar (docs/engine.md)
         return (mean.data<double>().ToArray(), vh[..k].contiguous().data<double>().ToArray(), values.data<double>().ToArray());
     }
 
