@@ -102,7 +102,8 @@ public sealed class RunCommand : Command<RunCommand.Settings>
             IJobExecutor executor = executorKind == "slurm"
                 ? new SlurmExecutor(JobKinds.Default(), new SlurmOptions(config.Executor.Partition, config.Executor.TimeLimit,
                     config.Executor.CpusPerTask, ExtraSbatchArgs: SlurmExtras(config.Executor), Command: s.SlurmCommand), Progress, Finished)
-                : new InProcessExecutor(JobKinds.Default(), new InProcessOptions(s.Parallel ?? config.Executor.Parallel, QuietJobs: true), Progress, Finished);
+                : new LocalExecutor(JobKinds.Default(), new ThreadLauncher(JobKinds.Default(), quietJobs: true),
+                    new LocalExecutorOptions(s.Parallel ?? config.Executor.Parallel), Progress, Finished);
             summary = executor.Run(run, plan, force, linked.Token);
         }
         Console.WriteLine(summary.Describe());
