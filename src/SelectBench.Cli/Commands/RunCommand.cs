@@ -11,7 +11,7 @@ namespace SelectBench.Cli.Commands;
 
 /// <summary>
 /// The product's main job: the whole benchmark from one config (world, six shifts, training over seeds,
-/// evaluation, analysis, statistics, leaderboard and report), resumable, in this process or on Slurm.
+/// evaluation, analysis, statistics, leaderboard and report), resumable, on this machine or on Slurm.
 /// </summary>
 [CliCommand("run", "Run the whole benchmark from a built-in profile or a config: curate, train over seeds, evaluate, report",
     Examples = ["run --profile quick --out runs/quick",
@@ -34,11 +34,13 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         public string Out { get; init; } = "";
 
         [CommandOption("--executor <KIND>")]
-        [Description("in-process or slurm (default: the config's executor.kind)")]
+        [Description("local: each job in its own process on this machine, so a crash ends only that job, which is retried once; " +
+                     "local-threads: each job a thread of this process (no process starts, for debugging; a native crash ends the run); " +
+                     "slurm: job arrays through sbatch. Default: the config's executor.kind (local in the built-in profiles)")]
         public string? Executor { get; init; }
 
         [CommandOption("--parallel <N>")]
-        [Description("In-process: jobs at once (default: the config's executor.parallel; 0 = one per core)")]
+        [Description("local, local-threads: jobs at once (default: the config's executor.parallel; 0 = one per core)")]
         public int? Parallel { get; init; }
 
         [CommandOption("--force <PATTERN>")]
@@ -57,7 +59,6 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         {
             if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out is required (the run folder).");
             if ((Profile is null) == (Config is null)) return ValidationResult.Error("give exactly one of --profile NAME or --config FILE.");
-            if (Executor is not null and not ("in-process" or "slurm")) return ValidationResult.Error("--executor must be in-process or slurm.");
             return base.Validate();
         }
     }
@@ -65,12 +66,12 @@ public sealed class RunCommand : Command<RunCommand.Settings>
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
         var config = s.Profile is { } p ? RunProfiles.Load(p) : RunConfig.Load(s.Config!);
+        var executorKind = s.Executor is { } kind ? RunExecutorSettings.ResolveKind(kind, "--executor") : config.Executor.Kind;
         var run = new RunFolder(s.Out);
         using var runLock = RunLock.Acquire(run);
         AtomicFile.WriteAllText(Path.Combine(run.Root, "config.yaml"),
             s.Profile is { } name ? RunProfiles.Text(name) : File.ReadAllText(s.Config!));
         var plan = BenchmarkPlan.Build(config);
-        var executorKind = s.Executor ?? config.Executor.Kind;
         Console.WriteLine($"run:      {config.Name} (config {config.Hash}{(config.Profile is null ? "" : $", profile {config.Profile}")}) -> {run.Root}");
         Console.WriteLine($"plan:     {plan.Jobs.Count} jobs in {plan.Jobs.Select(j => j.Stage).Distinct().Count()} stages " +
                           $"({string.Join(", ", plan.Jobs.GroupBy(j => j.Stage).Select(g => $"{g.Key} {g.Count()}"))}); executor {executorKind}");
@@ -99,10 +100,15 @@ public sealed class RunCommand : Command<RunCommand.Settings>
             {
                 if (!line.Contains(" done ", StringComparison.Ordinal)) Console.Error.WriteLine(line);
             }
-            IJobExecutor executor = executorKind == "slurm"
-                ? new SlurmExecutor(JobKinds.Default(), new SlurmOptions(config.Executor.Partition, config.Executor.TimeLimit,
-                    config.Executor.CpusPerTask, ExtraSbatchArgs: SlurmExtras(config.Executor), Command: s.SlurmCommand), Progress, Finished)
-                : new InProcessExecutor(JobKinds.Default(), new InProcessOptions(s.Parallel ?? config.Executor.Parallel, QuietJobs: true), Progress, Finished);
+            var kinds = JobKinds.Default();
+            var local = new LocalExecutorOptions(s.Parallel ?? config.Executor.Parallel);
+            IJobExecutor executor = executorKind switch
+            {
+                RunExecutorSettings.Slurm => new SlurmExecutor(kinds, new SlurmOptions(config.Executor.Partition, config.Executor.TimeLimit,
+                    config.Executor.CpusPerTask, ExtraSbatchArgs: SlurmExtras(config.Executor), Command: s.SlurmCommand), Progress, Finished),
+                RunExecutorSettings.LocalThreads => new LocalExecutor(kinds, new ThreadLauncher(kinds, quietJobs: true), local, Progress, Finished),
+                _ => new LocalExecutor(kinds, new ChildProcessLauncher(), local, Progress, Finished),
+            };
             summary = executor.Run(run, plan, force, linked.Token);
         }
         Console.WriteLine(summary.Describe());

@@ -27,7 +27,7 @@ public sealed class StatusCommand : Command<StatusCommand.Settings>
             table.AddRow(
                 Markup.Escape(row.Id),
                 Markup.Escape(row.Stage),
-                $"[{Colour(row.State)}]{row.State}[/]",
+                $"[{Colour(row.State)}]{Markup.Escape(row.StateWithAttempts)}[/]",
                 row.StartedAt is { } s ? s.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss") : "",
                 row.Duration is { } d ? FormatDuration(d) : "",
                 Markup.Escape(JobOutcome.FirstLine(row.Error)));
@@ -39,6 +39,14 @@ public sealed class StatusCommand : Command<StatusCommand.Settings>
         Console.WriteLine($"{rows.Count} jobs: {string.Join(", ", counts)}");
         foreach (var row in rows.Where(r => r.State is "failed" && r.LogPath is not null))
             Console.WriteLine($"log of {row.Id}: {row.LogPath}");
+        foreach (var row in rows.Where(r => r.Attempts.Count > 1))
+        {
+            Console.WriteLine($"attempts of {row.Id}:");
+            foreach (var a in row.Attempts)
+                Console.WriteLine($"  #{a.Number} {a.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} {(a.EndedAt is { } end ? FormatDuration(end - a.StartedAt) : "")} " +
+                                  $"{a.Describe()}{(a.ExitCode is { } code ? $", exit code {code}" : "")}{(a.Retried ? ", retried" : "")}" +
+                                  (a.Error is null ? "" : $": {a.Error}"));
+        }
         return rows.Any(r => r.State is "failed" or "blocked") ? 1 : 0;
     }
 
@@ -47,7 +55,7 @@ public sealed class StatusCommand : Command<StatusCommand.Settings>
         "done" => "green",
         "running" => "blue",
         "failed" or "interrupted" => "red",
-        "blocked" or "stale" => "yellow",
+        "blocked" or "stale" or "cancelled" => "yellow",
         _ => "grey",
     };
 

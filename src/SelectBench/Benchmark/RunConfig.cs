@@ -88,14 +88,32 @@ public sealed record RunEvaluationSettings(
 }
 
 /// <summary>Where the jobs run.</summary>
-/// <param name="Kind">"in-process" (jobs in parallel on this machine) or "slurm" (sbatch job arrays).</param>
-/// <param name="Parallel">In-process: jobs at once; 0 = one per core. Each gets cores / parallel threads.</param>
+/// <param name="Kind">"local" (jobs in parallel on this machine, each in a child process of its own, so a native crash
+/// ends only that job, which is retried once), "local-threads" (the same, each job a thread of the run's process:
+/// no process start, for debugging; a native crash ends the run) or "slurm" (sbatch job arrays). "in-process", the
+/// old name of local, is read as local.</param>
+/// <param name="Parallel">Local: jobs at once; 0 = one per core. Each gets cores / parallel threads.</param>
 /// <param name="Partition">Slurm partition; null = the cluster default.</param>
 /// <param name="CpusPerTask">Slurm --cpus-per-task, also the job's thread count.</param>
 /// <param name="TimeLimit">Slurm --time per task (e.g. "02:00:00").</param>
 /// <param name="Gpus">Slurm GPUs per task (--gres=gpu:N); 0 = none. Pair with training.device: cuda.</param>
-public sealed record RunExecutorSettings(string Kind = "in-process", int Parallel = 0, string? Partition = null, int CpusPerTask = 2,
-    string TimeLimit = "04:00:00", int Gpus = 0, string? Account = null);
+public sealed record RunExecutorSettings(string Kind = RunExecutorSettings.Local, int Parallel = 0, string? Partition = null, int CpusPerTask = 2,
+    string TimeLimit = "04:00:00", int Gpus = 0, string? Account = null)
+{
+    public const string Local = "local";
+    public const string LocalThreads = "local-threads";
+    public const string Slurm = "slurm";
+    public static readonly string[] Kinds = [Local, LocalThreads, Slurm];
+
+    /// <summary>Configs written before jobs ran in child processes say "in-process" for what is now local.</summary>
+    private const string OldLocalName = "in-process";
+
+    /// <summary>The kind, with the old name read as local; an unknown kind is an error naming <paramref name="where"/>.</summary>
+    public static string ResolveKind(string kind, string where) =>
+        kind == OldLocalName ? Local
+        : Kinds.Contains(kind, StringComparer.Ordinal) ? kind
+        : throw new SelectBenchException($"{where}: '{kind}' is not an executor; use one of {string.Join(", ", Kinds)}.");
+}
 
 /// <summary>
 /// A benchmark run (`selectbench run --config FILE`), YAML with snake_case keys. Every key is checked on
@@ -190,7 +208,7 @@ public sealed record RunConfig(
         if (evaluation.CorruptionImages < 0) throw new SelectBenchException($"{where}: evaluation.corruption_images: {evaluation.CorruptionImages}; give 0 (all) or more.");
         if (evaluation.Bootstrap < 10) throw new SelectBenchException($"{where}: evaluation.bootstrap: {evaluation.Bootstrap}; give at least 10 resamples.");
         var executor = SettingsBinder.Bind<RunExecutorSettings>(Section(root, "executor", where), $"{where}: executor");
-        SettingRules.OneOf($"{where}: executor", "kind", executor.Kind, "in-process", "slurm");
+        executor = executor with { Kind = RunExecutorSettings.ResolveKind(executor.Kind, $"{where}: executor.kind") };
         if (executor.Parallel < 0) throw new SelectBenchException($"{where}: executor.parallel: {executor.Parallel}; give 0 (one job per core) or more.");
         SettingRules.Positive($"{where}: executor", "cpus_per_task", executor.CpusPerTask);
         var reference = root.TryGetValue("reference_shift", out var r) && r is string rs ? rs : "expert";

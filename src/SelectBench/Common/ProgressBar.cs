@@ -21,8 +21,11 @@ public sealed class ProgressBar : IDisposable
     private long _lastDrawnDone = -1;
     private bool _finished;
 
+    /// <summary>Set (to anything) in a process's environment to silence its bars, e.g. the jobs a run starts as child processes.</summary>
+    public const string DisableVariable = "SELECTBENCH_NO_PROGRESS";
+
     /// <summary>Set to false (e.g. by tests or a quiet flag) to suppress all progress output.</summary>
-    public static bool Enabled { get; set; } = Environment.GetEnvironmentVariable("SELECTBENCH_NO_PROGRESS") is null;
+    public static bool Enabled { get; set; } = Environment.GetEnvironmentVariable(DisableVariable) is null;
 
     private static readonly AsyncLocal<bool> QuietHere = new();
 

@@ -8,31 +8,44 @@ public enum JobOutcomeKind { Ran, Skipped, Failed, Blocked, Cancelled }
 
 public sealed record JobOutcome(string Id, JobOutcomeKind Kind, TimeSpan Duration = default, string? Error = null, string? LogPath = null)
 {
+    /// <summary>
+    /// The failure was an unexpected exception or the death of the job's process (a native fault, a kill), not a
+    /// <see cref="SelectBenchException"/>: another attempt may pass, so the local executor retries it once.
+    /// </summary>
+    public bool Crashed { get; init; }
+
+    /// <summary>The first line of the failure the executor retried this job after, or null if it ran once.</summary>
+    public string? RetriedAfter { get; init; }
+
     public static string FirstLine(string? text) =>
         text is null ? "" : text.Split('\n', 2)[0].TrimEnd('\r');
 }
 
 /// <summary>
-/// Runs a single job: the one code path shared by the in-process executor and `selectbench job` on a
-/// Slurm node. Skips it if its done marker matches its key; otherwise records the attempt in
-/// status.json, runs the kind with its output going to a staging folder, and commits atomically.
+/// Runs a single job: the one code path shared by the local executors (in a thread, or in a child process
+/// through `selectbench job`) and `selectbench job` on a Slurm node. Skips it if its done marker matches its
+/// key; otherwise records the attempt in status.json, runs the kind with its output going to a staging
+/// folder, and commits atomically.
 /// </summary>
 public sealed class JobRunner(RunFolder run, JobKinds kinds)
 {
-    public JobOutcome Run(PlannedJob job, int threads, bool force, CancellationToken cancellation, string? slurmJobId = null)
+    /// <param name="log">Where the job's log goes; null: appended to jobs/&lt;id&gt;/job.log. A child process of the
+    /// local executor writes it to stdout, and its parent appends that to job.log together with the child's stderr.</param>
+    public JobOutcome Run(PlannedJob job, int threads, bool force, CancellationToken cancellation, string? slurmJobId = null,
+        TextWriter? log = null)
     {
         if (!force && run.IsDone(job)) return new JobOutcome(job.Id, JobOutcomeKind.Skipped);
         var kind = kinds.Get(job.Kind);
         var clock = Stopwatch.StartNew();
-        var previous = run.ReadStatus(job.Id);
         var (staging, work) = run.PrepareAttempt(job);
         var logPath = run.LogPath(job.Id);
-        var started = new JobStatus(JobState.Running, job.Key, (previous?.Attempt ?? 0) + 1, Environment.MachineName,
-            Environment.ProcessId, DateTimeOffset.UtcNow, LogPath: logPath, Threads: threads, SlurmJobId: slurmJobId);
+        var started = JobStatus.Begin(run.ReadStatus(job.Id), job, Environment.ProcessId, threads, logPath, slurmJobId);
         run.WriteStatus(job.Id, started);
 
-        using var logFile = new StreamWriter(new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
-        var log = TextWriter.Synchronized(logFile);
+        using var logFile = log is null
+            ? new StreamWriter(new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true }
+            : null;
+        log = TextWriter.Synchronized(log ?? logFile!);
         log.WriteLine($"=== {started.StartedAt:O} attempt {started.Attempt} of '{job.Id}' (kind {job.Kind}, key {job.Key}) on {started.Host} pid {started.Pid}, {threads} thread(s)");
         try
         {
@@ -42,15 +55,17 @@ public sealed class JobRunner(RunFolder run, JobKinds kinds)
         }
         catch (Exception e)
         {
-            var cancelled = e is OperationCanceledException && cancellation.IsCancellationRequested;
-            var message = cancelled ? "cancelled before it finished" : Describe(e);
-            log.WriteLine(cancelled ? "=== cancelled" : $"=== failed: {e}");
-            run.WriteStatus(job.Id, started with { State = JobState.Failed, EndedAt = DateTimeOffset.UtcNow, Error = message });
-            return new JobOutcome(job.Id, cancelled ? JobOutcomeKind.Cancelled : JobOutcomeKind.Failed, clock.Elapsed, message, logPath);
+            var outcome = e is OperationCanceledException && cancellation.IsCancellationRequested ? AttemptOutcome.Cancelled
+                : e is SelectBenchException ? AttemptOutcome.Failed
+                : AttemptOutcome.Crashed;
+            var message = outcome == AttemptOutcome.Cancelled ? "cancelled before it finished" : Describe(e);
+            log.WriteLine(outcome == AttemptOutcome.Cancelled ? "=== cancelled" : $"=== {outcome.ToString().ToLowerInvariant()}: {e}");
+            run.WriteStatus(job.Id, started.End(outcome, message));
+            var ended = outcome == AttemptOutcome.Cancelled ? JobOutcomeKind.Cancelled : JobOutcomeKind.Failed;
+            return new JobOutcome(job.Id, ended, clock.Elapsed, message, logPath) { Crashed = outcome == AttemptOutcome.Crashed };
         }
-        var ended = DateTimeOffset.UtcNow;
-        log.WriteLine($"=== {ended:O} done in {clock.Elapsed.TotalSeconds:F1} s");
-        run.WriteStatus(job.Id, started with { State = JobState.Done, EndedAt = ended });
+        log.WriteLine($"=== {DateTimeOffset.UtcNow:O} done in {clock.Elapsed.TotalSeconds:F1} s");
+        run.WriteStatus(job.Id, started.End(AttemptOutcome.Done, null));
         return new JobOutcome(job.Id, JobOutcomeKind.Ran, clock.Elapsed, null, logPath);
     }
 

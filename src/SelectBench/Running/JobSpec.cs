@@ -14,7 +14,7 @@ public sealed partial record JobSpec(string Id, string Stage, string Kind, JsonO
     public JobSpec(string id, string stage, string kind, JsonObject settings) : this(id, stage, kind, settings, []) { }
 
     /// <summary>
-    /// Runs alone with every thread of the in-process executor (for a job nothing else can overlap, such as
+    /// Runs alone with every thread of the local executor (for a job nothing else can overlap, such as
     /// building the world). Fixed in the plan, so the job's thread count, and its numerics, never depend on timing.
     /// </summary>
     public bool Exclusive { get; init; }

@@ -8,7 +8,7 @@ namespace SelectBench.Running;
 /// &lt;run&gt;/plan.json                      the job graph with keys
 /// &lt;run&gt;/jobs/&lt;safe-id&gt;/result.json      the job's result, then its artefacts (immutable once done)
 /// &lt;run&gt;/jobs/&lt;safe-id&gt;/done             marker holding the key the results were made with
-/// &lt;run&gt;/jobs/&lt;safe-id&gt;/status.json      state of the last attempt
+/// &lt;run&gt;/jobs/&lt;safe-id&gt;/status.json      state of the last attempt, and every attempt of the current key
 /// &lt;run&gt;/jobs/&lt;safe-id&gt;/job.log          log of every attempt
 /// &lt;run&gt;/jobs/&lt;safe-id&gt;/.tmp-&lt;key&gt;/      where a running job writes its results
 /// &lt;run&gt;/jobs/&lt;safe-id&gt;/work/            the job's own checkpoints; survives a kill, removed when done

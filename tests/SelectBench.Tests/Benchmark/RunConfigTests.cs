@@ -53,6 +53,17 @@ public class RunConfigTests
     }
 
     [Theory]
+    [InlineData(null, "local")] // each job in a child process, unless the config says otherwise
+    [InlineData("local-threads", "local-threads")]
+    [InlineData("slurm", "slurm")]
+    [InlineData("in-process", "local")] // the old name, in configs written before jobs had processes of their own
+    public void TheExecutorIsLocalUnlessTheConfigNamesAnother(string? written, string read)
+    {
+        var yaml = written is null ? Minimal : Minimal + $"\nexecutor: {{ kind: {written} }}";
+        Assert.Equal(read, RunConfig.Parse(yaml, "t").Executor.Kind);
+    }
+
+    [Theory]
     [InlineData("colour: red", "'colour' is not a run config key")]
     [InlineData("training: { epocs: 3 }", "training.epocs: unknown setting")]
     [InlineData("training: { epochs: 0 }", "training: Recipe field 'epochs' = 0 is invalid")]
@@ -60,7 +71,7 @@ public class RunConfigTests
     [InlineData("seeds: [one]", "seeds[0]: 'one' is not allowed")]
     [InlineData("expert_fractions: [1.5]", "expert_fractions: 1.5 is not allowed")]
     [InlineData("evaluation: { suite: [base, speed] }", "evaluation.suite: 'speed' is not a metric")]
-    [InlineData("executor: { kind: kubernetes }", "kind")]
+    [InlineData("executor: { kind: kubernetes }", "executor.kind: 'kubernetes' is not an executor; use one of local, local-threads, slurm")]
     [InlineData("world: { profile: huge }", "profile")]
     [InlineData("reference_shift: gold", "reference_shift 'gold' is not one of the shifts")]
     public void ABadFieldIsAnErrorNamingIt(string line, string expected)

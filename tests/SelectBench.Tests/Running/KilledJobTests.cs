@@ -46,6 +46,7 @@ public class KilledJobTests
         var rerun = f.Execute(specs);
         Assert.Equal(["k/b"], rerun.OfKind(JobOutcomeKind.Ran).Select(o => o.Id));
         Assert.Equal(2, f.Status("k/b").Attempt);
+        Assert.Equal([AttemptOutcome.Interrupted, AttemptOutcome.Done], f.Status("k/b").History.Select(a => a.Outcome));
         Assert.Matches("resuming from checkpoint after step [23] of 6", File.ReadAllText(f.Run.LogPath("k/b")));
 
         using var clean = new RunFixture();

@@ -40,9 +40,10 @@ internal sealed class RunFixture : IDisposable
 
     public static JobPlan Plan(IEnumerable<JobSpec> specs) => JobPlan.Build(specs, CodeVersion);
 
+    /// <param name="launcher">How each job runs; null: as a thread of the test process (fast).</param>
     public RunSummary Execute(IEnumerable<JobSpec> specs, int parallel = 2, int totalThreads = 2, ForceSelector? force = null,
-        CancellationToken cancellation = default) =>
-        new InProcessExecutor(JobKinds.Default(), new InProcessOptions(parallel, totalThreads))
+        CancellationToken cancellation = default, IJobLauncher? launcher = null, Action<string>? progress = null) =>
+        new LocalExecutor(JobKinds.Default(), launcher ?? new ThreadLauncher(JobKinds.Default()), new LocalExecutorOptions(parallel, totalThreads), progress)
             .Run(Run, Plan(specs), force ?? ForceSelector.None, cancellation);
 
     public SelfTestSumResult Result(string id) => SelectBench.Common.Json.Read<SelfTestSumResult>(Run.ResultPath(id));

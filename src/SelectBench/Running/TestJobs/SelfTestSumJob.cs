@@ -14,7 +14,7 @@ public sealed record SelfTestSumResult(double Sum, double Value, double Dependen
 
 /// <summary>
 /// The self-test job kind "selftest-sum": adds its own value to the sums of its dependencies and writes
-/// the total to result.json and sum.txt. It exists so the job machinery (in-process and on Slurm, through
+/// the total to result.json and sum.txt. It exists so the job machinery (locally and on Slurm, through
 /// `selectbench job`) can be proven with real jobs: it checkpoints each step in its WorkDir and resumes
 /// from there after a kill, writes partial output before finishing, and can sleep or fail on demand.
 /// </summary>

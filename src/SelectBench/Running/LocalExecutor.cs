@@ -4,8 +4,7 @@ namespace SelectBench.Running;
 
 /// <param name="MaxParallel">Jobs run at once; 0 means one per core.</param>
 /// <param name="TotalThreads">Threads shared among the parallel jobs; 0 means the core count.</param>
-/// <param name="QuietJobs">Silence the jobs' own progress bars (the caller shows one for the run).</param>
-public sealed record InProcessOptions(int MaxParallel = 0, int TotalThreads = 0, bool QuietJobs = false)
+public sealed record LocalExecutorOptions(int MaxParallel = 0, int TotalThreads = 0)
 {
     public int ResolvedParallel => MaxParallel > 0 ? MaxParallel : Environment.ProcessorCount;
 
@@ -20,15 +19,31 @@ public sealed record InProcessOptions(int MaxParallel = 0, int TotalThreads = 0,
 }
 
 /// <summary>
-/// Runs the plan's jobs in this process, in topological order, up to <see cref="InProcessOptions.MaxParallel"/>
-/// at a time. A failed job blocks its dependants; independent jobs go on, and every failure is reported
-/// at the end. On cancellation (Ctrl-C) no new job starts; running jobs see the token.
+/// How the local executor runs one attempt of one job: in a thread of this process (<see cref="ThreadLauncher"/>)
+/// or in a child process of its own (<see cref="ChildProcessLauncher"/>).
 /// </summary>
-/// <param name="onFinished">Called with every job that ran, failed or was cancelled, as it ends (not for skipped jobs).</param>
-public sealed class InProcessExecutor(JobKinds kinds, InProcessOptions? options = null, Action<string>? progress = null,
-    Action<JobOutcome>? onFinished = null) : IJobExecutor
+public interface IJobLauncher
 {
-    private readonly InProcessOptions _options = options ?? new InProcessOptions();
+    /// <summary>
+    /// Runs one attempt. The job's own failure is an outcome, not an exception: Failed, with
+    /// <see cref="JobOutcome.Crashed"/> set when another attempt may pass.
+    /// </summary>
+    JobOutcome Run(RunFolder run, PlannedJob job, int threads, CancellationToken cancellation);
+}
+
+/// <summary>
+/// Runs the plan's jobs on this machine, in topological order, up to <see cref="LocalExecutorOptions.MaxParallel"/>
+/// at a time, each through the <see cref="IJobLauncher"/> (a thread, or a child process). A job that crashed
+/// (<see cref="JobOutcome.Crashed"/>) is retried once; a failed job blocks its dependants; independent jobs go on,
+/// and every failure is reported at the end. On cancellation (Ctrl-C) no new job starts; running jobs are
+/// cancelled through the launcher.
+/// </summary>
+/// <param name="progress">Lines about the run (jobs that ended, retries); called from more than one thread.</param>
+/// <param name="onFinished">Called with every job that ran, failed or was cancelled, as it ends (not for skipped jobs).</param>
+public sealed class LocalExecutor(JobKinds kinds, IJobLauncher launcher, LocalExecutorOptions? options = null,
+    Action<string>? progress = null, Action<JobOutcome>? onFinished = null) : IJobExecutor
+{
+    private readonly LocalExecutorOptions _options = options ?? new LocalExecutorOptions();
 
     public RunSummary Run(RunFolder run, JobPlan plan, ForceSelector force, CancellationToken cancellation)
     {
@@ -36,7 +51,6 @@ public sealed class InProcessExecutor(JobKinds kinds, InProcessOptions? options 
         run.SavePlan(plan);
         foreach (var id in force.Expand(plan)) run.Invalidate(id);
 
-        var runner = new JobRunner(run, kinds);
         var outcomes = new Dictionary<string, JobOutcome>(StringComparer.Ordinal);
         var pending = plan.Jobs.ToList();
         var running = new Dictionary<Task<JobOutcome>, PlannedJob>();
@@ -67,7 +81,7 @@ public sealed class InProcessExecutor(JobKinds kinds, InProcessOptions? options 
                     if (job.Exclusive && running.Count > 0) continue;
                     pending.Remove(job);
                     int jobThreads = job.Exclusive ? _options.AllThreads : threads;
-                    var task = Task.Factory.StartNew(() => RunOne(runner, run, job, jobThreads, cancellation),
+                    var task = Task.Factory.StartNew(() => RunOne(run, job, jobThreads, cancellation),
                         CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
                     running.Add(task, job);
                 }
@@ -81,6 +95,7 @@ public sealed class InProcessExecutor(JobKinds kinds, InProcessOptions? options 
             if (outcome.Kind != JobOutcomeKind.Skipped) onFinished?.Invoke(outcome);
             if (outcome.Kind != JobOutcomeKind.Skipped)
                 progress?.Invoke($"[{finished}/{plan.Jobs.Count}] {Verb(outcome.Kind)} {outcome.Id} ({outcome.Duration.TotalSeconds:F1} s)"
+                                 + (outcome.RetriedAfter is null ? "" : $" on its second attempt, after: {outcome.RetriedAfter}")
                                  + (outcome.Error is null ? "" : $": {JobOutcome.FirstLine(outcome.Error)} (log: {outcome.LogPath})"));
         }
         foreach (var job in pending)
@@ -88,19 +103,38 @@ public sealed class InProcessExecutor(JobKinds kinds, InProcessOptions? options 
         return new RunSummary(plan.Jobs.Select(j => outcomes[j.Id]).ToList());
     }
 
-    /// <summary>A job whose bookkeeping fails (disk full, permissions) fails alone; the run goes on.</summary>
-    private JobOutcome RunOne(JobRunner runner, RunFolder run, PlannedJob job, int threads, CancellationToken cancellation)
+    /// <summary>
+    /// One job, retried once if it crashed: a native fault such as a use-after-free depends on timing and
+    /// memory layout, so a second attempt (resuming from the job's checkpoints) usually passes; a fault that
+    /// strikes twice is likely deterministic, and a third attempt would only spend the time again. A
+    /// SelectBenchException (bad input, divergence) is not retried: it would fail the same way.
+    /// A job whose bookkeeping fails (disk full, permissions) fails alone; the run goes on.
+    /// </summary>
+    private JobOutcome RunOne(RunFolder run, PlannedJob job, int threads, CancellationToken cancellation)
     {
         try
         {
-            // The run shows one bar for all jobs; each job's own bars would interleave with it (its log has the detail).
-            if (_options.QuietJobs) ProgressBar.SilenceThisFlow();
-            return runner.Run(job, threads, force: false, cancellation);
+            // Checked here so that a finished job costs no process start.
+            if (run.IsDone(job)) return new JobOutcome(job.Id, JobOutcomeKind.Skipped);
+            var first = launcher.Run(run, job, threads, cancellation);
+            if (first is not { Kind: JobOutcomeKind.Failed, Crashed: true } || cancellation.IsCancellationRequested) return first;
+
+            var reason = JobOutcome.FirstLine(first.Error);
+            MarkLastAttemptRetried(run, job);
+            progress?.Invoke($"retrying {job.Id}: its first attempt crashed: {reason} (log: {first.LogPath})");
+            var second = launcher.Run(run, job, threads, cancellation);
+            return second with { Duration = first.Duration + second.Duration, RetriedAfter = reason };
         }
         catch (Exception e)
         {
             return new JobOutcome(job.Id, JobOutcomeKind.Failed, Error: $"{e.GetType().Name}: {e.Message}", LogPath: run.LogPath(job.Id));
         }
+    }
+
+    private static void MarkLastAttemptRetried(RunFolder run, PlannedJob job)
+    {
+        if (run.ReadStatus(job.Id) is { } status && status.Key == job.Key)
+            run.WriteStatus(job.Id, status.WithLastAttempt(a => a with { Retried = true }));
     }
 
     private static bool IsSuccess(JobOutcome o) => o.Kind is JobOutcomeKind.Ran or JobOutcomeKind.Skipped;

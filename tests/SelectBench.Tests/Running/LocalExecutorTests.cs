@@ -2,7 +2,7 @@ using SelectBench.Running;
 
 namespace SelectBench.Tests.Running;
 
-public class InProcessExecutorTests
+public class LocalExecutorTests
 {
     [Fact]
     public void RunsTheGraphInDependencyOrderAndPassesResultsDownstream()
@@ -46,7 +46,8 @@ public class InProcessExecutorTests
         using var f = new RunFixture();
         var specs = RunFixture.Diamond();
         var seen = new List<string>();
-        var executor = new InProcessExecutor(JobKinds.Default(), new InProcessOptions(2, 2), onFinished: o => { lock (seen) seen.Add(o.Id); });
+        var executor = new LocalExecutor(JobKinds.Default(), new ThreadLauncher(JobKinds.Default()), new LocalExecutorOptions(2, 2),
+            onFinished: o => { lock (seen) seen.Add(o.Id); });
         Assert.True(executor.Run(f.Run, RunFixture.Plan(specs), ForceSelector.None, CancellationToken.None).Succeeded);
         Assert.Equal(specs.Select(j => j.Id).Order(), seen.Order());
         seen.Clear();
@@ -155,6 +156,10 @@ public class InProcessExecutorTests
         Assert.Equal(JobOutcomeKind.Blocked, summary["sum/d"].Kind);
         Assert.Contains("'sum/c'", summary["sum/d"].Error);
         Assert.Contains($"FAILED  sum/c: InvalidOperationException: c broke on purpose (log: {failed.LogPath})", summary.Describe());
+        // An unexpected exception may not strike twice, so it was retried once; it did, so the job failed.
+        Assert.Equal("InvalidOperationException: c broke on purpose", failed.RetriedAfter);
+        Assert.Equal([(1, AttemptOutcome.Crashed, true), (2, AttemptOutcome.Crashed, false)],
+            f.Status("sum/c").History.Select(a => (a.Number, a.Outcome, a.Retried)));
 
         // The failure published nothing: no done marker, no result, only bookkeeping and checkpoints.
         Assert.Null(f.Run.DoneKey("sum/c"));
