@@ -55,7 +55,7 @@ public sealed class JobCommand : Command<JobCommand.Settings>
             throw new SelectBenchException(
                 $"job '{job.Id}' cannot run yet: its dependencies {string.Join(", ", notDone.Select(d => $"'{d}'"))} are not done.");
 
-        var threads = settings.Threads ?? SlurmCpus() ?? Environment.ProcessorCount;
+        var threads = settings.Threads ?? SlurmCpus() ?? SelectBench.Engine.MachineInfo.Current.UsableCores;
         if (threads < 1) throw new SelectBenchException($"--threads must be at least 1, got {threads}.");
         using var shutdown = new ShutdownSignal(Console.Error.WriteLine);
         // Not disposed: the stdin watcher may cancel it while this method returns.

@@ -101,7 +101,8 @@ public sealed class RunCommand : Command<RunCommand.Settings>
                 if (!line.Contains(" done ", StringComparison.Ordinal)) Console.Error.WriteLine(line);
             }
             var kinds = JobKinds.Default();
-            var local = new LocalExecutorOptions(s.Parallel ?? config.Executor.Parallel);
+            var local = LocalExecutorOptions.ForThisMachine(s.Parallel ?? config.Executor.Parallel, out var clamped);
+            if (clamped is not null) Console.Error.WriteLine($"note:     {clamped}.");
             IJobExecutor executor = executorKind switch
             {
                 RunExecutorSettings.Slurm => new SlurmExecutor(kinds, new SlurmOptions(config.Executor.Partition, config.Executor.TimeLimit,

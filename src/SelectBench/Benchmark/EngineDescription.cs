@@ -13,8 +13,15 @@ namespace SelectBench.Benchmark;
 /// <param name="CpuModel">/proc/cpuinfo's model name.</param>
 /// <param name="NativeIsa">The highest oneDNN ISA the CPU supports (ONEDNN_MAX_CPU_ISA names, e.g. AVX2, AVX512_CORE).</param>
 /// <param name="UsableCores">Cores this process may use (affinity and cgroup quota).</param>
+/// <param name="Configurations">The engine configurations the run's jobs computed with, each with how many jobs used
+/// it, e.g. "oneDNN up to AVX10_1_512 (default): 50 jobs" (<see cref="EngineState"/>); more than one means the
+/// jobs did not all compute the same way (a fallback, or Slurm nodes of different CPUs).</param>
+/// <param name="Fallbacks">Every distinct fallback a job's self-check made (<see cref="EngineState.Fallback"/>).</param>
 public sealed record EngineDescription(string CpuModel, string NativeIsa, int UsableCores)
 {
+    public IReadOnlyList<string>? Configurations { get; init; }
+    public IReadOnlyList<string>? Fallbacks { get; init; }
+
     /// <summary>This process's machine (<see cref="MachineInfo.Current"/>).</summary>
     public static EngineDescription Current()
     {
@@ -22,7 +29,24 @@ public sealed record EngineDescription(string CpuModel, string NativeIsa, int Us
         return new EngineDescription(machine.CpuModel, machine.NativeOneDnnIsa, machine.UsableCores);
     }
 
-    /// <summary>"Intel(R) Xeon(R) Processor (oneDNN AVX512_CORE_FP16, 2 usable cores)".</summary>
+    /// <summary>This machine, with the engine configurations and fallbacks that the given jobs recorded.</summary>
+    public static EngineDescription Of(IEnumerable<EngineState> jobs)
+    {
+        var states = jobs.ToList();
+        var here = Current();
+        return here with
+        {
+            // The CPU is named only where a job ran on another one (a Slurm node).
+            Configurations = states.GroupBy(e => $"{e.Configuration} ({e.Source}){(e.Cpu == here.CpuModel ? "" : $" on {e.Cpu}")}")
+                .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => $"{g.Key}: {g.Count()} job{(g.Count() == 1 ? "" : "s")}").ToList(),
+            Fallbacks = states.Select(e => e.Fallback).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList(),
+        };
+    }
+
+    /// <summary>"Intel(R) Xeon(R) Processor (oneDNN AVX512_CORE_FP16, 2 usable cores)", plus the engine configurations jobs used.</summary>
     [JsonIgnore]
-    public string Summary => $"{CpuModel} (oneDNN {NativeIsa}, {UsableCores} usable core{(UsableCores == 1 ? "" : "s")})";
+    public string Summary => $"{CpuModel} (oneDNN {NativeIsa}, {UsableCores} usable core{(UsableCores == 1 ? "" : "s")})"
+                             + (Configurations is { Count: > 0 } c ? $"; engine {string.Join("; ", c)}" : "")
+                             + (Fallbacks is { Count: > 0 } f ? $"; FALLBACK: {string.Join("; ", f)}" : "");
 }

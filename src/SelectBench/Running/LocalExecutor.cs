@@ -1,12 +1,27 @@
 using SelectBench.Common;
+using SelectBench.Engine;
 
 namespace SelectBench.Running;
 
-/// <param name="MaxParallel">Jobs run at once; 0 means one per core.</param>
-/// <param name="TotalThreads">Threads shared among the parallel jobs; 0 means the core count.</param>
+/// <param name="MaxParallel">Jobs run at once; 0 means one per usable core.</param>
+/// <param name="TotalThreads">Threads shared among the parallel jobs; 0 means the cores this process may use.</param>
 public sealed record LocalExecutorOptions(int MaxParallel = 0, int TotalThreads = 0)
 {
-    public int ResolvedParallel => MaxParallel > 0 ? MaxParallel : Environment.ProcessorCount;
+    public int ResolvedParallel => MaxParallel > 0 ? MaxParallel : AllThreads;
+
+    /// <summary>
+    /// Options for a run on this machine: at most one job per usable core (affinity mask and cgroup quota,
+    /// <see cref="MachineInfo.UsableCores"/>), so that jobs times threads per job never exceed the cores. A larger
+    /// request is lowered, and <paramref name="note"/> says so.
+    /// </summary>
+    public static LocalExecutorOptions ForThisMachine(int requestedParallel, out string? note)
+    {
+        int cores = MachineInfo.Current.UsableCores;
+        note = requestedParallel > cores
+            ? $"{requestedParallel} parallel jobs requested, but this process may use {cores} core(s) ({MachineInfo.Current.Summary}); running {cores} at a time so that threads never outnumber cores"
+            : null;
+        return new LocalExecutorOptions(Math.Min(requestedParallel, cores), cores);
+    }
 
     /// <summary>
     /// Each job gets an equal share of the threads, fixed for the whole run (not grown when fewer jobs are
@@ -15,7 +30,7 @@ public sealed record LocalExecutorOptions(int MaxParallel = 0, int TotalThreads 
     public int ThreadsPerJob => Math.Max(1, AllThreads / ResolvedParallel);
 
     /// <summary>The threads of an exclusive job (<see cref="JobSpec.Exclusive"/>): all of them.</summary>
-    public int AllThreads => TotalThreads > 0 ? TotalThreads : Environment.ProcessorCount;
+    public int AllThreads => TotalThreads > 0 ? TotalThreads : MachineInfo.Current.UsableCores;
 }
 
 /// <summary>

@@ -22,6 +22,9 @@ public sealed class RunFolder
     public const string LogFile = "job.log";
     public const string WorkFolder = "work";
     public const string ResultFile = "result.json";
+
+    /// <summary>The engine a job computed with (<see cref="Engine.EngineState"/>), written by <see cref="JobRunner"/>.</summary>
+    public const string EngineFile = "engine.json";
     private const string StagingPrefix = ".tmp-";
 
     public string Root { get; }

@@ -49,7 +49,7 @@ public sealed class ReportJobKind : IJobKind
 
         var aggregate = ResultsAggregator.Run(shifts, reference, seeds, fractionResults);
         var worldFingerprint = context.DependencyResult<WorldJobKind.Result>(BenchmarkPlan.WorldJob).Fingerprint;
-        var engine = EngineDescription.Current();
+        var engine = EngineDescription.Of(JobEngines(context));
         var board = aggregate.Leaderboard with { WorldFingerprint = worldFingerprint, Engine = engine };
         var metadata = Metadata(context, seeds) with { WorldFingerprint = worldFingerprint, Engine = engine };
         var results = new BenchmarkResults(s["run_name"]!.GetValue<string>(), metadata, board,
@@ -58,6 +58,17 @@ public sealed class ReportJobKind : IJobKind
         AtomicFile.WriteJson(Path.Combine(context.OutputDir, ResultsFile), results);
         Reporting.BenchmarkReport.Write(results, context.RunRoot, Path.Combine(context.OutputDir, ReportFolder, "index.html"));
         context.WriteResult(new { Shifts = shiftNames, board.PrimaryMetric, Leader = board.Shifts.FirstOrDefault()?.Name, WorldFingerprint = worldFingerprint });
+    }
+
+    /// <summary>The engine states the run's finished jobs recorded (<see cref="RunFolder.EngineFile"/>).</summary>
+    private static IEnumerable<Engine.EngineState> JobEngines(JobContext context)
+    {
+        var run = new RunFolder(context.RunRoot);
+        foreach (var job in run.LoadPlan().Jobs)
+        {
+            var path = Path.Combine(run.JobFolder(job.Id), RunFolder.EngineFile);
+            if (File.Exists(path)) yield return Json.Read<Engine.EngineState>(path);
+        }
     }
 
     private static ShiftJobResults ReadShift(JobContext context, string name, IReadOnlyList<int> seeds)
