@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SelectBench.Common;
+using SelectBench.Engine;
 
 namespace SelectBench.Running;
 
@@ -72,6 +73,19 @@ public sealed class JobContext
 
     public T DependencyResult<T>(string dependencyId) =>
         Json.Read<T>(Path.Combine(DependencyFolder(dependencyId), RunFolder.ResultFile));
+
+    /// <summary>
+    /// Makes the numeric engine ready for this job's threads (self-check and fallback on first use in the process,
+    /// docs/engine.md), writes how it computes into the job's log, and records it beside the job's results
+    /// (<see cref="RunFolder.EngineFile"/>) for the run's metadata. Every job kind that uses libtorch calls this first.
+    /// </summary>
+    public EngineState UseEngine()
+    {
+        var engine = TorchEngine.EnsureReady(Threads);
+        Log.WriteLine(engine.Summary);
+        AtomicFile.WriteJson(Path.Combine(OutputDir, RunFolder.EngineFile), engine);
+        return engine;
+    }
 
     /// <summary>Writes result.json (atomically) into the output folder.</summary>
     public void WriteResult<T>(T result) => AtomicFile.WriteJson(Path.Combine(OutputDir, RunFolder.ResultFile), result);

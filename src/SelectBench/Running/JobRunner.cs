@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using SelectBench.Common;
-using SelectBench.Engine;
 
 namespace SelectBench.Running;
 
@@ -52,8 +51,6 @@ public sealed class JobRunner(RunFolder run, JobKinds kinds)
         {
             cancellation.ThrowIfCancellationRequested();
             kind.Run(new JobContext(run, job, staging, work, threads, log, cancellation));
-            // How libtorch computed this job's numbers (ISA, fallback, threads), for the run's metadata.
-            if (TorchEngine.State is { } engine) AtomicFile.WriteJson(Path.Combine(staging, RunFolder.EngineFile), engine);
             run.Commit(job);
         }
         catch (Exception e)

@@ -23,7 +23,7 @@ public sealed class RunFolder
     public const string WorkFolder = "work";
     public const string ResultFile = "result.json";
 
-    /// <summary>The engine a job computed with (<see cref="Engine.EngineState"/>), written by <see cref="JobRunner"/>.</summary>
+    /// <summary>The engine a job computed with (<see cref="Engine.EngineState"/>), written by <see cref="JobContext.UseEngine"/>.</summary>
     public const string EngineFile = "engine.json";
     private const string StagingPrefix = ".tmp-";
 

@@ -31,7 +31,7 @@ public sealed class AnalyseJobKind : IJobKind
         var referenceName = s["reference_shift"]!.GetValue<string>();
         var encoderSpec = s["encoder"]!.GetValue<string>();
         using var world = BenchmarkInputs.World(context);
-        context.Log.WriteLine(SelectBench.Engine.TorchEngine.EnsureReady(context.Threads).Summary);
+        context.UseEngine();
         var shift = BenchmarkInputs.Shift(context, shiftName);
         var reference = BenchmarkInputs.Shift(context, referenceName);
         if (shift.Images.Count == 0)

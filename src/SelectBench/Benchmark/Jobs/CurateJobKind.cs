@@ -23,7 +23,7 @@ public sealed class CurateJobKind : IJobKind
         var where = $"job '{context.Job.Id}' curation";
         var config = CurationConfig.FromSection(SettingsBinder.ParseJson(context.Job.Settings["curation"]!.ToJsonString(), where), where);
         using var world = BenchmarkInputs.World(context);
-        context.Log.WriteLine(SelectBench.Engine.TorchEngine.EnsureReady(context.Threads).Summary);
+        context.UseEngine();
         var curated = CurationRun.Build(world.Curation, config, context.WorkDir, [name], context.Log.WriteLine).Single();
         var output = Path.Combine(context.OutputDir, BenchmarkInputs.ShiftFolder);
         BenchmarkInputs.Publish(curated.Folder, output);

@@ -29,7 +29,7 @@ public sealed class EvaluateJobKind : IJobKind
                          ?? throw new SelectBenchException($"job '{context.Job.Id}': evaluation settings are missing.");
         var trainJob = s["model"]!.GetValue<string>();
         using var world = BenchmarkInputs.World(context);
-        context.Log.WriteLine(SelectBench.Engine.TorchEngine.EnsureReady(context.Threads).Summary);
+        context.UseEngine();
         var checkpoint = BenchmarkInputs.Checkpoint(context, trainJob);
         using var classifier = ClassifierFiles.Open(checkpoint, world.Labels);
         string? cache = evaluation.Suite.Contains("corruptions")

@@ -20,7 +20,7 @@ public sealed class SslEncoderJobKind : IJobKind
         var settings = context.Job.Settings["ssl"].Deserialize<SimClrSettings>(Json.Options)
                        ?? throw new SelectBenchException($"job '{context.Job.Id}': ssl settings are missing.");
         using var world = BenchmarkInputs.World(context);
-        context.Log.WriteLine(SelectBench.Engine.TorchEngine.EnsureReady(context.Threads).Summary);
+        context.UseEngine();
         var clock = Stopwatch.StartNew();
         using var encoder = SelfSupervisedEncoder.Train(world.EncoderFitSet, settings,
             (epoch, loss) => context.Log.WriteLine($"epoch {epoch}: NT-Xent loss {loss:F4}"));

@@ -25,7 +25,7 @@ public sealed class TrainJobKind : IJobKind
         var fraction = s["fraction"]!.GetValue<double>();
         var recipe = (s["recipe"].Deserialize<TrainingRecipe>(Json.Options)
                       ?? throw new SelectBenchException($"job '{context.Job.Id}': recipe is missing.")) with { Threads = context.Threads };
-        context.Log.WriteLine(SelectBench.Engine.TorchEngine.EnsureReady(context.Threads).Summary);
+        context.UseEngine();
         var shift = BenchmarkInputs.Shift(context, shiftName);
         var images = fraction < 1 ? StratifiedFraction(shift.Images, fraction, s["fraction_seed"]!.GetValue<long>()) : shift.Images;
         if (images.Count < 2)

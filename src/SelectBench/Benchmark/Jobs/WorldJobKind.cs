@@ -22,7 +22,7 @@ public sealed class WorldJobKind : IJobKind
     public void Run(JobContext context)
     {
         var work = Path.Combine(context.WorkDir, BenchmarkInputs.WorldFolder);
-        context.Log.WriteLine(SelectBench.Engine.TorchEngine.EnsureReady(context.Threads).Summary);
+        context.UseEngine();
         if (context.Job.Settings["data"] is { } data)
         {
             var settings = data.Deserialize<SourceWorldSettings>(Json.Options)
