@@ -34,7 +34,8 @@ def fashion_mnist(count):
 
 def image_sets():
     """Fixed sets, N x C x H x W uint8: Fashion-MNIST test images at 28 px, padded to 32 (2 px of zeros),
-    enlarged 8x to 224 by pixel repetition; colour sets stack three consecutive images as R, G, B."""
+    enlarged 8x to 224 by pixel repetition; fm32x3 is fm32 as 3 equal channels (what corrupt() makes of a
+    grey image); the rgb sets stack three consecutive images as R, G, B."""
     grey = fashion_mnist(300)
     pad = np.pad(grey, ((0, 0), (2, 2), (2, 2)))
     big = grey.repeat(8, axis=1).repeat(8, axis=2)
@@ -42,7 +43,7 @@ def image_sets():
     rgb224 = big[:60].reshape(20, 3, 224, 224)
     return {
         'fm28': grey[:100, None], 'fm32': pad[:100, None], 'fm224': big[:20, None],
-        'rgb32': rgb32, 'rgb224': rgb224,
+        'fm32x3': pad[:100, None].repeat(3, axis=1), 'rgb32': rgb32, 'rgb224': rgb224,
     }
 
 
