@@ -16,13 +16,17 @@ internal static class FashionMnistSets
     public static (byte[] Pixels, int Count, ImageShape Shape) Get(string name) => name switch
     {
         "fm28" => (Test.Value.Pixels.AsSpan(0, 100 * 784).ToArray(), 100, new ImageShape(1, 28, 28)),
-        "fm32" => (Resize(100, 32, 1, (y, x, i) => y >= 2 && y < 30 && x >= 2 && x < 30 ? Pixel(i, y - 2, x - 2) : (byte)0), 100, new ImageShape(1, 32, 32)),
+        "fm32" => (Resize(100, 32, 1, Padded), 100, new ImageShape(1, 32, 32)),
         "fm224" => (Resize(20, 224, 1, (y, x, i) => Pixel(i, y / 8, x / 8)), 20, new ImageShape(1, 224, 224)),
-        "fm32x3" => (Resize(100, 32, 3, (y, x, i) => y >= 2 && y < 30 && x >= 2 && x < 30 ? Pixel(i, y - 2, x - 2) : (byte)0), 100, new ImageShape(3, 32, 32)),
+        "fm32x3" => (Resize(100, 32, 3, Padded), 100, new ImageShape(3, 32, 32)),
         _ => throw new ArgumentException($"unknown set {name}"),
     };
 
     private static byte Pixel(int image, int y, int x) => Test.Value.Pixels[image * 784 + y * 28 + x];
+
+    // 2 px of zeros around the 28 px image (np.pad(..., ((2, 2), (2, 2)))).
+    private static byte Padded(int y, int x, int image) =>
+        y >= 2 && y < 30 && x >= 2 && x < 30 ? Pixel(image, y - 2, x - 2) : (byte)0;
 
     private static byte[] Resize(int count, int side, int channels, Func<int, int, int, byte> pixel)
     {
