@@ -15,8 +15,11 @@ namespace SelectBench.Evaluation.Corruptions;
 /// </summary>
 public sealed class CorruptedSetCache
 {
-    /// <summary>Bump when any corruption's output changes for a given seed, to invalidate old copies.</summary>
-    public const int AlgorithmVersion = 1;
+    /// <summary>
+    /// Bump when any corruption's output changes for a given seed, to invalidate old copies.
+    /// 2: zoom_blur and pixelate follow the reference bit for bit, frost textures fitted to the photographs.
+    /// </summary>
+    public const int AlgorithmVersion = 2;
 
     private static readonly ConditionalWeakTable<ImageSet, string> Fingerprints = new();
 

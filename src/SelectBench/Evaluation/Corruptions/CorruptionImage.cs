@@ -6,12 +6,19 @@ namespace SelectBench.Evaluation.Corruptions;
 /// </summary>
 internal static class CorruptionImage
 {
-    /// <summary>Pixels as floats on [0, 1] (the references' <c>np.array(x) / 255.</c>).</summary>
+    /// <summary>
+    /// Pixels as floats on [0, 1]: the float32 nearest to byte / 255, which is what the references' float32
+    /// arrays hold (<c>(np.array(x) / 255.).astype(np.float32)</c> in zoom_blur, <c>np.float32 / 255.</c> in
+    /// snow and elastic_transform; both round the exact quotient once). Multiplying by the float 1/255
+    /// instead rounds twice and is one ulp off for some bytes, which can move a truncated output by a level.
+    /// </summary>
     public static void ToUnit(ReadOnlySpan<byte> image, Span<float> unit)
     {
-        const float inv = 1f / 255f;
-        for (int i = 0; i < image.Length; i++) unit[i] = image[i] * inv;
+        ReadOnlySpan<float> table = UnitTable;
+        for (int i = 0; i < image.Length; i++) unit[i] = table[image[i]];
     }
+
+    private static readonly float[] UnitTable = Enumerable.Range(0, 256).Select(b => (float)(b / 255.0)).ToArray();
 
     /// <summary>
     /// <c>np.uint8(np.clip(x, 0, 1) * 255)</c>: imagecorruptions' <c>corrupt()</c> ends with

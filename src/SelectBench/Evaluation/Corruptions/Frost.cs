@@ -4,8 +4,9 @@ namespace SelectBench.Evaluation.Corruptions;
 /// Frost: clip(a·x + b·frost, 0, 255) with a random crop of one of five frost textures. (a, b) per
 /// severity and the blend from bethgelab/imagecorruptions corruptions.py frost (same in
 /// hendrycks/robustness make_imagenet_c.py). The reference's photographs are replaced by
-/// <see cref="FrostTextures"/>; the crop offsets are uniform as the reference's np.random.randint.
-/// A grey image blends with the grey texture, as the reference's rgb2gray branch.
+/// <see cref="FrostTextures"/>, whose colour statistics are fitted to them; the texture index and the crop
+/// offsets are uniform, as the reference's np.random.randint. A grey image blends with the grey texture,
+/// as the reference's rgb2gray branch.
 /// </summary>
 public sealed class Frost : Corruption
 {
@@ -15,11 +16,18 @@ public sealed class Frost : Corruption
 
     protected override void Corrupt(ReadOnlySpan<byte> image, Span<byte> output, ImageShape shape, int severity, CorruptionRandom rng)
     {
-        var (a, b) = Parameters[severity - 1];
-        int h = shape.Height, w = shape.Width, plane = shape.PlaneSize;
-        int side = FrostTextures.SideFor(h, w);
+        int side = FrostTextures.SideFor(shape.Height, shape.Width);
         FrostTexture texture = FrostTextures.Get(rng.NextInt(0, FrostTextures.Count), side);
-        int top = rng.NextInt(0, side - h), left = rng.NextInt(0, side - w);
+        int top = rng.NextInt(0, side - shape.Height), left = rng.NextInt(0, side - shape.Width);
+        Blend(image, output, shape, severity, texture, top, left);
+    }
+
+    /// <summary>The blend with one texture at one crop offset (tests average over both).</summary>
+    internal static void Blend(ReadOnlySpan<byte> image, Span<byte> output, ImageShape shape, int severity,
+                               FrostTexture texture, int top, int left)
+    {
+        var (a, b) = Parameters[severity - 1];
+        int h = shape.Height, w = shape.Width, plane = shape.PlaneSize, side = texture.Side;
         float fa = (float)a, fb = (float)b;
         for (int ch = 0; ch < shape.Channels; ch++)
         {

@@ -6,12 +6,15 @@ namespace SelectBench.Evaluation.Corruptions;
 internal sealed record FrostTexture(int Side, float[] Rgb, float[] Grey);
 
 /// <summary>
-/// Procedural stand-ins for the six frost photographs (frost1.png ... frost6.jpg) that
-/// hendrycks/robustness and bethgelab/imagecorruptions ship; we ship no images and download nothing.
-/// Each texture is a deterministic function of (index, side) and is cached in memory. The design (see
-/// docs/corruptions.md): a soft fractal haze, a Voronoi crystal network whose cell borders are bright
-/// (ice grains), and dendritic needles (short bright strokes with two side branches), blurred slightly,
-/// gamma-adjusted to a mean of <see cref="TargetMean"/> and tinted pale blue-white.
+/// Procedural stand-ins for the frost photographs (frost1.png ... frost5.jpg) that hendrycks/robustness and
+/// bethgelab/imagecorruptions ship; we ship no images and download nothing. Each texture is a deterministic
+/// function of (index, side) and is cached in memory. The pattern (see docs/corruptions.md): a soft fractal
+/// haze, a Voronoi crystal network whose cell borders are bright (ice grains) and dendritic needles (short
+/// bright strokes with two side branches), blurred slightly. Its colours are fitted to the photographs:
+/// texture k has, per channel, the mean and standard deviation of photograph k+1 as the reference uses it
+/// (<see cref="PhotoStatistics"/>). The reference crops at a uniform offset, so the expected change of a
+/// pixel depends on the photograph through its pixel distribution, not its layout; matching the first two
+/// moments puts the mean change within a few percent of the reference at 28, 32 and 224 px.
 /// The side scales with the image (1.5 x its longer side) so a crop shows a few crystals at any image
 /// size, as a 224 crop of the reference photos does.
 /// </summary>
@@ -20,8 +23,21 @@ internal static class FrostTextures
     /// <summary>The reference draws np.random.randint(5): only the first five of its six files are ever used.</summary>
     public const int Count = 5;
 
-    /// <summary>Mean intensity on [0, 1] of each texture (a dim, mostly dark background with bright crystals).</summary>
-    public const double TargetMean = 0.40;
+    /// <summary>
+    /// Mean and standard deviation on [0, 1] of R, G and B of frost1.png, frost2.png, frost3.png (the same
+    /// picture as frost2.png), frost4.jpg and frost5.jpg after the reference's 1.1x INTER_CUBIC enlargement,
+    /// printed by scripts/corruption-reference/frost_photo_statistics.py. Their grey (the 2-D branch's
+    /// 0.2989 B + 0.5870 G + 0.1140 R) means are 0.57, 0.81, 0.81, 0.61 and 0.49, 0.66 on average; the
+    /// textures before this fit had a mean of 0.40 and made frost about a third too weak.
+    /// </summary>
+    public static readonly (double RMean, double RStd, double GMean, double GStd, double BMean, double BStd)[] PhotoStatistics =
+    [
+        (0.3046, 0.1044, 0.5848, 0.0640, 0.6500, 0.0596),
+        (0.7875, 0.0834, 0.8055, 0.0863, 0.8412, 0.0882),
+        (0.7875, 0.0834, 0.8055, 0.0863, 0.8412, 0.0882),
+        (0.5397, 0.1105, 0.5991, 0.1105, 0.6477, 0.1158),
+        (0.4407, 0.1724, 0.4838, 0.1678, 0.5284, 0.1614),
+    ];
 
     private static readonly ConcurrentDictionary<(int Index, int Side), FrostTexture> Cache = new();
 
@@ -47,19 +63,22 @@ internal static class FrostTextures
         for (int i = 0; i < n; i++)
             t[i] = (float)(0.22 * haze[i] + 0.55 * edges[i] * (0.4 + 0.6 * haze[i]) + 0.5 * needles[i]);
         GaussianFilter.Apply(t, side, side, Math.Max(0.5, side / 400.0), Math.Max(0.5, side / 400.0), BorderMode.Reflect);
-        float max = 0;
-        foreach (float v in t) max = Math.Max(max, v);
-        for (int i = 0; i < n; i++) t[i] = max > 0 ? t[i] / max : 0;
-        double gamma = GammaForMean(t, TargetMean);
+        double mean = 0, square = 0;
+        foreach (float v in t) mean += v;
+        mean /= n;
+        foreach (float v in t) square += (v - mean) * (v - mean);
+        double std = Math.Sqrt(square / n);
 
+        var (rMean, rStd, gMean, gStd, bMean, bStd) = PhotoStatistics[index];
         var rgb = new float[3 * n];
         var grey = new float[n];
         for (int i = 0; i < n; i++)
         {
-            double v = Math.Pow(t[i], gamma);
-            float r = (float)(255 * Math.Min(1, 0.06 + 0.86 * v));
-            float g = (float)(255 * Math.Min(1, 0.05 + 0.93 * v));
-            float b = (float)(255 * Math.Min(1, 0.03 + 0.97 * v));
+            // The standardised pattern, scaled to each channel's mean and spread (clipped to [0, 255]).
+            double z = std > 0 ? (t[i] - mean) / std : 0;
+            float r = (float)(255 * Math.Clamp(rMean + rStd * z, 0, 1));
+            float g = (float)(255 * Math.Clamp(gMean + gStd * z, 0, 1));
+            float b = (float)(255 * Math.Clamp(bMean + bStd * z, 0, 1));
             rgb[i] = r;
             rgb[n + i] = g;
             rgb[2 * n + i] = b;
@@ -186,18 +205,5 @@ internal static class FrostTextures
     {
         double min = values.Min(), max = values.Max();
         for (int i = 0; i < values.Length; i++) values[i] = max > min ? (values[i] - min) / (max - min) : 0;
-    }
-
-    // The gamma g with mean(t^g) = target, by bisection on log g (mean(t^g) falls as g grows).
-    private static double GammaForMean(float[] t, double target)
-    {
-        double lo = Math.Log(0.05), hi = Math.Log(20);
-        for (int iteration = 0; iteration < 40; iteration++)
-        {
-            double mid = 0.5 * (lo + hi), g = Math.Exp(mid), sum = 0;
-            foreach (float v in t) sum += Math.Pow(v, g);
-            if (sum / t.Length > target) lo = mid; else hi = mid;
-        }
-        return Math.Exp(0.5 * (lo + hi));
     }
 }

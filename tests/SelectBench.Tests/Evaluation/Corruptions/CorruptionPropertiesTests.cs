@@ -43,13 +43,16 @@ public sealed class CorruptionPropertiesTests
         // The change to the clean image, averaged over 8 scenes x 3 seeds, must not decrease from one
         // severity to the next; a 2% tolerance absorbs sampling noise between levels whose reference
         // parameters are nearly equal (snow 2 and 3, motion blur 4 and 5). The change is the mean absolute
-        // difference, except for two corruptions whose reference parameters are not monotone in it
+        // difference, with two exceptions where the reference itself is not monotone in it on these scenes
         // (docs/corruptions.md, "Severity and change"):
         // - frost lowers the image weight (1 -> 0.8) while raising the frost weight, so on images brighter
         //   than the texture the absolute difference falls from severity 1 to 2; we measure how much of the
         //   image is replaced instead: 1 - Pearson correlation(clean, corrupted);
-        // - pixelate at severity 1 (factor 0.6) uses irregular 1-2 pixel boxes on small images and can differ
-        //   more from the clean image than the regular 2-pixel boxes of severity 2; we check 2..5 and 1 < 5.
+        // - pixelate is pixel-identical to the reference, and at 28 px its severity 1 (28 -> 16: boxes and
+        //   nearest runs of 1 and 2 pixels that do not line up) changes these smooth scenes more than the
+        //   aligned 2-pixel blocks of severity 2 (7.7 against 7.3 levels); we check 2..5 and 1 < 5 here.
+        // SeverityMonotonicityTests checks the mean absolute difference against the reference on Fashion-MNIST,
+        // where pixelate is monotone.
         var corruption = SelectBench.Evaluation.Corruptions.Corruptions.Get(name);
         Func<byte[], byte[], double> measure = name == "frost" ? Decorrelation : (a, b) => TestImages.MeanAbsoluteDifference(a, b);
         foreach (var (c, h, w) in new[] { (1, 28, 28), (3, 24, 30) })
@@ -64,7 +67,7 @@ public sealed class CorruptionPropertiesTests
                             image, corruption.Apply(image, c, h, w, severity, new CorruptionRandom((ulong)(100 * scene + seed))));
                 }
             string table = string.Join(" ", change.Select(v => (v / (Scenes * Seeds)).ToString("F3")));
-            int first = name == "pixelate" ? 2 : 1;
+            int first = name == "pixelate" && h == 28 ? 2 : 1;
             for (int s = first; s < 5; s++)
                 Assert.True(change[s] >= 0.98 * change[s - 1],
                     $"{name} on {c}x{h}x{w}: change falls from severity {s} to {s + 1}: {table}");
