@@ -87,7 +87,9 @@ public static class TorchEngine
             if (configured) return;
             configured = true;
             lateConfiguration = NativeRuntime.LibTorchLoaded();
-            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OMP_WAIT_POLICY")))
+            // The user's own wait setting (a policy, or libgomp's spin count) is kept.
+            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OMP_WAIT_POLICY"))
+                && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GOMP_SPINCOUNT")))
                 NativeRuntime.SetEnvironment("OMP_WAIT_POLICY", "PASSIVE");
 
             var userIsa = Environment.GetEnvironmentVariable(OneDnnIsaVariable) ?? Environment.GetEnvironmentVariable(LegacyIsaVariable);
@@ -170,7 +172,8 @@ public static class TorchEngine
                         $"{check.Summary}. Run 'selectbench doctor' and report its output; set {EngineVariable}=onednn-off to try the slowest path.");
                 Console.Error.WriteLine($"selectbench: warning: {fallback}.");
             }
-            var waitPolicy = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "default";
+            var waitPolicy = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY")
+                             ?? (Environment.GetEnvironmentVariable("GOMP_SPINCOUNT") is { } spin ? $"unset, GOMP_SPINCOUNT={spin}" : "default");
             if (lateConfiguration) waitPolicy += " (set after libtorch loaded: may not apply)";
             state = new EngineState(configuration, configuration == OneDnnOff ? null : EffectiveIsa(), source, torch.get_num_threads(),
                 waitPolicy, LibTorchVersion, MachineInfo.Current.CpuModel, check, fallback);
