@@ -3,6 +3,7 @@ using System.Globalization;
 using SelectBench.Data;
 using SelectBench.Encoders;
 using SelectBench.Search;
+using SelectBench.Embedding;
 
 namespace SelectBench.Bench;
 

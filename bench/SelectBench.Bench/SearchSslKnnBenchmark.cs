@@ -5,6 +5,7 @@ using SelectBench.Data;
 using SelectBench.Encoders;
 using SelectBench.Encoders.SelfSupervised;
 using SelectBench.Search;
+using SelectBench.Embedding;
 
 namespace SelectBench.Bench;
 

@@ -49,7 +49,7 @@ public sealed class CurateCommand : Command<CurateCommand.Settings>
         Console.WriteLine($"world:  {world.Folder} (profile {world.Settings.Profile}, fingerprint {ContentFingerprint.Short(world.Fingerprint)}, loaded in {clock.Elapsed.TotalSeconds:F1} s)");
         var outDir = settings.Out ?? Path.Combine(settings.World, $"curation-n{config.TargetSize}");
         var names = settings.Shifts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var results = CurationRun.Build(world, config, outDir, names, Console.WriteLine);
+        var results = CurationRun.Build(world.CurationSources(), config, outDir, names, Console.WriteLine);
         Console.WriteLine();
         Console.WriteLine($"{"shift",-20} {"images",7} {"classes",7} {"noise",7} {"distr.",7} {"dups",5} {"cost $",9} {"fingerprint",-12} {"build s",8}");
         foreach (var r in results)

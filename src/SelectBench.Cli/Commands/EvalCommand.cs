@@ -5,6 +5,7 @@ using SelectBench.Data;
 using SelectBench.Evaluation;
 using SelectBench.Evaluation.Classifiers;
 using Spectre.Console.Cli;
+using SelectBench.Statistics;
 
 namespace SelectBench.Cli.Commands;
 

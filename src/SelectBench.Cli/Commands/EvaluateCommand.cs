@@ -8,6 +8,7 @@ using SelectBench.Evaluation.Classifiers;
 using SelectBench.Evaluation.Metrics;
 using SelectBench.Evaluation.Suite;
 using Spectre.Console.Cli;
+using SelectBench.Statistics;
 
 namespace SelectBench.Cli.Commands;
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using SelectBench.Analysis;
 using SelectBench.Common;
 using SelectBench.Curation;
-using SelectBench.Curation.Audit;
 using SelectBench.Data;
 using SelectBench.Reporting;
 using Spectre.Console.Cli;
@@ -46,7 +45,7 @@ public sealed class ShiftInfoCommand : Command<ShiftInfoCommand.Settings>
         var labels = set.LabelSet;
         var prov = shift.Provenance;
         var auditPath = Path.Combine(settings.Folder, "audit.json");
-        var audit = File.Exists(auditPath) ? Json.Read<ShiftAuditFile>(auditPath).Audit : ShiftAudit.Compute(shift);
+        var audit = File.Exists(auditPath) ? Json.Read<ShiftAuditFile>(auditPath).Audit : shift.Audit();
         var counts = shift.Report.ClassCounts;
         var stats = ClassDistribution.Compute(counts, new ClassDistributionSettings(NominalPerClass: Math.Max(1, shift.Report.TargetSize / labels.Count)));
         var inv = CultureInfo.InvariantCulture;

@@ -3,6 +3,7 @@ using SelectBench.Encoders;
 using SelectBench.Evaluation.Metrics;
 using TorchSharp;
 using static TorchSharp.torch;
+using SelectBench.Embedding;
 
 namespace SelectBench.Analysis;
 
@@ -28,6 +29,9 @@ public static class NearDuplicates
 {
     const double Tolerance = 1e-6;
 
+    /// <summary>The cosine at or above which two images count as near-duplicates, unless a config says otherwise.</summary>
+    public const double DefaultThreshold = 0.98;
+
     /// <summary>
     /// Counts the pairs i &lt; j with cosine &gt;= t, and drops greedily in index order: the first image of
     /// each group is kept, and every later image within t of a kept image is dropped. Dropped images do
@@ -35,14 +39,14 @@ public static class NearDuplicates
     /// </summary>
     public static NearDuplicateReport Find(Embeddings embeddings, double threshold)
     {
-        EmbeddingMath.Validate(embeddings, "embeddings");
+        EmbeddingChecks.Validate(embeddings, "embeddings");
         int n = embeddings.Count;
         var neighbours = new List<int>[n];
         long pairs = 0;
         using (var scope = torch.NewDisposeScope())
         {
-            var x = EmbeddingMath.NormaliseRows(EmbeddingMath.ToTensor(embeddings, ScalarType.Float32));
-            EmbeddingMath.ForEachBlock(n, (start, rows) =>
+            var x = EmbeddingTensors.NormaliseRows(EmbeddingTensors.ToTensor(embeddings, ScalarType.Float32));
+            EmbeddingTensors.ForEachBlock(n, (start, rows) =>
             {
                 using var inner = torch.NewDisposeScope();
                 var hits = Scalars.GreaterOrEqual(x.narrow(0, start, rows).matmul(x.t()), threshold - Tolerance).nonzero();
@@ -66,16 +70,16 @@ public static class NearDuplicates
     /// <summary>Items of <paramref name="set"/> whose highest cosine to any item of <paramref name="eval"/> is &gt;= t.</summary>
     public static LeakageReport FindLeakage(Embeddings set, Embeddings eval, double threshold)
     {
-        EmbeddingMath.Validate(set, "set embeddings");
-        EmbeddingMath.Validate(eval, "eval set embeddings");
-        EmbeddingMath.RequireSameDimension(set, eval, "set", "eval set");
+        EmbeddingChecks.Validate(set, "set embeddings");
+        EmbeddingChecks.Validate(eval, "eval set embeddings");
+        EmbeddingChecks.RequireSameDimension(set, eval, "set", "eval set");
         var best = new float[set.Count];
         var nearest = new int[set.Count];
         using (var scope = torch.NewDisposeScope())
         {
-            var x = EmbeddingMath.NormaliseRows(EmbeddingMath.ToTensor(set, ScalarType.Float32));
-            var e = EmbeddingMath.NormaliseRows(EmbeddingMath.ToTensor(eval, ScalarType.Float32));
-            EmbeddingMath.ForEachBlock(set.Count, (start, rows) =>
+            var x = EmbeddingTensors.NormaliseRows(EmbeddingTensors.ToTensor(set, ScalarType.Float32));
+            var e = EmbeddingTensors.NormaliseRows(EmbeddingTensors.ToTensor(eval, ScalarType.Float32));
+            EmbeddingTensors.ForEachBlock(set.Count, (start, rows) =>
             {
                 using var inner = torch.NewDisposeScope();
                 var (values, indices) = x.narrow(0, start, rows).matmul(e.t()).max(1);

@@ -1,3 +1,5 @@
+using SelectBench.Statistics;
+
 namespace SelectBench.Analysis;
 
 /// <summary>One correlation between two per-class columns; N counts the classes where both are defined.</summary>

@@ -3,6 +3,7 @@ using SelectBench.Curation;
 using SelectBench.Data;
 using SelectBench.Running;
 using SelectBench.Worlds.FashionMnistPlus;
+using SelectBench.Worlds;
 
 namespace SelectBench.Benchmark;
 

@@ -3,6 +3,7 @@ using SelectBench.Analysis;
 using SelectBench.Evaluation.Metrics;
 using SelectBench.Evaluation.Suite;
 using SelectBench.Reporting;
+using SelectBench.Statistics;
 
 namespace SelectBench.Benchmark;
 

@@ -7,6 +7,8 @@ using SelectBench.Evaluation.Metrics;
 using SelectBench.Evaluation.Suite;
 using SelectBench.Training;
 using SelectBench.Worlds.FashionMnistPlus;
+using SelectBench.Statistics;
+using SelectBench.Worlds;
 
 namespace SelectBench.Benchmark;
 

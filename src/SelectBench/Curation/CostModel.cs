@@ -1,3 +1,5 @@
+using SelectBench.Common;
+
 namespace SelectBench.Curation;
 
 /// <summary>

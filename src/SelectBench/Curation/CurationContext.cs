@@ -5,6 +5,7 @@ using SelectBench.Curation.Text;
 using SelectBench.Data;
 using SelectBench.Encoders;
 using SelectBench.Search;
+using SelectBench.Embedding;
 
 namespace SelectBench.Curation;
 

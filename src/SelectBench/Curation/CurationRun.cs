@@ -2,12 +2,12 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using SelectBench.Common;
-using SelectBench.Curation.Audit;
 using SelectBench.Curation.Generators;
 using SelectBench.Data;
 using SelectBench.Encoders;
 using SelectBench.Search;
 using SelectBench.Worlds.FashionMnistPlus;
+using SelectBench.Analysis;
 
 namespace SelectBench.Curation;
 
@@ -45,11 +45,7 @@ public static class CurationRun
 {
     public const int FormatVersion = 1;
     private const string KeyFile = "cache-key.txt", AuditFile = "audit.json";
-    public const double DuplicateThreshold = 0.98;
-
-    public static IReadOnlyList<CuratedShift> Build(FashionMnistPlusWorld world, CurationConfig config, string outDir,
-                                                     IReadOnlyList<string>? shifts = null, Action<string>? log = null) =>
-        Build(world.CurationSources(), config, outDir, shifts, log);
+    public const double DuplicateThreshold = NearDuplicates.DefaultThreshold;
 
     public static IReadOnlyList<CuratedShift> Build(CurationSources sources, CurationConfig config, string outDir,
                                                      IReadOnlyList<string>? shifts = null, Action<string>? log = null)
@@ -137,7 +133,7 @@ public static class CurationRun
     }
 
     private static ShiftAuditResult Audit(Shift shift, CurationContext context) =>
-        ShiftAudit.Compute(shift, shift.Images.Count > 0 ? context.Embed(shift.Images) : null, DuplicateThreshold);
+        shift.Audit(shift.Images.Count > 0 ? context.Embed(shift.Images) : null, DuplicateThreshold);
 
     private static PixelPcaEncoder LoadOrFitEncoder(CurationEncoderSettings settings, ImageSet fitSet, string folder, Action<string> log)
     {

@@ -1,4 +1,6 @@
 using SelectBench.Data;
+using SelectBench.Analysis;
+using SelectBench.Embedding;
 
 namespace SelectBench.Curation;
 
@@ -16,6 +18,10 @@ public sealed record Shift(string Name, string Strategy, ImageSet Images, double
 {
     public SampleProvenance[] Provenance => Images.Provenance
         ?? throw new InvalidOperationException($"shift '{Name}' has no provenance; every strategy must set it.");
+
+    /// <summary>The ground-truth audit of this shift (<see cref="ShiftAudit.Compute"/>); near-duplicates are counted when embeddings are given.</summary>
+    public ShiftAuditResult Audit(Embeddings? embeddings = null, double duplicateThreshold = NearDuplicates.DefaultThreshold) =>
+        ShiftAudit.Compute(Images.Labels, Provenance, Images.LabelSet.Count, embeddings, duplicateThreshold);
 
     /// <summary>Sum of per-sample costs.</summary>
     public double SampleCost => Provenance.Sum(p => p.Cost);

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using SelectBench.Common;
 using SelectBench.Data;
+using SelectBench.Embedding;
 
 namespace SelectBench.Encoders;
 

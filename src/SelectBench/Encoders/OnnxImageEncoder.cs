@@ -3,6 +3,7 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using SelectBench.Common;
 using SelectBench.Data;
+using SelectBench.Embedding;
 
 namespace SelectBench.Encoders;
 

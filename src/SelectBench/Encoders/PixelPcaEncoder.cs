@@ -5,6 +5,7 @@ using SelectBench.Common;
 using SelectBench.Data;
 using TorchSharp;
 using static TorchSharp.torch;
+using SelectBench.Embedding;
 
 namespace SelectBench.Encoders;
 

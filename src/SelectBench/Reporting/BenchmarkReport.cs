@@ -2,6 +2,7 @@ using System.Globalization;
 using SelectBench.Analysis;
 using SelectBench.Benchmark;
 using SelectBench.Common;
+using SelectBench.Statistics;
 
 namespace SelectBench.Reporting;
 

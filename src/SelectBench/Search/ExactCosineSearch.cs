@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using SelectBench.Encoders;
+using SelectBench.Embedding;
 
 namespace SelectBench.Search;
 

@@ -1,5 +1,6 @@
 using SelectBench.Common;
 using SelectBench.Encoders;
+using SelectBench.Embedding;
 
 namespace SelectBench.Search;
 

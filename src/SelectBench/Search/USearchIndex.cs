@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Cloud.Unum.USearch;
 using SelectBench.Common;
 using NativeIndex = Cloud.Unum.USearch.USearchIndex;
+using SelectBench.Embedding;
 
 namespace SelectBench.Search;
 

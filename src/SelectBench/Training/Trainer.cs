@@ -8,6 +8,7 @@ using SelectBench.Evaluation;
 using SelectBench.Models;
 using TorchSharp;
 using static TorchSharp.torch;
+using SelectBench.Statistics;
 
 namespace SelectBench.Training;
 

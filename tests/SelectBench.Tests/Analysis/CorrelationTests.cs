@@ -1,5 +1,6 @@
 using FsCheck.Xunit;
 using SelectBench.Analysis;
+using SelectBench.Statistics;
 
 namespace SelectBench.Tests.Analysis;
 

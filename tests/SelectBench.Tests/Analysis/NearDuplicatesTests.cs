@@ -1,5 +1,6 @@
 using SelectBench.Analysis;
 using SelectBench.Encoders;
+using SelectBench.Embedding;
 
 namespace SelectBench.Tests.Analysis;
 

@@ -1,4 +1,5 @@
 using SelectBench.Analysis;
+using SelectBench.Statistics;
 
 namespace SelectBench.Tests.Analysis;
 

@@ -1,9 +1,10 @@
 using SelectBench.Benchmark;
 using SelectBench.Curation;
-using SelectBench.Curation.Audit;
 using SelectBench.Evaluation.Metrics;
 using SelectBench.Evaluation.Suite;
 using SelectBench.Reporting;
+using SelectBench.Statistics;
+using SelectBench.Analysis;
 
 namespace SelectBench.Tests.Benchmark;
 

@@ -2,6 +2,7 @@ using SelectBench.Benchmark;
 using SelectBench.Common;
 using SelectBench.Data;
 using SelectBench.Running;
+using SelectBench.Reporting;
 
 namespace SelectBench.Tests.Benchmark;
 

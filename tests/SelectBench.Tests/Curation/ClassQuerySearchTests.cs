@@ -5,6 +5,7 @@ using SelectBench.Curation.Text;
 using SelectBench.Data;
 using SelectBench.Encoders;
 using Match = SelectBench.Curation.Strategies.ClassQuerySearch.ClassMatch;
+using SelectBench.Embedding;
 
 namespace SelectBench.Tests.Curation;
 

@@ -1,9 +1,9 @@
 using SelectBench.Common;
 using SelectBench.Curation;
-using SelectBench.Curation.Audit;
 using SelectBench.Curation.Crowd;
 using SelectBench.Curation.Strategies;
 using SelectBench.Data;
+using SelectBench.Analysis;
 
 namespace SelectBench.Tests.Curation;
 
@@ -140,7 +140,7 @@ public class CrowdSchemaTests
         // Long tail survives: no balancing.
         Assert.True(shift.Report.ClassCounts.Max() > 3 * shift.Report.ClassCounts.Where(c => c > 0).Min());
 
-        var audit = ShiftAudit.Compute(shift);
+        var audit = shift.Audit();
         Assert.Equal(shift.Images.Count, audit.Audited);
         Assert.InRange(audit.NoiseRate, 0.0, 0.35);
     }
@@ -150,8 +150,8 @@ public class CrowdSchemaTests
     {
         var (world, sim) = World();
         var crowds = new Dictionary<string, CrowdAnnotations> { ["crowd"] = sim.Annotations };
-        double Noise(string aggregation) => ShiftAudit.Compute(new CrowdSchema(new CrowdSchemaSettings(Aggregation: aggregation, MaxImages: 10_000))
-            .Build(world.Context(100, crowds: crowds))).NoiseRate;
+        double Noise(string aggregation) => new CrowdSchema(new CrowdSchemaSettings(Aggregation: aggregation, MaxImages: 10_000))
+            .Build(world.Context(100, crowds: crowds)).Audit().NoiseRate;
         Assert.True(Noise("dawid-skene") <= Noise("majority"));
     }
 

@@ -3,6 +3,7 @@ using SelectBench.Curation;
 using SelectBench.Data;
 using SelectBench.Encoders;
 using SelectBench.Search;
+using SelectBench.Embedding;
 
 namespace SelectBench.Tests.Curation;
 

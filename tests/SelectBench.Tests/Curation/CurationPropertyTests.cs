@@ -3,6 +3,7 @@ using SelectBench.Curation.PostSteps;
 using SelectBench.Curation.Strategies;
 using SelectBench.Encoders;
 using SelectBench.Search;
+using SelectBench.Embedding;
 
 namespace SelectBench.Tests.Curation;
 
@@ -41,7 +42,7 @@ public class CurationPropertyTests
         using var search = new BruteForceSearch(emb);
         var nn = search.Search(emb.Data, n, n); // every neighbour: the greedy rule is then exact
         var keep = NearDuplicateRemoval.KeepFirst(nn, n, 0.95);
-        var sims = SelectBench.Curation.EmbeddingMath.CosineMatrix(emb, emb);
+        var sims = SelectBench.Embedding.EmbeddingMath.CosineMatrix(emb, emb);
         bool noPair = keep.All(i => keep.All(j => i == j || sims[i * n + j] < 0.95f + 1e-6f));
         // Every removed image has a kept earlier image within the threshold.
         bool justified = Enumerable.Range(0, n).Except(keep).All(i => keep.Any(j => j < i && sims[i * n + j] >= 0.95f - 1e-6f));

@@ -19,8 +19,8 @@ public sealed class TinyCurationFixture
             if (_result is { } r) return r;
             var config = CurationConfig.Load(ConfigPath("curation-quick.yaml"), targetSize: N);
             var outDir = Path.Combine(world.Folder, "curation-test");
-            var first = CurationRun.Build(world.World, config, outDir);
-            var again = CurationRun.Build(world.World, config, outDir);
+            var first = CurationRun.Build(world.World.CurationSources(), config, outDir);
+            var again = CurationRun.Build(world.World.CurationSources(), config, outDir);
             _result = (first, again, outDir);
             return _result.Value;
         }

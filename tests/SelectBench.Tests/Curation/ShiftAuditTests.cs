@@ -1,6 +1,7 @@
-using SelectBench.Curation.Audit;
 using SelectBench.Data;
 using SelectBench.Encoders;
+using SelectBench.Analysis;
+using SelectBench.Embedding;
 
 namespace SelectBench.Tests.Curation;
 

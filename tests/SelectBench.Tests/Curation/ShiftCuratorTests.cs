@@ -2,6 +2,7 @@ using SelectBench.Curation;
 using SelectBench.Curation.Crowd;
 using SelectBench.Curation.Generators;
 using SelectBench.Data;
+using SelectBench.Common;
 
 namespace SelectBench.Tests.Curation;
 

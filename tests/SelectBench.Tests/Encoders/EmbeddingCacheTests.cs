@@ -1,6 +1,7 @@
 using SelectBench.Common;
 using SelectBench.Data;
 using SelectBench.Encoders;
+using SelectBench.Embedding;
 
 namespace SelectBench.Tests.Encoders;
 

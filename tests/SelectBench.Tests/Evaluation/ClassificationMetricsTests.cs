@@ -1,5 +1,6 @@
 using SelectBench.Common;
 using SelectBench.Evaluation;
+using SelectBench.Statistics;
 
 namespace SelectBench.Tests.Evaluation;
 

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using SelectBench.Benchmark;
 using SelectBench.Reporting;
+using SelectBench.Statistics;
 
 namespace SelectBench.Tests.Reporting;
 

@@ -2,6 +2,7 @@ using SelectBench.Analysis;
 using SelectBench.Benchmark;
 using SelectBench.Data;
 using SelectBench.Reporting;
+using SelectBench.Statistics;
 
 namespace SelectBench.Tests.Reporting;
 

@@ -55,7 +55,7 @@ public class LeaderboardTests
             var board = Leaderboard.Rank("base_top1",
                 [Entry("expert", 0.9, 0.88, 0.92) with { Fingerprint = expert }, Entry("crowd", 0.7, 0.6, 0.8) with { Fingerprint = crowd }])
                 with
-            { WorldFingerprint = world, Engine = new SelectBench.Benchmark.EngineDescription("Test CPU 9000", "AVX2", 2) };
+            { WorldFingerprint = world, Engine = new SelectBench.Reporting.EngineDescription("Test CPU 9000", "AVX2", 2) };
             board.WriteAll(dir, ["base_top1"]);
 
             var md = File.ReadAllLines(Path.Combine(dir, "leaderboard.md"));

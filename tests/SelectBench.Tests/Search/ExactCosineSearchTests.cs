@@ -1,6 +1,7 @@
 using SelectBench.Common;
 using SelectBench.Encoders;
 using SelectBench.Search;
+using SelectBench.Embedding;
 
 namespace SelectBench.Tests.Search;
 

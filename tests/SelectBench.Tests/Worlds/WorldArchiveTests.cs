@@ -37,8 +37,8 @@ public sealed class WorldArchiveTests(TinyWorldFixture fixture) : IDisposable
         Assert.Equal(fixture.World.Fingerprint, copy.Fingerprint);
 
         var config = CurationConfig.Load(TinyCurationFixture.ConfigPath("curation-quick.yaml"), targetSize: TinyCurationFixture.N);
-        var original = CurationRun.Build(fixture.World, config, _temp.File("curated-original"));
-        var again = CurationRun.Build(copy, config, _temp.File("curated-imported"));
+        var original = CurationRun.Build(fixture.World.CurationSources(), config, _temp.File("curated-original"));
+        var again = CurationRun.Build(copy.CurationSources(), config, _temp.File("curated-imported"));
         Assert.Equal(original.Select(s => s.Fingerprint), again.Select(s => s.Fingerprint));
         Assert.All(again, s => Assert.False(s.FromCache));
 

@@ -7,6 +7,7 @@ using SelectBench.Evaluation.Classifiers;
 using SelectBench.Evaluation.Metrics;
 using SelectBench.Evaluation.Suite;
 using SelectBench.Running;
+using SelectBench.Statistics;
 
 namespace SelectBench.Benchmark;
 

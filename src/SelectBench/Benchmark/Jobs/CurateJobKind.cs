@@ -1,8 +1,8 @@
 using SelectBench.Common;
 using SelectBench.Curation;
-using SelectBench.Curation.Audit;
 using SelectBench.Reporting;
 using SelectBench.Running;
+using SelectBench.Analysis;
 
 namespace SelectBench.Benchmark;
 

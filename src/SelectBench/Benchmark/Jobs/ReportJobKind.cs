@@ -5,6 +5,8 @@ using System.Text.Json.Nodes;
 using SelectBench.Common;
 using SelectBench.Evaluation.Suite;
 using SelectBench.Running;
+using SelectBench.Statistics;
+using SelectBench.Reporting;
 
 namespace SelectBench.Benchmark;
 

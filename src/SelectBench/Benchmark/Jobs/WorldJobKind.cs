@@ -2,6 +2,7 @@ using System.Text.Json;
 using SelectBench.Common;
 using SelectBench.Running;
 using SelectBench.Worlds.FashionMnistPlus;
+using SelectBench.Worlds;
 
 namespace SelectBench.Benchmark;
 

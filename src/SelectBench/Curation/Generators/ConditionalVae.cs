@@ -21,7 +21,7 @@ public sealed record CvaeArchitecture(int LatentDimension = 16, int Width = 32, 
 internal sealed class ConditionalVae : nn.Module
 {
     private readonly Conv2d enc_conv1, enc_conv2;
-    private readonly Embedding enc_class, dec_class;
+    private readonly TorchSharp.Modules.Embedding enc_class, dec_class;
     private readonly Linear enc_fc, enc_mu, enc_logvar, dec_fc1, dec_fc2;
     private readonly ConvTranspose2d dec_deconv1, dec_deconv2;
     private readonly int _width, _h4, _w4;

@@ -1,4 +1,5 @@
 using SelectBench.Data;
+using SelectBench.Common;
 
 namespace SelectBench.Curation.PostSteps;
 

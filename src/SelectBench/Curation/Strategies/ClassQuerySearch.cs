@@ -2,6 +2,7 @@ using System.Globalization;
 using SelectBench.Common;
 using SelectBench.Data;
 using SelectBench.Encoders;
+using SelectBench.Embedding;
 
 namespace SelectBench.Curation.Strategies;
 

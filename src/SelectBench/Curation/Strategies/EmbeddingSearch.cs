@@ -1,5 +1,7 @@
 using SelectBench.Data;
 using SelectBench.Encoders;
+using SelectBench.Common;
+using SelectBench.Embedding;
 
 namespace SelectBench.Curation.Strategies;
 

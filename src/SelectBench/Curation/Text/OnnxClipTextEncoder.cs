@@ -2,6 +2,7 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using SelectBench.Common;
 using SelectBench.Encoders;
+using SelectBench.Embedding;
 
 namespace SelectBench.Curation.Text;
 

@@ -5,6 +5,7 @@ using SelectBench.Data;
 using SelectBench.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using SelectBench.Embedding;
 
 namespace SelectBench.Encoders.SelfSupervised;
 

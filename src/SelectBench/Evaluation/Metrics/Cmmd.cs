@@ -2,6 +2,7 @@ using SelectBench.Engine;
 using SelectBench.Encoders;
 using TorchSharp;
 using static TorchSharp.torch;
+using SelectBench.Embedding;
 
 namespace SelectBench.Evaluation.Metrics;
 
@@ -27,15 +28,15 @@ public static class Cmmd
     {
         settings ??= new CmmdSettings();
         int minCount = settings.Unbiased ? 2 : 1;
-        EmbeddingMath.Validate(a, "first set", minCount);
-        EmbeddingMath.Validate(b, "second set", minCount);
-        EmbeddingMath.RequireSameDimension(a, b, "first set", "second set");
+        EmbeddingChecks.Validate(a, "first set", minCount);
+        EmbeddingChecks.Validate(b, "second set", minCount);
+        EmbeddingChecks.RequireSameDimension(a, b, "first set", "second set");
         if (!(settings.Sigma > 0)) throw new ArgumentOutOfRangeException(nameof(settings), settings.Sigma, "CMMD sigma must be positive.");
 
         using var scope = torch.NewDisposeScope();
-        var x = EmbeddingMath.ToTensor(a, ScalarType.Float32);
-        var y = EmbeddingMath.ToTensor(b, ScalarType.Float32);
-        if (settings.NormaliseEmbeddings) { x = EmbeddingMath.NormaliseRows(x); y = EmbeddingMath.NormaliseRows(y); }
+        var x = EmbeddingTensors.ToTensor(a, ScalarType.Float32);
+        var y = EmbeddingTensors.ToTensor(b, ScalarType.Float32);
+        if (settings.NormaliseEmbeddings) { x = EmbeddingTensors.NormaliseRows(x); y = EmbeddingTensors.NormaliseRows(y); }
         double gamma = 1 / (2 * settings.Sigma * settings.Sigma);
         double n = a.Count, m = b.Count;
 
@@ -49,10 +50,10 @@ public static class Cmmd
 
     static double KernelSum(Tensor x, Tensor y, double gamma, bool excludeDiagonal)
     {
-        var xNorms = EmbeddingMath.SquaredNorms(x);
-        var yNorms = EmbeddingMath.SquaredNorms(y);
+        var xNorms = EmbeddingTensors.SquaredNorms(x);
+        var yNorms = EmbeddingTensors.SquaredNorms(y);
         double total = 0;
-        EmbeddingMath.ForEachBlock(x.shape[0], (start, rows) =>
+        EmbeddingTensors.ForEachBlock(x.shape[0], (start, rows) =>
         {
             using var inner = torch.NewDisposeScope();
             var xb = x.narrow(0, start, rows);

@@ -3,6 +3,7 @@ using SelectBench.Common;
 using SelectBench.Encoders;
 using TorchSharp;
 using static TorchSharp.torch;
+using SelectBench.Embedding;
 
 namespace SelectBench.Evaluation.Metrics;
 
@@ -22,9 +23,9 @@ public static class FrechetInceptionDistance
 
     public static GaussianFit Fit(Embeddings e, string name = "embeddings")
     {
-        EmbeddingMath.Validate(e, name, minCount: 2);
+        EmbeddingChecks.Validate(e, name, minCount: 2);
         using var scope = torch.NewDisposeScope();
-        var x = EmbeddingMath.ToTensor(e);
+        var x = EmbeddingTensors.ToTensor(e);
         var mean = x.mean([0L]);
         var centred = x - mean.unsqueeze(0);
         var cov = Scalars.DivInPlace(centred.t().matmul(centred), e.Count - 1);
@@ -60,12 +61,12 @@ public static class FrechetInceptionDistance
         using var scope = torch.NewDisposeScope();
         var s1 = torch.tensor(sigma1, new long[] { d, d });
         var s2 = torch.tensor(sigma2, new long[] { d, d });
-        var (values, vectors) = EmbeddingMath.SymmetricEigen(s1);
+        var (values, vectors) = EmbeddingTensors.SymmetricEigen(s1);
         var sqrtValues = values.clamp_min(Scalars.Zero).sqrt();
         var sqrtS1 = (vectors * sqrtValues.unsqueeze(0)).matmul(vectors.t());
         var product = sqrtS1.matmul(s2).matmul(sqrtS1);
         double traceSqrt = 0;
-        foreach (double lambda in EmbeddingMath.SymmetricEigenvalues(product))
+        foreach (double lambda in EmbeddingTensors.SymmetricEigenvalues(product))
             traceSqrt += Math.Sqrt(Math.Max(lambda, 0));
         return meanTerm + trace1 + trace2 - 2 * traceSqrt;
     }

@@ -2,6 +2,7 @@ using SelectBench.Engine;
 using SelectBench.Encoders;
 using TorchSharp;
 using static TorchSharp.torch;
+using SelectBench.Embedding;
 
 namespace SelectBench.Evaluation.Metrics;
 
@@ -27,9 +28,9 @@ public static class KernelInceptionDistance
     public static KidResult Compute(Embeddings a, Embeddings b, KidSettings? settings = null)
     {
         settings ??= new KidSettings();
-        EmbeddingMath.Validate(a, "first set", minCount: 2);
-        EmbeddingMath.Validate(b, "second set", minCount: 2);
-        EmbeddingMath.RequireSameDimension(a, b, "first set", "second set");
+        EmbeddingChecks.Validate(a, "first set", minCount: 2);
+        EmbeddingChecks.Validate(b, "second set", minCount: 2);
+        EmbeddingChecks.RequireSameDimension(a, b, "first set", "second set");
         if (settings.Subsets < 1) throw new ArgumentOutOfRangeException(nameof(settings), settings.Subsets, "KID needs at least one subset.");
         int m = Math.Min(settings.SubsetSize, Math.Min(a.Count, b.Count));
         if (m < 2) throw new ArgumentOutOfRangeException(nameof(settings), settings.SubsetSize, "KID subsets need at least 2 rows.");
@@ -38,8 +39,8 @@ public static class KernelInceptionDistance
         var values = new double[settings.Subsets];
         using var scope = torch.NewDisposeScope();
         // float32 products as torch-fidelity (its features are float32 numpy arrays); sums in double.
-        var x = EmbeddingMath.ToTensor(a, ScalarType.Float32);
-        var y = EmbeddingMath.ToTensor(b, ScalarType.Float32);
+        var x = EmbeddingTensors.ToTensor(a, ScalarType.Float32);
+        var y = EmbeddingTensors.ToTensor(b, ScalarType.Float32);
         for (int s = 0; s < settings.Subsets; s++)
         {
             using var inner = torch.NewDisposeScope();

@@ -2,6 +2,7 @@ using SelectBench.Engine;
 using SelectBench.Encoders;
 using TorchSharp;
 using static TorchSharp.torch;
+using SelectBench.Embedding;
 
 namespace SelectBench.Evaluation.Metrics;
 
@@ -27,16 +28,16 @@ public static class ManifoldMetrics
 
     public static ManifoldMetricsResult Compute(Embeddings real, Embeddings fake, int nearestK = DefaultNearestK)
     {
-        EmbeddingMath.Validate(real, "real set", minCount: nearestK + 1);
-        EmbeddingMath.Validate(fake, "generated set", minCount: nearestK + 1);
-        EmbeddingMath.RequireSameDimension(real, fake, "real set", "generated set");
+        EmbeddingChecks.Validate(real, "real set", minCount: nearestK + 1);
+        EmbeddingChecks.Validate(fake, "generated set", minCount: nearestK + 1);
+        EmbeddingChecks.RequireSameDimension(real, fake, "real set", "generated set");
         if (nearestK < 1) throw new ArgumentOutOfRangeException(nameof(nearestK), nearestK, "k must be at least 1.");
 
         using var scope = torch.NewDisposeScope();
-        var x = EmbeddingMath.ToTensor(real);
-        var y = EmbeddingMath.ToTensor(fake);
-        var xNorms = EmbeddingMath.SquaredNorms(x);
-        var yNorms = EmbeddingMath.SquaredNorms(y);
+        var x = EmbeddingTensors.ToTensor(real);
+        var y = EmbeddingTensors.ToTensor(fake);
+        var xNorms = EmbeddingTensors.SquaredNorms(x);
+        var yNorms = EmbeddingTensors.SquaredNorms(y);
         var realRadii = KthNeighbourSquaredDistances(x, xNorms, nearestK);
         var fakeRadii = KthNeighbourSquaredDistances(y, yNorms, nearestK);
 
@@ -44,10 +45,10 @@ public static class ManifoldMetrics
         var fakeInRealBalls = torch.zeros(fake.Count, ScalarType.Int64);   // per fake point: real balls containing it
         var realInFakeBall = torch.zeros(real.Count, ScalarType.Bool);
         var realCovered = torch.zeros(real.Count, ScalarType.Bool);
-        EmbeddingMath.ForEachBlock(real.Count, (start, rows) =>
+        EmbeddingTensors.ForEachBlock(real.Count, (start, rows) =>
         {
             using var inner = torch.NewDisposeScope();
-            var d = EmbeddingMath.SquaredDistances(x.narrow(0, start, rows), xNorms.narrow(0, start, rows), y, yNorms); // rows x nFake
+            var d = EmbeddingTensors.SquaredDistances(x.narrow(0, start, rows), xNorms.narrow(0, start, rows), y, yNorms); // rows x nFake
             var radii = realRadii.narrow(0, start, rows).unsqueeze(1);
             var insideReal = d.lt(radii);
             Scalars.AddInPlace(fakeInRealBalls, insideReal.sum(0, type: ScalarType.Int64));
@@ -65,10 +66,10 @@ public static class ManifoldMetrics
     static Tensor KthNeighbourSquaredDistances(Tensor x, Tensor norms, int k)
     {
         var radii = torch.empty(x.shape[0], ScalarType.Float64);
-        EmbeddingMath.ForEachBlock(x.shape[0], (start, rows) =>
+        EmbeddingTensors.ForEachBlock(x.shape[0], (start, rows) =>
         {
             using var inner = torch.NewDisposeScope();
-            var d = EmbeddingMath.SquaredDistances(x.narrow(0, start, rows), norms.narrow(0, start, rows), x, norms);
+            var d = EmbeddingTensors.SquaredDistances(x.narrow(0, start, rows), norms.narrow(0, start, rows), x, norms);
             // The self-distance is exactly 0 mathematically; force it so round-off cannot reorder it.
             d.diagonal(offset: start).fill_(Scalars.Zero);
             var (values, _) = d.topk(k + 1, dim: 1, largest: false, sorted: true);

@@ -2,6 +2,7 @@ using SelectBench.Engine;
 using SelectBench.Encoders;
 using TorchSharp;
 using static TorchSharp.torch;
+using SelectBench.Embedding;
 
 namespace SelectBench.Evaluation.Metrics;
 
@@ -18,13 +19,13 @@ public static class VendiScore
 {
     public static double Compute(Embeddings embeddings)
     {
-        EmbeddingMath.Validate(embeddings, "embeddings");
+        EmbeddingChecks.Validate(embeddings, "embeddings");
         using var scope = torch.NewDisposeScope();
-        var x = EmbeddingMath.NormaliseRows(EmbeddingMath.ToTensor(embeddings));
+        var x = EmbeddingTensors.NormaliseRows(EmbeddingTensors.ToTensor(embeddings));
         int n = embeddings.Count;
         var gram = n <= embeddings.Dimension ? x.matmul(x.t()) : x.t().matmul(x);
         double entropy = 0;
-        foreach (double lambda in EmbeddingMath.SymmetricEigenvalues(Scalars.DivInPlace(gram, n)))
+        foreach (double lambda in EmbeddingTensors.SymmetricEigenvalues(Scalars.DivInPlace(gram, n)))
             if (lambda > 0) entropy -= lambda * Math.Log(lambda);
         return Math.Exp(entropy);
     }

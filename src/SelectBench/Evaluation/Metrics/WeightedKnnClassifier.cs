@@ -2,6 +2,7 @@ using SelectBench.Common;
 using SelectBench.Encoders;
 using TorchSharp;
 using static TorchSharp.torch;
+using SelectBench.Embedding;
 
 namespace SelectBench.Evaluation.Metrics;
 
@@ -63,7 +64,7 @@ public sealed class WeightedKnnClassifier
     /// </summary>
     public static KnnMemoryBank BuildMemoryBank(Embeddings features, int[] labels, int classCount, int imagesPerClass, int seed = 0)
     {
-        EmbeddingMath.Validate(features, "shift features");
+        EmbeddingChecks.Validate(features, "shift features");
         if (labels.Length != features.Count) throw new BadInputException("shift labels", $"has {labels.Length} labels for {features.Count} features.");
         if (imagesPerClass < 1) throw new ArgumentOutOfRangeException(nameof(imagesPerClass), imagesPerClass, "The memory bank needs at least 1 image per class.");
         int d = features.Dimension;
@@ -120,7 +121,7 @@ public sealed class WeightedKnnClassifier
     /// <summary>Top-1 and top-5 for each k (clipped to the bank size) on labelled queries.</summary>
     public IReadOnlyList<KnnAccuracy> Evaluate(Embeddings queries, int[] queryLabels, IReadOnlyList<int> ks)
     {
-        EmbeddingMath.Validate(queries, "kNN queries");
+        EmbeddingChecks.Validate(queries, "kNN queries");
         if (queries.Dimension != _bank.Dimension) throw new BadInputException("kNN queries", $"have dimension {queries.Dimension}, the memory bank {_bank.Dimension}; use the same encoder.");
         if (queryLabels.Length != queries.Count) throw new BadInputException("kNN query labels", $"has {queryLabels.Length} labels for {queries.Count} queries.");
         if (ks.Count == 0 || ks.Any(k => k < 1)) throw new ArgumentException("k values must be at least 1.", nameof(ks));
@@ -132,8 +133,8 @@ public sealed class WeightedKnnClassifier
 
         using var scope = torch.NewDisposeScope();
         var bankT = torch.tensor(_bank.Features, new long[] { _bank.Count, _bank.Dimension }).t();
-        var q = EmbeddingMath.NormaliseRows(EmbeddingMath.ToTensor(queries, ScalarType.Float32));
-        EmbeddingMath.ForEachBlock(queries.Count, (start, rows) =>
+        var q = EmbeddingTensors.NormaliseRows(EmbeddingTensors.ToTensor(queries, ScalarType.Float32));
+        EmbeddingTensors.ForEachBlock(queries.Count, (start, rows) =>
         {
             using var inner = torch.NewDisposeScope();
             var sim = q.narrow(0, start, rows).matmul(bankT);
@@ -165,7 +166,7 @@ public sealed class WeightedKnnClassifier
     /// </summary>
     public static KnnMemoryBank FullBank(Embeddings features, int[] labels, int classCount)
     {
-        EmbeddingMath.Validate(features, "bank features");
+        EmbeddingChecks.Validate(features, "bank features");
         if (labels.Length != features.Count) throw new BadInputException("bank labels", $"has {labels.Length} labels for {features.Count} features.");
         var real = new int[classCount];
         foreach (var l in labels)
@@ -182,15 +183,15 @@ public sealed class WeightedKnnClassifier
     /// </summary>
     public float[] PredictProbabilities(Embeddings queries, int k)
     {
-        EmbeddingMath.Validate(queries, "kNN queries");
+        EmbeddingChecks.Validate(queries, "kNN queries");
         if (queries.Dimension != _bank.Dimension) throw new BadInputException("kNN queries", $"have dimension {queries.Dimension}, the memory bank {_bank.Dimension}; use the same encoder.");
         int kk = Math.Min(Math.Max(1, k), _bank.Count);
         int classes = _bank.ClassCount;
         var result = new float[(long)queries.Count * classes];
         using var scope = torch.NewDisposeScope();
         var bankT = torch.tensor(_bank.Features, new long[] { _bank.Count, _bank.Dimension }).t();
-        var q = EmbeddingMath.NormaliseRows(EmbeddingMath.ToTensor(queries, ScalarType.Float32));
-        EmbeddingMath.ForEachBlock(queries.Count, (start, rows) =>
+        var q = EmbeddingTensors.NormaliseRows(EmbeddingTensors.ToTensor(queries, ScalarType.Float32));
+        EmbeddingTensors.ForEachBlock(queries.Count, (start, rows) =>
         {
             using var inner = torch.NewDisposeScope();
             var (values, indices) = q.narrow(0, start, rows).matmul(bankT).topk(kk, dim: 1, largest: true, sorted: true);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using SelectBench.Common;
 using SelectBench.Evaluation.Metrics;
+using SelectBench.Statistics;
 
 namespace SelectBench.Evaluation.Suite;
 

@@ -2,6 +2,7 @@ using SelectBench.Common;
 using SelectBench.Data;
 using SelectBench.Evaluation.Corruptions;
 using SelectBench.Evaluation.Metrics;
+using SelectBench.Statistics;
 
 namespace SelectBench.Evaluation.Suite;
 

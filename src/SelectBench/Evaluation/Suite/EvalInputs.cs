@@ -1,6 +1,8 @@
 using SelectBench.Data;
 using SelectBench.Encoders;
 using SelectBench.Evaluation.Metrics;
+using SelectBench.Statistics;
+using SelectBench.Analysis;
 
 namespace SelectBench.Evaluation.Suite;
 
@@ -37,7 +39,7 @@ public sealed record KnnSuiteSettings(IReadOnlyList<int>? ImagesPerClass = null,
 /// <param name="NeighbourK">k of that kNN classifier.</param>
 /// <param name="DuplicateThreshold">Cosine at or above which two images are near-duplicates (and a shift image leaks into an eval set).</param>
 /// <param name="MaxImages">Cap on images per set for the quadratic image-quality metrics (sampled with <see cref="Seed"/>).</param>
-public sealed record QualitySettings(int CrossValidationFolds = 5, int NeighbourK = 20, double DuplicateThreshold = 0.98,
+public sealed record QualitySettings(int CrossValidationFolds = 5, int NeighbourK = 20, double DuplicateThreshold = NearDuplicates.DefaultThreshold,
     int MaxImages = 5000, int Seed = 0);
 
 public sealed record EvalSettings

@@ -1,6 +1,7 @@
 using System.Reflection;
 using SelectBench.Common;
 using SelectBench.Evaluation.Metrics;
+using SelectBench.Statistics;
 
 namespace SelectBench.Evaluation.Suite;
 

@@ -1,9 +1,10 @@
 using SelectBench.Analysis;
 using SelectBench.Common;
-using SelectBench.Curation.Audit;
 using SelectBench.Data;
 using SelectBench.Encoders;
 using SelectBench.Evaluation.Metrics;
+using SelectBench.Statistics;
+using SelectBench.Embedding;
 
 namespace SelectBench.Evaluation.Suite;
 

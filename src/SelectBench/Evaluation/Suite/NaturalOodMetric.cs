@@ -1,5 +1,6 @@
 using SelectBench.Common;
 using SelectBench.Evaluation.Metrics;
+using SelectBench.Statistics;
 
 namespace SelectBench.Evaluation.Suite;
 

@@ -1,4 +1,5 @@
 using SelectBench.Evaluation.Metrics;
+using SelectBench.Statistics;
 
 namespace SelectBench.Evaluation.Suite;
 

@@ -6,6 +6,7 @@ using SelectBench.Models;
 using SelectBench.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using SelectBench.Statistics;
 
 namespace SelectBench.Evaluation.Suite;
 

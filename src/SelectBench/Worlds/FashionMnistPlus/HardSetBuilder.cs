@@ -2,6 +2,7 @@ using SelectBench.Data;
 using SelectBench.Evaluation;
 using SelectBench.Evaluation.Classifiers;
 using SelectBench.Training;
+using SelectBench.Statistics;
 
 namespace SelectBench.Worlds.FashionMnistPlus;
 

@@ -1,5 +1,6 @@
 using FsCheck.Xunit;
 using SelectBench.Evaluation.Metrics;
+using SelectBench.Statistics;
 
 namespace SelectBench.Tests.Evaluation.Metrics;
 

@@ -1,4 +1,5 @@
 using SelectBench.Encoders;
+using SelectBench.Embedding;
 
 namespace SelectBench.Tests.Evaluation.Metrics;
 

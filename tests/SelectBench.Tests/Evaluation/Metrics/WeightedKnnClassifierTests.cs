@@ -1,6 +1,7 @@
 using FsCheck.Xunit;
 using SelectBench.Encoders;
 using SelectBench.Evaluation.Metrics;
+using SelectBench.Embedding;
 
 namespace SelectBench.Tests.Evaluation.Metrics;
 

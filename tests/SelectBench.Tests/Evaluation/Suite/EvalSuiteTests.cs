@@ -3,6 +3,7 @@ using SelectBench.Data;
 using SelectBench.Evaluation.Suite;
 using SelectBench.Tests.Training;
 using SelectBench.Training;
+using SelectBench.Embedding;
 
 namespace SelectBench.Tests.Evaluation.Suite;
 
@@ -75,7 +76,7 @@ public sealed class EvalSuiteTests
     {
         public string Name => "nan";
         public int Dimension => 2;
-        public SelectBench.Encoders.Embeddings Encode(ImageSet images) =>
+        public SelectBench.Embedding.Embeddings Encode(ImageSet images) =>
             new(Enumerable.Repeat(float.NaN, images.Count * 2).ToArray(), images.Count, 2);
     }
 

@@ -1,6 +1,7 @@
 using SelectBench.Data;
 using SelectBench.Encoders;
 using SelectBench.Evaluation;
+using SelectBench.Embedding;
 
 namespace SelectBench.Tests.Evaluation.Suite;
 

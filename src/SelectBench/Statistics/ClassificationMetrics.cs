@@ -1,6 +1,6 @@
 using SelectBench.Common;
 
-namespace SelectBench.Evaluation;
+namespace SelectBench.Statistics;
 
 /// <summary>All base-accuracy numbers of DESIGN section 5 for one set of predictions.</summary>
 public sealed record ClassificationReport(

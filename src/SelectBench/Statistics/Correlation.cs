@@ -1,4 +1,4 @@
-namespace SelectBench.Analysis;
+namespace SelectBench.Statistics;
 
 /// <summary>
 /// Correlation coefficients as scipy.stats defines them (pearsonr, spearmanr, kendalltau with the

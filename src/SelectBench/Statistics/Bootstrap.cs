@@ -1,4 +1,4 @@
-namespace SelectBench.Evaluation.Metrics;
+namespace SelectBench.Statistics;
 
 /// <summary>Settings of the percentile bootstrap.</summary>
 public sealed record BootstrapSettings(int Resamples = 1000, int Seed = 0, double Confidence = 0.95);

@@ -1,4 +1,4 @@
-namespace SelectBench.Evaluation.Metrics;
+namespace SelectBench.Statistics;
 
 /// <summary>
 /// Student's t distribution with <c>df</c> degrees of freedom, computed rather than tabulated:

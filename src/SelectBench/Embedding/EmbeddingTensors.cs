@@ -1,38 +1,20 @@
 using SelectBench.Engine;
 using SelectBench.Common;
-using SelectBench.Encoders;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace SelectBench.Evaluation.Metrics;
+namespace SelectBench.Embedding;
 
 /// <summary>
-/// Shared linear algebra for the embedding metrics: validation, conversion to TorchSharp tensors, row
+/// Shared linear algebra for the embedding metrics: conversion to TorchSharp tensors, row
 /// normalisation, symmetric eigen-decomposition (LAPACK through <c>torch.linalg.eigh</c>, in double
 /// precision) and block-wise products so that n x n matrices of 10k-row sets never live in memory at once.
 /// Callers own the returned tensors (use them inside a <c>torch.NewDisposeScope()</c>).
 /// </summary>
-internal static class EmbeddingMath
+internal static class EmbeddingTensors
 {
     /// <summary>Rows per block of an n x m product: 1024 x 10k doubles is 80 MB.</summary>
     public const int BlockRows = 1024;
-
-    public static void Validate(Embeddings e, string name, int minCount = 1)
-    {
-        if (e.Dimension <= 0) throw new BadInputException(name, $"embedding dimension is {e.Dimension}; it must be positive.");
-        if (e.Data.Length != (long)e.Count * e.Dimension)
-            throw new BadInputException(name, $"holds {e.Data.Length} floats but Count x Dimension = {e.Count} x {e.Dimension}; the embedding store is inconsistent, recompute it.");
-        if (e.Count < minCount) throw new BadInputException(name, $"has {e.Count} embeddings; this metric needs at least {minCount}.");
-        for (int i = 0; i < e.Data.Length; i++)
-            if (!float.IsFinite(e.Data[i]))
-                throw new BadInputException(name, $"embedding {i / e.Dimension} has a non-finite value ({e.Data[i]}) at dimension {i % e.Dimension}; recompute the embeddings or drop the image.");
-    }
-
-    public static void RequireSameDimension(Embeddings a, Embeddings b, string nameA, string nameB)
-    {
-        if (a.Dimension != b.Dimension)
-            throw new BadInputException($"{nameA} vs {nameB}", $"embedding dimensions differ ({a.Dimension} vs {b.Dimension}); compute both with the same encoder.");
-    }
 
     public static Tensor ToTensor(Embeddings e, ScalarType type = ScalarType.Float64)
     {

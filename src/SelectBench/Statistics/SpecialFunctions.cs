@@ -1,4 +1,4 @@
-namespace SelectBench.Evaluation.Metrics;
+namespace SelectBench.Statistics;
 
 /// <summary>
 /// Log-gamma and the regularized incomplete beta function, the two pieces Student's t distribution needs.

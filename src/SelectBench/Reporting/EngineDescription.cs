@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using SelectBench.Engine;
 
-namespace SelectBench.Benchmark;
+namespace SelectBench.Reporting;
 
 /// <summary>
 /// The machine a run's numbers were computed on, as results.json, leaderboard.json and the report record it

@@ -5,7 +5,7 @@ using System.Text.Json;
 using SelectBench.Common;
 using YamlDotNet.Serialization;
 
-namespace SelectBench.Curation;
+namespace SelectBench.Common;
 
 /// <summary>
 /// Binds a config section (snake_case keys; values from YAML or JSON) to a settings record through its

@@ -1,6 +1,4 @@
-using SelectBench.Encoders;
-
-namespace SelectBench.Curation;
+namespace SelectBench.Embedding;
 
 /// <summary>
 /// Small pure functions over row-major embeddings. Every sum is a left-to-right loop in double, never a SIMD

@@ -1,7 +1,7 @@
 using System.Globalization;
 using SelectBench.Common;
 
-namespace SelectBench.Curation;
+namespace SelectBench.Common;
 
 /// <summary>Checks on settings values; each error names the field, the bad value and what is allowed.</summary>
 public static class SettingRules

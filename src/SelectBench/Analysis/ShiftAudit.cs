@@ -1,8 +1,8 @@
-using SelectBench.Analysis;
 using SelectBench.Data;
 using SelectBench.Encoders;
+using SelectBench.Embedding;
 
-namespace SelectBench.Curation.Audit;
+namespace SelectBench.Analysis;
 
 /// <summary>
 /// Ground-truth audit of a shift (issue 3 item 6).
@@ -22,7 +22,7 @@ public static class ShiftAudit
     /// (greedy keep-first, as NearDuplicates.Find).
     /// </summary>
     public static ShiftAuditResult Compute(IReadOnlyList<int> labels, IReadOnlyList<SampleProvenance> provenance, int classCount,
-                                           Embeddings? embeddings = null, double duplicateThreshold = 0.98)
+                                           Embeddings? embeddings = null, double duplicateThreshold = NearDuplicates.DefaultThreshold)
     {
         if (labels.Count != provenance.Count) throw new ArgumentException($"{labels.Count} labels but {provenance.Count} provenance records");
         int audited = 0, noisy = 0, distractors = 0;
@@ -45,7 +45,4 @@ public static class ShiftAudit
             audited == 0 ? double.NaN : (double)noisy / audited, perClass,
             audited == 0 ? double.NaN : (double)distractors / audited, duplicates, duplicateThreshold);
     }
-
-    public static ShiftAuditResult Compute(Shift shift, Embeddings? embeddings = null, double duplicateThreshold = 0.98) =>
-        Compute(shift.Images.Labels, shift.Provenance, shift.Images.LabelSet.Count, embeddings, duplicateThreshold);
 }

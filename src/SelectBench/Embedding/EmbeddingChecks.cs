@@ -1,9 +1,9 @@
 using SelectBench.Common;
 
-namespace SelectBench.Search;
+namespace SelectBench.Embedding;
 
 /// <summary>
-/// Input checks shared by the search backends. A NaN, an infinity or an all-zero row has no cosine
+/// Input checks shared by the search backends and the embedding metrics. A NaN, an infinity or an all-zero row has no cosine
 /// similarity, and a HNSW graph built from one silently returns garbage, so they are refused up front.
 /// </summary>
 internal static class EmbeddingChecks
@@ -35,5 +35,22 @@ internal static class EmbeddingChecks
         // Decision: a k above the pool size is an error, not a silent clip, so a caller never reads past
         // the neighbours it thinks it has (Neighbours.K always equals the k asked for).
         if (k > poolSize) throw new SelectBenchException($"k = {k} exceeds the pool size {poolSize}; ask for at most {poolSize} neighbours.");
+    }
+
+    public static void Validate(Embeddings e, string name, int minCount = 1)
+    {
+        if (e.Dimension <= 0) throw new BadInputException(name, $"embedding dimension is {e.Dimension}; it must be positive.");
+        if (e.Data.Length != (long)e.Count * e.Dimension)
+            throw new BadInputException(name, $"holds {e.Data.Length} floats but Count x Dimension = {e.Count} x {e.Dimension}; the embedding store is inconsistent, recompute it.");
+        if (e.Count < minCount) throw new BadInputException(name, $"has {e.Count} embeddings; this metric needs at least {minCount}.");
+        for (int i = 0; i < e.Data.Length; i++)
+            if (!float.IsFinite(e.Data[i]))
+                throw new BadInputException(name, $"embedding {i / e.Dimension} has a non-finite value ({e.Data[i]}) at dimension {i % e.Dimension}; recompute the embeddings or drop the image.");
+    }
+
+    public static void RequireSameDimension(Embeddings a, Embeddings b, string nameA, string nameB)
+    {
+        if (a.Dimension != b.Dimension)
+            throw new BadInputException($"{nameA} vs {nameB}", $"embedding dimensions differ ({a.Dimension} vs {b.Dimension}); compute both with the same encoder.");
     }
 }

@@ -1,4 +1,4 @@
-namespace SelectBench.Analysis;
+namespace SelectBench.Statistics;
 
 /// <summary>
 /// Kendall's tau-b and Spearman's rho between every pair of metric columns, across shifts

@@ -1,4 +1,4 @@
-namespace SelectBench.Evaluation.Metrics;
+namespace SelectBench.Statistics;
 
 /// <summary>
 /// Intervals and tests over a handful of repeated measurements (one value per training seed), used by

@@ -3,7 +3,7 @@ using SelectBench.Data;
 using SelectBench.Evaluation.Suite;
 using SelectBench.Worlds.FashionMnistPlus;
 
-namespace SelectBench.Benchmark;
+namespace SelectBench.Worlds;
 
 /// <summary>
 /// Everything a benchmark run draws from, whichever world supplies it: the built-in FashionMNIST++ world, or

@@ -5,7 +5,7 @@ using SelectBench.Curation.Generators;
 using SelectBench.Data;
 using SelectBench.Evaluation.Suite;
 
-namespace SelectBench.Benchmark;
+namespace SelectBench.Worlds;
 
 /// <summary>A natural eval set of a data-source world.</summary>
 /// <param name="PresentClassesOnly">Predict only among the classes the set contains (the ImageNet-R/A convention).</param>

@@ -1,6 +1,7 @@
 using SelectBench.Reporting;
+using SelectBench.Statistics;
 
-namespace SelectBench.Benchmark;
+namespace SelectBench.Reporting;
 
 /// <summary>
 /// Everything the report of a finished run shows, gathered from the jobs' results by

@@ -1,4 +1,4 @@
-namespace SelectBench.Evaluation.Metrics;
+namespace SelectBench.Statistics;
 
 /// <summary>
 /// A point estimate with a 95% interval. <see cref="N"/> is the number of seeds (t interval), bootstrap
