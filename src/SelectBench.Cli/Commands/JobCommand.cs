@@ -62,7 +62,7 @@ public sealed class JobCommand : Command<JobCommand.Settings>
         var parentGone = new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(shutdown.Token, cancellationToken, parentGone.Token);
         if (settings.Supervised) StopWhenStdinCloses(parentGone);
-        var outcome = new JobRunner(run, JobKinds.Default()).Run(job, threads, settings.Force, linked.Token, SlurmTaskId(),
+        var outcome = new JobRunner(run).Run(job, threads, settings.Force, linked.Token, SlurmTaskId(),
             log: settings.Supervised ? Console.Out : null);
         switch (outcome.Kind)
         {

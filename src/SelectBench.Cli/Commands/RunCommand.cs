@@ -100,15 +100,14 @@ public sealed class RunCommand : Command<RunCommand.Settings>
             {
                 if (!line.Contains(" done ", StringComparison.Ordinal)) Console.Error.WriteLine(line);
             }
-            var kinds = JobKinds.Default();
             var local = LocalExecutorOptions.ForThisMachine(s.Parallel ?? config.Executor.Parallel, out var clamped);
             if (clamped is not null) Console.Error.WriteLine($"note:     {clamped}.");
             IJobExecutor executor = executorKind switch
             {
-                RunExecutorSettings.Slurm => new SlurmExecutor(kinds, new SlurmOptions(config.Executor.Partition, config.Executor.TimeLimit,
+                RunExecutorSettings.Slurm => new SlurmExecutor(new SlurmOptions(config.Executor.Partition, config.Executor.TimeLimit,
                     config.Executor.CpusPerTask, ExtraSbatchArgs: SlurmExtras(config.Executor), Command: s.SlurmCommand), Progress, Finished),
-                RunExecutorSettings.LocalThreads => new LocalExecutor(kinds, new ThreadLauncher(kinds, quietJobs: true), local, Progress, Finished),
-                _ => new LocalExecutor(kinds, new ChildProcessLauncher(), local, Progress, Finished),
+                RunExecutorSettings.LocalThreads => new LocalExecutor(new ThreadLauncher(quietJobs: true), local, Progress, Finished),
+                _ => new LocalExecutor(new ChildProcessLauncher(), local, Progress, Finished),
             };
             summary = executor.Run(run, plan, force, linked.Token);
         }

@@ -1,75 +1,60 @@
-using System.Reflection;
+using System.Text.Json;
 using SelectBench.Common;
 
 namespace SelectBench.Running;
 
 /// <summary>
-/// What a job does. One class per kind, with a parameterless constructor: <see cref="JobKinds.Discover"/>
-/// finds it by reflection, so adding a kind is adding one file. <see cref="Run"/> reads its settings and
-/// dependencies from the context, writes its artefacts into <see cref="JobContext.OutputDir"/> and calls
+/// What a job does. One class per kind, registered by name with the record of its settings
+/// (<c>[Registered("train", Settings = typeof(TrainJobSettings))]</c>, docs/running.md): the runner makes one
+/// instance per job from the job's settings in plan.json and calls <see cref="Run"/>, which reads its dependencies
+/// from the context, writes its artefacts into <see cref="JobContext.OutputDir"/> and calls
 /// <see cref="JobContext.WriteResult"/>; it throws to fail.
 /// </summary>
 public interface IJobKind
 {
-    string Name { get; }
     void Run(JobContext context);
 }
 
-/// <summary>The registry of job kinds by name (like timm's model registry).</summary>
-public sealed class JobKinds
+/// <summary>The registry of job kinds by name (like timm's model registry), and how a planned job becomes an instance.</summary>
+public static class JobKinds
 {
-    private readonly Dictionary<string, IJobKind> _kinds = new(StringComparer.Ordinal);
+    /// <summary>Every job kind of the SelectBench library; a plug-in or a test assembly adds its own with <see cref="Registry{T}.AddFrom"/>.</summary>
+    public static Registry<IJobKind> Registry { get; } = new("job kind", typeof(JobKinds).Assembly);
 
-    /// <summary>Every kind in the SelectBench library plus the entry assembly (the CLI).</summary>
-    public static JobKinds Default()
+    /// <summary>The entry of a kind; an unknown kind is an error that lists the known ones.</summary>
+    public static RegistryEntry Get(string kind)
     {
-        var assemblies = new List<Assembly> { typeof(JobKinds).Assembly };
-        if (Assembly.GetEntryAssembly() is { } entry && entry != typeof(JobKinds).Assembly) assemblies.Add(entry);
-        return Discover([.. assemblies]);
+        if (Registry.Contains(kind)) return Registry.Get(kind);
+        var names = Registry.Names;
+        var hint = Suggest.Nearest(kind, names) is { } near ? $" Did you mean '{near}'?" : "";
+        throw new SelectBenchException($"unknown job kind '{kind}'. Known kinds: {string.Join(", ", names)}.{hint}");
     }
 
-    /// <summary>Registers every concrete <see cref="IJobKind"/> with a parameterless constructor in the assemblies.</summary>
-    public static JobKinds Discover(params Assembly[] assemblies)
+    /// <summary>
+    /// The job's settings as its kind's record (snake_case JSON, as everywhere in SelectBench), validated; null for a
+    /// kind without settings. An error names the job.
+    /// </summary>
+    public static ISettings? Settings(PlannedJob job)
     {
-        var kinds = new JobKinds();
-        foreach (var type in assemblies.SelectMany(LoadableTypes))
-        {
-            if (type.IsAbstract || type.IsInterface || !typeof(IJobKind).IsAssignableFrom(type)) continue;
-            if (type.GetConstructor(Type.EmptyTypes) is null) continue;
-            kinds.Add((IJobKind)Activator.CreateInstance(type)!);
-        }
-        return kinds;
-    }
-
-    // An assembly with an unloadable optional dependency still contributes the types that did load.
-    private static IEnumerable<Type> LoadableTypes(Assembly assembly)
-    {
+        var entry = Get(job.Kind);
+        if (entry.Settings is null) return null;
+        var where = Where(job);
+        ISettings settings;
         try
         {
-            return assembly.GetTypes();
+            settings = (ISettings?)job.Settings.Deserialize(entry.Settings, Json.Options)
+                       ?? throw new SelectBenchException($"{where}: settings are null.");
         }
-        catch (ReflectionTypeLoadException e)
+        catch (JsonException e)
         {
-            return e.Types.OfType<Type>();
+            throw new SelectBenchException($"{where}: settings do not fit {entry.Settings.Name} ({e.Message}).", e);
         }
+        settings.Validate(where);
+        return settings;
     }
 
-    public JobKinds Add(IJobKind kind)
-    {
-        if (_kinds.TryGetValue(kind.Name, out var existing) && existing.GetType() != kind.GetType())
-            throw new InvalidOperationException(
-                $"job kind '{kind.Name}' is registered twice: {existing.GetType().FullName} and {kind.GetType().FullName}.");
-        _kinds[kind.Name] = kind;
-        return this;
-    }
+    /// <summary>The kind's instance for one job, made from the job's settings (<see cref="Settings"/>).</summary>
+    public static IJobKind Create(PlannedJob job) => Registry.Create(job.Kind, Settings(job), Where(job));
 
-    public IReadOnlyCollection<string> Names => _kinds.Keys;
-
-    public bool Contains(string name) => _kinds.ContainsKey(name);
-
-    public IJobKind Get(string name) =>
-        _kinds.TryGetValue(name, out var kind)
-            ? kind
-            : throw new SelectBenchException(
-                $"unknown job kind '{name}'. Known kinds: {string.Join(", ", _kinds.Keys.Order(StringComparer.Ordinal))}.");
+    private static string Where(PlannedJob job) => $"job '{job.Id}'";
 }

@@ -27,7 +27,7 @@ public sealed record JobOutcome(string Id, JobOutcomeKind Kind, TimeSpan Duratio
 /// key; otherwise records the attempt in status.json, runs the kind with its output going to a staging
 /// folder, and commits atomically.
 /// </summary>
-public sealed class JobRunner(RunFolder run, JobKinds kinds)
+public sealed class JobRunner(RunFolder run)
 {
     /// <param name="log">Where the job's log goes; null: appended to jobs/&lt;id&gt;/job.log. A child process of the
     /// local executor writes it to stdout, and its parent appends that to job.log together with the child's stderr.</param>
@@ -35,7 +35,7 @@ public sealed class JobRunner(RunFolder run, JobKinds kinds)
         TextWriter? log = null)
     {
         if (!force && run.IsDone(job)) return new JobOutcome(job.Id, JobOutcomeKind.Skipped);
-        var kind = kinds.Get(job.Kind);
+        JobKinds.Get(job.Kind); // an unknown kind is the caller's mistake, not a failed attempt
         var clock = Stopwatch.StartNew();
         var (staging, work) = run.PrepareAttempt(job);
         var logPath = run.LogPath(job.Id);
@@ -50,7 +50,8 @@ public sealed class JobRunner(RunFolder run, JobKinds kinds)
         try
         {
             cancellation.ThrowIfCancellationRequested();
-            kind.Run(new JobContext(run, job, staging, work, threads, log, cancellation));
+            // Bad settings fail the attempt like any other SelectBenchException of the job.
+            JobKinds.Create(job).Run(new JobContext(run, job, staging, work, threads, log, cancellation));
             run.Commit(job);
         }
         catch (Exception e)

@@ -55,14 +55,14 @@ public interface IJobLauncher
 /// </summary>
 /// <param name="progress">Lines about the run (jobs that ended, retries); called from more than one thread.</param>
 /// <param name="onFinished">Called with every job that ran, failed or was cancelled, as it ends (not for skipped jobs).</param>
-public sealed class LocalExecutor(JobKinds kinds, IJobLauncher launcher, LocalExecutorOptions? options = null,
+public sealed class LocalExecutor(IJobLauncher launcher, LocalExecutorOptions? options = null,
     Action<string>? progress = null, Action<JobOutcome>? onFinished = null) : IJobExecutor
 {
     private readonly LocalExecutorOptions _options = options ?? new LocalExecutorOptions();
 
     public RunSummary Run(RunFolder run, JobPlan plan, ForceSelector force, CancellationToken cancellation)
     {
-        foreach (var job in plan.Jobs) kinds.Get(job.Kind); // unknown kinds fail before anything runs
+        foreach (var job in plan.Jobs) JobKinds.Get(job.Kind); // unknown kinds fail before anything runs
         run.SavePlan(plan);
         foreach (var id in force.Expand(plan)) run.Invalidate(id);
 

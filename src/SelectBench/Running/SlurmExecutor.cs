@@ -52,14 +52,14 @@ public sealed record SlurmOptions(
 /// waits for every task), and lets later levels skip jobs that are already done.
 /// </summary>
 /// <param name="onFinished">Called with every job of a level as its array ends (ran, failed or cancelled).</param>
-public sealed class SlurmExecutor(JobKinds kinds, SlurmOptions? options = null, Action<string>? progress = null,
+public sealed class SlurmExecutor(SlurmOptions? options = null, Action<string>? progress = null,
     Action<JobOutcome>? onFinished = null) : IJobExecutor
 {
     private readonly SlurmOptions _options = options ?? new SlurmOptions();
 
     public RunSummary Run(RunFolder run, JobPlan plan, ForceSelector force, CancellationToken cancellation)
     {
-        foreach (var job in plan.Jobs) kinds.Get(job.Kind); // the nodes run this same code: fail early on a typo
+        foreach (var job in plan.Jobs) JobKinds.Get(job.Kind); // the nodes run this same code: fail early on a typo
         if (_options.CpusPerTask < 1) throw new SelectBenchException($"Slurm cpus per task must be at least 1, got {_options.CpusPerTask}.");
         var command = _options.Command ?? SlurmOptions.DefaultCommand();
         WarmUp(command);

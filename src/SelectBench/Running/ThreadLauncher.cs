@@ -10,12 +10,12 @@ namespace SelectBench.Running;
 /// isolates the jobs instead.
 /// </summary>
 /// <param name="quietJobs">Silence the jobs' own progress bars (the caller shows one for the run).</param>
-public sealed class ThreadLauncher(JobKinds kinds, bool quietJobs = false) : IJobLauncher
+public sealed class ThreadLauncher(bool quietJobs = false) : IJobLauncher
 {
     public JobOutcome Run(RunFolder run, PlannedJob job, int threads, CancellationToken cancellation)
     {
         // The run shows one bar for all jobs; each job's own bars would interleave with it (its log has the detail).
         if (quietJobs) ProgressBar.SilenceThisFlow();
-        return new JobRunner(run, kinds).Run(job, threads, force: false, cancellation);
+        return new JobRunner(run).Run(job, threads, force: false, cancellation);
     }
 }

@@ -69,7 +69,7 @@ public sealed class SourceWorldTests : IDisposable
             """;
         var config = RunConfig.Parse(yaml, "my-data.yaml");
         var run = new RunFolder(Path.Combine(_root, "run"));
-        var summary = new LocalExecutor(JobKinds.Default(), new ThreadLauncher(JobKinds.Default()), new LocalExecutorOptions(1, 1))
+        var summary = new LocalExecutor(new ThreadLauncher(), new LocalExecutorOptions(1, 1))
             .Run(run, BenchmarkPlan.Build(config), ForceSelector.None, CancellationToken.None);
         Assert.True(summary.Succeeded, summary.Describe());
 

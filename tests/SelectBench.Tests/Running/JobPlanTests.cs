@@ -77,6 +77,6 @@ public class JobPlanTests
     [Fact]
     public void JobKindsAreFoundByReflection()
     {
-        Assert.Contains("selftest-sum", JobKinds.Default().Names);
+        Assert.Contains("selftest-sum", JobKinds.Registry.Names);
     }
 }

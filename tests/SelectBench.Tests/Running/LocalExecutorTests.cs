@@ -46,7 +46,7 @@ public class LocalExecutorTests
         using var f = new RunFixture();
         var specs = RunFixture.Diamond();
         var seen = new List<string>();
-        var executor = new LocalExecutor(JobKinds.Default(), new ThreadLauncher(JobKinds.Default()), new LocalExecutorOptions(2, 2),
+        var executor = new LocalExecutor(new ThreadLauncher(), new LocalExecutorOptions(2, 2),
             onFinished: o => { lock (seen) seen.Add(o.Id); });
         Assert.True(executor.Run(f.Run, RunFixture.Plan(specs), ForceSelector.None, CancellationToken.None).Succeeded);
         Assert.Equal(specs.Select(j => j.Id).Order(), seen.Order());

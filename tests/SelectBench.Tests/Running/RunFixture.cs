@@ -43,7 +43,7 @@ internal sealed class RunFixture : IDisposable
     /// <param name="launcher">How each job runs; null: as a thread of the test process (fast).</param>
     public RunSummary Execute(IEnumerable<JobSpec> specs, int parallel = 2, int totalThreads = 2, ForceSelector? force = null,
         CancellationToken cancellation = default, IJobLauncher? launcher = null, Action<string>? progress = null) =>
-        new LocalExecutor(JobKinds.Default(), launcher ?? new ThreadLauncher(JobKinds.Default()), new LocalExecutorOptions(parallel, totalThreads), progress)
+        new LocalExecutor(launcher ?? new ThreadLauncher(), new LocalExecutorOptions(parallel, totalThreads), progress)
             .Run(Run, Plan(specs), force ?? ForceSelector.None, cancellation);
 
     public SelfTestSumResult Result(string id) => SelectBench.Common.Json.Read<SelfTestSumResult>(Run.ResultPath(id));

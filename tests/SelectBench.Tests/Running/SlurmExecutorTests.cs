@@ -23,7 +23,7 @@ public class SlurmExecutorTests
             RunFixture.Sum("lvl1/c", 3, ["lvl0/a", "lvl0/b"]), RunFixture.Sum("lvl1/after-broken", 1, ["lvl0/broken"]),
         ];
         var messages = new List<string>();
-        var executor = new SlurmExecutor(JobKinds.Default(), new SlurmOptions(CpusPerTask: 1, TimeLimit: "00:10:00", PollSeconds: 0.5),
+        var executor = new SlurmExecutor(new SlurmOptions(CpusPerTask: 1, TimeLimit: "00:10:00", PollSeconds: 0.5),
             m => { lock (messages) messages.Add(m); });
         var summary = executor.Run(f.Run, RunFixture.Plan(specs), ForceSelector.None, CancellationToken.None);
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SelectBench.Common;
 using SelectBench.Encoders;
 using SelectBench.Encoders.SelfSupervised;
@@ -11,26 +10,43 @@ using SelectBench.Statistics;
 
 namespace SelectBench.Benchmark;
 
+/// <summary>Settings of an analyse job, as <see cref="BenchmarkPlan"/> writes them into plan.json.</summary>
+/// <param name="Shift">The shift analysed.</param>
+/// <param name="ReferenceShift">The reference (expert) shift image quality compares with.</param>
+/// <param name="ReferenceModel">The train job of the reference shift's first seed (image quality), used when the job depends on it.</param>
+/// <param name="ReferenceEvaluation">The evaluate job of that model (per-class expert accuracy for analytics), used when the job depends on it.</param>
+/// <param name="Encoder">The fixed encoder: "ssl" (the run's encoder job) or an encoder spec.</param>
+/// <param name="Evaluation">The shift metrics and the evaluation fields they read (the plan keeps only those).</param>
+public sealed record AnalyseJobSettings(string Shift = "", string ReferenceShift = "", string ReferenceModel = "", string ReferenceEvaluation = "",
+    string Encoder = "", RunEvaluationSettings Evaluation = null!) : ISettings
+{
+    public void Validate(string where)
+    {
+        SettingRules.NotEmpty(where, "shift", Shift);
+        SettingRules.NotEmpty(where, "reference_shift", ReferenceShift);
+        SettingRules.NotEmpty(where, "encoder", Encoder);
+        if (Evaluation is null) throw new SelectBenchException($"{where}: evaluation settings are missing.");
+    }
+}
+
 /// <summary>
 /// The shift metrics, once per shift (they do not depend on a training seed): SSL kNN on the run's fixed
 /// encoder, dataset analytics with the paper's correlations, label quality, and image quality against the
 /// reference (expert) shift.
 /// </summary>
-public sealed class AnalyseJobKind : IJobKind
+[Registered(KindName, Description = "Computes the shift metrics once per shift (SSL kNN, analytics, label and image quality)", Settings = typeof(AnalyseJobSettings))]
+public sealed class AnalyseJobKind(AnalyseJobSettings settings) : IJobKind
 {
     public const string KindName = "analyse";
-    public string Name => KindName;
 
     public sealed record Result(IReadOnlyDictionary<string, Interval> Values, IReadOnlyDictionary<string, double> Seconds, string Encoder);
 
     public void Run(JobContext context)
     {
-        var s = context.Job.Settings;
-        var evaluation = s["evaluation"].Deserialize<RunEvaluationSettings>(Json.Options)
-                         ?? throw new SelectBenchException($"job '{context.Job.Id}': evaluation settings are missing.");
-        var shiftName = s["shift"]!.GetValue<string>();
-        var referenceName = s["reference_shift"]!.GetValue<string>();
-        var encoderSpec = s["encoder"]!.GetValue<string>();
+        var evaluation = settings.Evaluation;
+        var shiftName = settings.Shift;
+        var referenceName = settings.ReferenceShift;
+        var encoderSpec = settings.Encoder;
         using var world = BenchmarkInputs.World(context);
         context.UseEngine();
         var shift = BenchmarkInputs.Shift(context, shiftName);
@@ -38,8 +54,8 @@ public sealed class AnalyseJobKind : IJobKind
         if (shift.Images.Count == 0)
             throw new SelectBenchException($"shift '{shiftName}' is empty (see {BenchmarkPlan.CurateJob(shiftName)}/result.json); nothing to analyse. Loosen its settings and rerun.");
 
-        var referenceModelJob = s["reference_model"]!.GetValue<string>();
-        var referenceEvalJob = s["reference_evaluation"]!.GetValue<string>();
+        var referenceModelJob = settings.ReferenceModel;
+        var referenceEvalJob = settings.ReferenceEvaluation;
         bool hasReferenceModel = context.Job.DependsOn.Contains(referenceModelJob);
         bool hasReferenceEval = context.Job.DependsOn.Contains(referenceEvalJob);
         using var referenceClassifier = hasReferenceModel

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SelectBench.Common;
 using SelectBench.Curation;
 using SelectBench.Reporting;
@@ -6,11 +7,27 @@ using SelectBench.Analysis;
 
 namespace SelectBench.Benchmark;
 
+/// <summary>Settings of a curate job, as <see cref="BenchmarkPlan"/> writes them into plan.json.</summary>
+/// <param name="Shift">The shift to curate.</param>
+/// <param name="Curation">The run's curation section narrowed to this shift (<see cref="RunConfig.CurationJson"/>), bound by <see cref="Config"/>.</param>
+public sealed record CurateJobSettings(string Shift = "", JsonObject Curation = null!) : ISettings
+{
+    public void Validate(string where)
+    {
+        SettingRules.NotEmpty(where, "shift", Shift);
+        if (Curation is null) throw new SelectBenchException($"{where}: curation settings are missing.");
+    }
+
+    /// <summary>The curation section as a <see cref="CurationConfig"/>, checked like a curation config file.</summary>
+    public CurationConfig Config(string where) =>
+        CurationConfig.FromSection(SettingsBinder.ParseJson(Curation.ToJsonString(), where), where);
+}
+
 /// <summary>Curates one shift from the world (CurationRun), saves it with its audit and a labelled sample grid.</summary>
-public sealed class CurateJobKind : IJobKind
+[Registered(KindName, Description = "Curates one shift from the world and saves it with its audit and a sample grid", Settings = typeof(CurateJobSettings))]
+public sealed class CurateJobKind(CurateJobSettings settings) : IJobKind
 {
     public const string KindName = "curate";
-    public string Name => KindName;
 
     /// <param name="Fingerprint">The shift's content fingerprint (shift.json); null in results of older runs.</param>
     public sealed record Result(string Name, string Strategy, int Images, int ClassesPresent, int[] ClassCounts, double Cost,
@@ -19,9 +36,8 @@ public sealed class CurateJobKind : IJobKind
 
     public void Run(JobContext context)
     {
-        var name = context.Job.Settings["shift"]!.GetValue<string>();
-        var where = $"job '{context.Job.Id}' curation";
-        var config = CurationConfig.FromSection(SettingsBinder.ParseJson(context.Job.Settings["curation"]!.ToJsonString(), where), where);
+        var name = settings.Shift;
+        var config = settings.Config($"job '{context.Job.Id}' curation");
         using var world = BenchmarkInputs.World(context);
         context.UseEngine();
         var curated = CurationRun.Build(world.Curation, config, context.WorkDir, [name], context.Log.WriteLine).Single();

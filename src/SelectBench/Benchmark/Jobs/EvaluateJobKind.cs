@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using SelectBench.Common;
 using SelectBench.Evaluation.Classifiers;
@@ -9,14 +8,26 @@ using SelectBench.Statistics;
 
 namespace SelectBench.Benchmark;
 
+/// <summary>Settings of an evaluate job, as <see cref="BenchmarkPlan"/> writes them into plan.json.</summary>
+/// <param name="Model">The train job whose checkpoint is scored.</param>
+/// <param name="Evaluation">The model metrics and the evaluation fields they read (the plan keeps only those, so the job's key covers exactly them).</param>
+public sealed record EvaluateJobSettings(string Model = "", RunEvaluationSettings Evaluation = null!) : ISettings
+{
+    public void Validate(string where)
+    {
+        SettingRules.NotEmpty(where, "model", Model);
+        if (Evaluation is null) throw new SelectBenchException($"{where}: evaluation settings are missing.");
+    }
+}
+
 /// <summary>
 /// Scores one trained model with the model metrics (base, natural, corruptions, transfer) on the world's
 /// eval sets. The per-metric folders keep every export (probabilities, per-sample CSV, corruption errors).
 /// </summary>
-public sealed class EvaluateJobKind : IJobKind
+[Registered(KindName, Description = "Scores one trained model with the model metrics on the world's eval sets", Settings = typeof(EvaluateJobSettings))]
+public sealed class EvaluateJobKind(EvaluateJobSettings settings) : IJobKind
 {
     public const string KindName = "evaluate";
-    public string Name => KindName;
 
     /// <param name="PerClassRecall">Base-set recall per class, label-set order (empty without 'base').</param>
     /// <param name="CorruptionTop1">Corruption -> top-1 at severities 1..5 (empty without 'corruptions').</param>
@@ -25,10 +36,8 @@ public sealed class EvaluateJobKind : IJobKind
 
     public void Run(JobContext context)
     {
-        var s = context.Job.Settings;
-        var evaluation = s["evaluation"].Deserialize<RunEvaluationSettings>(Json.Options)
-                         ?? throw new SelectBenchException($"job '{context.Job.Id}': evaluation settings are missing.");
-        var trainJob = s["model"]!.GetValue<string>();
+        var evaluation = settings.Evaluation;
+        var trainJob = settings.Model;
         using var world = BenchmarkInputs.World(context);
         context.UseEngine();
         var checkpoint = BenchmarkInputs.Checkpoint(context, trainJob);

@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using SelectBench.Common;
 using SelectBench.Evaluation.Suite;
 using SelectBench.Running;
@@ -10,32 +10,61 @@ using SelectBench.Reporting;
 
 namespace SelectBench.Benchmark;
 
+/// <summary>Settings of the report job, as <see cref="BenchmarkPlan"/> writes them into plan.json.</summary>
+/// <param name="RunName">The run config's name.</param>
+/// <param name="Profile">The built-in profile the run came from; null for a config file.</param>
+/// <param name="ConfigHash">The run config's hash.</param>
+/// <param name="Shifts">Every shift, in config order.</param>
+/// <param name="FractionModels">The expert-fraction models, one per <paramref name="ExpertFractions"/> entry.</param>
+/// <param name="RunSettings">The settings the report's metadata shows ("settings" in plan.json), in their order.</param>
+public sealed record ReportJobSettings(
+    string RunName = "",
+    string? Profile = null,
+    string ConfigHash = "",
+    IReadOnlyList<string> Shifts = null!,
+    string ReferenceShift = "",
+    IReadOnlyList<int> Seeds = null!,
+    IReadOnlyList<double> ExpertFractions = null!,
+    IReadOnlyList<string> FractionModels = null!,
+    IReadOnlyList<string> ModelSuite = null!,
+    IReadOnlyList<string> ShiftSuite = null!,
+    [property: JsonPropertyName("settings")] JsonObject RunSettings = null!) : ISettings
+{
+    public void Validate(string where)
+    {
+        SettingRules.NotEmpty(where, "reference_shift", ReferenceShift);
+        SettingRules.NotEmpty(where, "config_hash", ConfigHash);
+        if (Shifts is null || Seeds is null || ExpertFractions is null || FractionModels is null || RunSettings is null)
+            throw new SelectBenchException($"{where}: shifts, seeds, expert_fractions, fraction_models and settings are required; rerun `selectbench run` to rewrite the plan.");
+        if (FractionModels.Count != ExpertFractions.Count)
+            throw new SelectBenchException($"{where}: {FractionModels.Count} fraction_models for {ExpertFractions.Count} expert_fractions; give one model per fraction.");
+    }
+}
+
 /// <summary>
 /// The last job: reads every shift's curation, evaluations and analysis, computes the run statistics
 /// (<see cref="ResultsAggregator"/>), and writes results.json, leaderboard.json/.csv/.md and report/index.html.
 /// `selectbench run` then copies them to the top of the run folder.
 /// </summary>
-public sealed class ReportJobKind : IJobKind
+[Registered(KindName, Description = "Computes the run statistics and writes results.json, the leaderboard and the HTML report", Settings = typeof(ReportJobSettings))]
+public sealed class ReportJobKind(ReportJobSettings settings) : IJobKind
 {
     public const string KindName = "report";
     public const string ResultsFile = "results.json";
     public static readonly string[] PublishedFiles = ["leaderboard.json", "leaderboard.csv", "leaderboard.md", ResultsFile];
     public const string ReportFolder = "report";
 
-    public string Name => KindName;
-
     public void Run(JobContext context)
     {
-        var s = context.Job.Settings;
-        var shiftNames = Strings(s["shifts"]);
-        var reference = s["reference_shift"]!.GetValue<string>();
-        var seeds = s["seeds"]!.AsArray().Select(n => n!.GetValue<int>()).ToArray();
-        var fractions = s["expert_fractions"]!.AsArray().Select(n => n!.GetValue<double>()).ToArray();
-        var fractionModels = Strings(s["fraction_models"]);
+        var shiftNames = settings.Shifts;
+        var reference = settings.ReferenceShift;
+        var seeds = settings.Seeds;
+        var fractions = settings.ExpertFractions;
+        var fractionModels = settings.FractionModels;
 
         var shifts = shiftNames.Select(name => ReadShift(context, name, seeds)).ToList();
         var fractionResults = new List<FractionResults>();
-        for (int i = 0; i < fractionModels.Length; i++)
+        for (int i = 0; i < fractionModels.Count; i++)
         {
             var top1 = new Dictionary<int, double>();
             int images = 0;
@@ -54,7 +83,7 @@ public sealed class ReportJobKind : IJobKind
         var engine = EngineDescription.Of(JobEngines(context));
         var board = aggregate.Leaderboard with { WorldFingerprint = worldFingerprint, Engine = engine };
         var metadata = Metadata(context, seeds) with { WorldFingerprint = worldFingerprint, Engine = engine };
-        var results = new BenchmarkResults(s["run_name"]!.GetValue<string>(), metadata, board,
+        var results = new BenchmarkResults(settings.RunName, metadata, board,
             aggregate.Details, aggregate.ExpertSize, aggregate.RankAgreement, aggregate.Paper, aggregate.Findings);
         board.WriteAll(context.OutputDir, Reporting.BenchmarkReport.KeyMetrics);
         AtomicFile.WriteJson(Path.Combine(context.OutputDir, ResultsFile), results);
@@ -96,11 +125,8 @@ public sealed class ReportJobKind : IJobKind
             evaluations, errors, analysis);
     }
 
-    private static string[] Strings(JsonNode? node) => node!.AsArray().Select(n => n!.GetValue<string>()).ToArray();
-
-    private static RunMetadata Metadata(JobContext context, IReadOnlyList<int> seeds)
+    private RunMetadata Metadata(JobContext context, IReadOnlyList<int> seeds)
     {
-        var s = context.Job.Settings;
         var run = new RunFolder(context.RunRoot);
         var plan = run.LoadPlan();
         var stages = plan.Jobs.GroupBy(j => j.Stage).Where(g => g.Key != "report").Select(g =>
@@ -127,9 +153,9 @@ public sealed class ReportJobKind : IJobKind
             ["memory"] = $"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024):F1} GiB",
             ["host"] = Environment.MachineName,
         };
-        var settings = s["settings"]!.AsObject().ToDictionary(p => p.Key, p => p.Value?.ToString() ?? "");
-        return new RunMetadata(s["config_hash"]!.GetValue<string>(), s["profile"]?.GetValue<string>(), seeds, DateTime.UtcNow,
-            stages, versions, machine, settings);
+        var shown = settings.RunSettings.ToDictionary(p => p.Key, p => p.Value?.ToString() ?? "");
+        return new RunMetadata(settings.ConfigHash, settings.Profile, seeds, DateTime.UtcNow,
+            stages, versions, machine, shown);
     }
 
     private static string Version(Assembly assembly) =>

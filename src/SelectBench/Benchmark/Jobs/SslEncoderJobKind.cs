@@ -1,24 +1,31 @@
 using System.Diagnostics;
-using System.Text.Json;
 using SelectBench.Common;
 using SelectBench.Encoders.SelfSupervised;
 using SelectBench.Running;
 
 namespace SelectBench.Benchmark;
 
+/// <summary>Settings of the encoder job: the SimCLR recipe (evaluation.ssl of the run config).</summary>
+public sealed record SslEncoderJobSettings(SimClrSettings Ssl = null!) : ISettings
+{
+    public void Validate(string where)
+    {
+        if (Ssl is null) throw new SelectBenchException($"{where}: ssl settings are missing.");
+    }
+}
+
 /// <summary>
 /// Trains the run's fixed self-supervised encoder (SimCLR) on the world's encoder fit set (the unlabeled pool): the "fixed
 /// self-supervised representation" of the SSL kNN metric (DESIGN section 5), also used by label and image quality.
 /// </summary>
-public sealed class SslEncoderJobKind : IJobKind
+[Registered(KindName, Description = "Trains the run's fixed self-supervised encoder (SimCLR) on the world's encoder fit set", Settings = typeof(SslEncoderJobSettings))]
+public sealed class SslEncoderJobKind(SslEncoderJobSettings jobSettings) : IJobKind
 {
     public const string KindName = "ssl-encoder";
-    public string Name => KindName;
 
     public void Run(JobContext context)
     {
-        var settings = context.Job.Settings["ssl"].Deserialize<SimClrSettings>(Json.Options)
-                       ?? throw new SelectBenchException($"job '{context.Job.Id}': ssl settings are missing.");
+        var settings = jobSettings.Ssl;
         using var world = BenchmarkInputs.World(context);
         context.UseEngine();
         var clock = Stopwatch.StartNew();

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Globalization;
 using SelectBench.Common;
 using SelectBench.Data;
 using SelectBench.Running;
@@ -6,28 +6,43 @@ using SelectBench.Training;
 
 namespace SelectBench.Benchmark;
 
+/// <summary>Settings of a train job, as <see cref="BenchmarkPlan"/> writes them into plan.json.</summary>
+/// <param name="Shift">The shift trained on.</param>
+/// <param name="Fraction">The class-stratified share of the shift trained on: 1 for the shift itself, less for an expert fraction.</param>
+/// <param name="FractionSeed">Chooses the fraction's images (the curation seed), the same for every training seed.</param>
+/// <param name="ExpectedImages">round(fraction x target size); only weights the run's progress bar.</param>
+/// <param name="Recipe">The run's recipe with this job's seed; the threads come from the executor.</param>
+public sealed record TrainJobSettings(string Shift = "", double Fraction = 1, long FractionSeed = 0, int ExpectedImages = 0,
+    TrainingRecipe Recipe = null!) : ISettings
+{
+    public void Validate(string where)
+    {
+        SettingRules.NotEmpty(where, "shift", Shift);
+        if (!(Fraction > 0 && Fraction <= 1)) throw new SelectBenchException($"{where}.fraction: {Fraction.ToString("R", CultureInfo.InvariantCulture)} is not allowed; give a number in (0, 1].");
+        if (Recipe is null) throw new SelectBenchException($"{where}: recipe is missing.");
+    }
+}
+
 /// <summary>
 /// Trains the run's recipe on one shift (or a class-stratified fraction of it, for the expert-equivalent
 /// size) with one seed. Checkpoints go to the job's work folder, so a killed job resumes at its last epoch.
 /// </summary>
-public sealed class TrainJobKind : IJobKind
+[Registered(KindName, Description = "Trains the run's recipe on one shift (or an expert fraction) with one seed", Settings = typeof(TrainJobSettings))]
+public sealed class TrainJobKind(TrainJobSettings settings) : IJobKind
 {
     public const string KindName = "train";
-    public string Name => KindName;
 
     public sealed record Result(string Shift, double Fraction, int Images, int Seed, int Epochs, double Seconds, double ImagesPerSecond,
         double FinalTrainLoss, double FinalTrainAccuracy, string Checkpoint);
 
     public void Run(JobContext context)
     {
-        var s = context.Job.Settings;
-        var shiftName = s["shift"]!.GetValue<string>();
-        var fraction = s["fraction"]!.GetValue<double>();
-        var recipe = (s["recipe"].Deserialize<TrainingRecipe>(Json.Options)
-                      ?? throw new SelectBenchException($"job '{context.Job.Id}': recipe is missing.")) with { Threads = context.Threads };
+        var shiftName = settings.Shift;
+        var fraction = settings.Fraction;
+        var recipe = settings.Recipe with { Threads = context.Threads };
         context.UseEngine();
         var shift = BenchmarkInputs.Shift(context, shiftName);
-        var images = fraction < 1 ? StratifiedFraction(shift.Images, fraction, s["fraction_seed"]!.GetValue<long>()) : shift.Images;
+        var images = fraction < 1 ? StratifiedFraction(shift.Images, fraction, settings.FractionSeed) : shift.Images;
         if (images.Count < 2)
             throw new SelectBenchException(
                 $"shift '{shiftName}' has {images.Count} image(s) (see {BenchmarkPlan.CurateJob(shiftName)}/result.json): too few to train. " +

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SelectBench.Common;
 using SelectBench.Running;
 using SelectBench.Worlds.FashionMnistPlus;
@@ -6,14 +5,23 @@ using SelectBench.Worlds;
 
 namespace SelectBench.Benchmark;
 
+/// <summary>Settings of the world job: exactly one of the run config's `world:` (FashionMNIST++ or a prebuilt world) and `data:` (a data-source world).</summary>
+public sealed record WorldJobSettings(RunWorldSettings? World = null, SourceWorldSettings? Data = null) : ISettings
+{
+    public void Validate(string where)
+    {
+        if (World is null && Data is null) throw new SelectBenchException($"{where}: world settings are missing.");
+    }
+}
+
 /// <summary>
 /// Builds the run's world: FashionMNIST++ (config `world:`) or a data-source world (config `data:`). Either is built
 /// part by part in the work folder, so a killed build resumes at the unfinished part.
 /// </summary>
-public sealed class WorldJobKind : IJobKind
+[Registered(KindName, Description = "Builds (or links) the run's world, part by part, resumable", Settings = typeof(WorldJobSettings))]
+public sealed class WorldJobKind(WorldJobSettings settings) : IJobKind
 {
     public const string KindName = "world";
-    public string Name => KindName;
 
     /// <summary>result.json of the world job.</summary>
     /// <param name="Fingerprint">The world's content fingerprint (IBenchmarkWorld.Fingerprint).</param>
@@ -24,22 +32,15 @@ public sealed class WorldJobKind : IJobKind
     {
         var work = Path.Combine(context.WorkDir, BenchmarkInputs.WorldFolder);
         context.UseEngine();
-        if (context.Job.Settings["data"] is { } data)
+        if (settings.Data is { } data)
         {
-            var settings = data.Deserialize<SourceWorldSettings>(Json.Options)
-                           ?? throw new SelectBenchException($"job '{context.Job.Id}': data settings are missing.");
-            using var built = SourceWorld.Build(settings, work, context.Log.WriteLine);
+            using var built = SourceWorld.Build(data, work, context.Log.WriteLine);
         }
+        else if (settings.World!.Path is { } path)
+            BenchmarkInputs.LinkWorld(path, settings.World.Fingerprint!, work, context.Log.WriteLine);
         else
         {
-            var settings = context.Job.Settings["world"].Deserialize<RunWorldSettings>(Json.Options)
-                           ?? throw new SelectBenchException($"job '{context.Job.Id}': world settings are missing.");
-            if (settings.Path is { } path)
-                BenchmarkInputs.LinkWorld(path, settings.Fingerprint!, work, context.Log.WriteLine);
-            else
-            {
-                using var built = FashionMnistPlusWorld.Build(settings.Resolve(), work, context.Log.WriteLine);
-            }
+            using var built = FashionMnistPlusWorld.Build(settings.World.Resolve(), work, context.Log.WriteLine);
         }
         var output = Path.Combine(context.OutputDir, BenchmarkInputs.WorldFolder);
         BenchmarkInputs.Publish(work, output);

@@ -10,7 +10,14 @@ namespace SelectBench.Running.TestJobs;
 /// "user-error" (a SelectBenchException) or "hang" (sleeps, deaf to cancellation).</param>
 /// <param name="Times">The first this-many attempts fault; later ones pass (a large number: every attempt faults).</param>
 /// <param name="Value">The job's sum when it passes, so selftest-sum jobs can depend on it.</param>
-public sealed record SelfTestFaultSettings(string Fault = "segfault", int Times = 1, double Value = 0);
+public sealed record SelfTestFaultSettings(string Fault = "segfault", int Times = 1, double Value = 0) : ISettings
+{
+    public void Validate(string where)
+    {
+        if (!SelfTestFaultJob.Faults.Contains(Fault))
+            throw new SelectBenchException($"{where}: fault '{Fault}' is not known; use one of {string.Join(", ", SelfTestFaultJob.Faults)}.");
+    }
+}
 
 /// <summary>
 /// The self-test job kind "selftest-fault": fails the way real jobs fail, on its first <c>times</c> attempts,
@@ -18,17 +25,14 @@ public sealed record SelfTestFaultSettings(string Fault = "segfault", int Times 
 /// which survives a crash (and belongs to its key), so "fault once" holds across processes. The tests use it
 /// to prove isolation and retry: a crash that ends the job's process, but not the run.
 /// </summary>
-public sealed partial class SelfTestFaultJob : IJobKind
+[Registered(KindName, Description = "Self-test: fails the way real jobs fail (segfault, abort, exception, user-error, hang) on its first attempts", Settings = typeof(SelfTestFaultSettings))]
+public sealed partial class SelfTestFaultJob(SelfTestFaultSettings settings) : IJobKind
 {
+    public const string KindName = "selftest-fault";
     public static readonly string[] Faults = ["segfault", "abort", "exception", "user-error", "hang"];
-
-    public string Name => "selftest-fault";
 
     public void Run(JobContext context)
     {
-        var settings = context.Settings<SelfTestFaultSettings>();
-        if (!Faults.Contains(settings.Fault))
-            throw new SelectBenchException($"job '{context.Job.Id}': fault '{settings.Fault}' is not known; use one of {string.Join(", ", Faults)}.");
         var counter = Path.Combine(context.WorkDir, "attempts-seen.txt");
         var attempt = (File.Exists(counter) ? int.Parse(File.ReadAllText(counter), CultureInfo.InvariantCulture) : 0) + 1;
         AtomicFile.WriteAllText(counter, attempt.ToString(CultureInfo.InvariantCulture));

@@ -7,7 +7,13 @@ namespace SelectBench.Running.TestJobs;
 /// <param name="Steps">The sum is built in this many checkpointed steps (to exercise resume after a kill).</param>
 /// <param name="StepDelayMs">Pause per step, so tests can observe parallelism or kill the job midway.</param>
 /// <param name="FailWith">If set, the job throws with this message after writing partial output.</param>
-public sealed record SelfTestSumSettings(double Value = 0, int Steps = 1, int StepDelayMs = 0, string? FailWith = null);
+public sealed record SelfTestSumSettings(double Value = 0, int Steps = 1, int StepDelayMs = 0, string? FailWith = null) : ISettings
+{
+    public void Validate(string where)
+    {
+        if (Steps < 1) throw new SelectBenchException($"{where}: steps must be at least 1, got {Steps}.");
+    }
+}
 
 /// <summary>result.json of a selftest-sum job.</summary>
 public sealed record SelfTestSumResult(double Sum, double Value, double DependencySum, int Steps);
@@ -18,14 +24,13 @@ public sealed record SelfTestSumResult(double Sum, double Value, double Dependen
 /// `selectbench job`) can be proven with real jobs: it checkpoints each step in its WorkDir and resumes
 /// from there after a kill, writes partial output before finishing, and can sleep or fail on demand.
 /// </summary>
-public sealed class SelfTestSumJob : IJobKind
+[Registered(KindName, Description = "Self-test: adds its value to its dependencies' sums in checkpointed steps", Settings = typeof(SelfTestSumSettings))]
+public sealed class SelfTestSumJob(SelfTestSumSettings settings) : IJobKind
 {
-    public string Name => "selftest-sum";
+    public const string KindName = "selftest-sum";
 
     public void Run(JobContext context)
     {
-        var settings = context.Settings<SelfTestSumSettings>();
-        if (settings.Steps < 1) throw new SelectBenchException($"job '{context.Job.Id}': steps must be at least 1, got {settings.Steps}.");
         var dependencySum = context.Job.DependsOn.Sum(d => context.DependencyResult<SelfTestSumResult>(d).Sum);
 
         // Checkpoint: the number of steps finished, in WorkDir, so a killed attempt resumes where it stopped.
