@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using SelectBench.Common;
 using SelectBench.Running;
 using Spectre.Console.Cli;
 
@@ -47,23 +46,13 @@ public sealed class JobCommand : Command<JobCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var run = new RunFolder(settings.RunFolder);
-        var plan = run.LoadPlan();
-        var job = plan[settings.JobId];
-        var notDone = job.DependsOn.Where(d => !run.IsDone(plan[d])).ToList();
-        if (notDone.Count > 0)
-            throw new SelectBenchException(
-                $"job '{job.Id}' cannot run yet: its dependencies {string.Join(", ", notDone.Select(d => $"'{d}'"))} are not done.");
-
-        var threads = settings.Threads ?? SlurmCpus() ?? SelectBench.Engine.MachineInfo.Current.UsableCores;
-        if (threads < 1) throw new SelectBenchException($"--threads must be at least 1, got {threads}.");
         using var shutdown = new ShutdownSignal(Console.Error.WriteLine);
         // Not disposed: the stdin watcher may cancel it while this method returns.
         var parentGone = new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(shutdown.Token, cancellationToken, parentGone.Token);
         if (settings.Supervised) StopWhenStdinCloses(parentGone);
-        var outcome = new JobRunner(run).Run(job, threads, settings.Force, linked.Token, SlurmTaskId(),
-            log: settings.Supervised ? Console.Out : null);
+        var (job, outcome) = new JobRunner(new RunFolder(settings.RunFolder))
+            .RunFromPlan(settings.JobId, settings.Threads, settings.Force, linked.Token, log: settings.Supervised ? Console.Out : null);
         switch (outcome.Kind)
         {
             case JobOutcomeKind.Skipped:
@@ -108,15 +97,5 @@ public sealed class JobCommand : Command<JobCommand.Settings>
         })
         { IsBackground = true, Name = "selectbench stdin watch" };
         watcher.Start();
-    }
-
-    private static int? SlurmCpus() =>
-        int.TryParse(Environment.GetEnvironmentVariable("SLURM_CPUS_PER_TASK"), out var n) && n > 0 ? n : null;
-
-    private static string? SlurmTaskId()
-    {
-        var array = Environment.GetEnvironmentVariable("SLURM_ARRAY_JOB_ID");
-        var task = Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID");
-        return array is not null && task is not null ? $"{array}_{task}" : Environment.GetEnvironmentVariable("SLURM_JOB_ID");
     }
 }

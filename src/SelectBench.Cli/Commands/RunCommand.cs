@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
 using SelectBench.Benchmark;
-using SelectBench.Common;
 using SelectBench.Reporting;
 using SelectBench.Running;
 using Spectre.Console;
@@ -34,9 +33,9 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         public string Out { get; init; } = "";
 
         [CommandOption("--executor <KIND>")]
-        [Description("local: each job in its own process on this machine, so a crash ends only that job, which is retried once; " +
-                     "local-threads: each job a thread of this process (no process starts, for debugging; a native crash ends the run); " +
-                     "slurm: job arrays through sbatch. Default: the config's executor.kind (local in the built-in profiles)")]
+        [Description("Where the jobs run, one of the registered executors (local: each job in its own process, so a crash ends only " +
+                     "that job, which is retried once; local-threads: each job a thread of this process, for debugging; slurm: job " +
+                     "arrays through sbatch). Default: the config's executor.kind (local in the built-in profiles)")]
         public string? Executor { get; init; }
 
         [CommandOption("--parallel <N>")]
@@ -66,82 +65,24 @@ public sealed class RunCommand : Command<RunCommand.Settings>
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
         var config = s.Profile is { } p ? RunProfiles.Load(p) : RunConfig.Load(s.Config!);
-        var executorKind = s.Executor is { } kind ? RunExecutorSettings.ResolveKind(kind, "--executor") : config.Executor.Kind;
-        var run = new RunFolder(s.Out);
-        using var runLock = RunLock.Acquire(run);
-        AtomicFile.WriteAllText(Path.Combine(run.Root, "config.yaml"),
-            s.Profile is { } name ? RunProfiles.Text(name) : File.ReadAllText(s.Config!));
-        var plan = BenchmarkPlan.Build(config);
-        Console.WriteLine($"run:      {config.Name} (config {config.Hash}{(config.Profile is null ? "" : $", profile {config.Profile}")}) -> {run.Root}");
-        Console.WriteLine($"plan:     {plan.Jobs.Count} jobs in {plan.Jobs.Select(j => j.Stage).Distinct().Count()} stages " +
-                          $"({string.Join(", ", plan.Jobs.GroupBy(j => j.Stage).Select(g => $"{g.Key} {g.Count()}"))}); executor {executorKind}");
-        if (s.DryRun)
-        {
-            run.SavePlan(plan);
-            foreach (var job in plan.Jobs)
-                Console.WriteLine($"  {job.Id,-40} {(run.IsDone(job) ? "done" : "to run")}  needs {string.Join(", ", job.DependsOn)}");
-            return 0;
-        }
-
-        var force = new ForceSelector(s.Force);
+        var executor = s.Executor is { } kind ? Executors.Resolve(kind, "--executor") : null;
         using var shutdown = new ShutdownSignal(Console.Error.WriteLine);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(shutdown.Token, cancellationToken);
-        RunSummary summary;
-        var forced = force.Expand(plan);
-        var toRun = plan.Jobs.Where(j => forced.Contains(j.Id) || !run.IsDone(j)).ToList();
-        using (var bar = new ProgressBar("run", Math.Max(1, (long)Math.Round(toRun.Sum(BenchmarkPlan.EstimatedSeconds)))))
-        {
-            var weights = plan.Jobs.ToDictionary(j => j.Id, BenchmarkPlan.EstimatedSeconds);
-            // The bar advances by each finished job's expected cost, so its ETA weighs a training job above a curation job.
-            void Finished(JobOutcome outcome) => bar.Advance((long)Math.Round(weights[outcome.Id]),
-                $"{(outcome.Kind == JobOutcomeKind.Ran ? "done" : outcome.Kind.ToString().ToLowerInvariant())} {outcome.Id} ({outcome.Duration.TotalSeconds:F1} s)");
-            // Failures and executor events (Slurm submissions) are printed as lines; finished jobs only move the bar.
-            void Progress(string line)
-            {
-                if (!line.Contains(" done ", StringComparison.Ordinal)) Console.Error.WriteLine(line);
-            }
-            var local = LocalExecutorOptions.ForThisMachine(s.Parallel ?? config.Executor.Parallel, out var clamped);
-            if (clamped is not null) Console.Error.WriteLine($"note:     {clamped}.");
-            IJobExecutor executor = executorKind switch
-            {
-                RunExecutorSettings.Slurm => new SlurmExecutor(new SlurmOptions(config.Executor.Partition, config.Executor.TimeLimit,
-                    config.Executor.CpusPerTask, ExtraSbatchArgs: SlurmExtras(config.Executor), Command: s.SlurmCommand), Progress, Finished),
-                RunExecutorSettings.LocalThreads => new LocalExecutor(new ThreadLauncher(quietJobs: true), local, Progress, Finished),
-                _ => new LocalExecutor(new ChildProcessLauncher(), local, Progress, Finished),
-            };
-            summary = executor.Run(run, plan, force, linked.Token);
-        }
+        var options = new BenchmarkRunOptions(executor, s.Parallel, s.SlurmCommand, s.Force, s.DryRun,
+            ConfigText: s.Profile is { } name ? RunProfiles.Text(name) : File.ReadAllText(s.Config!),
+            Log: Console.WriteLine, Progress: Console.Error.WriteLine);
+        var result = BenchmarkRunner.Run(config, s.Out, options, linked.Token);
+        if (result.Summary is not { } summary) return 0; // a dry run
         Console.WriteLine(summary.Describe());
-        if (!summary.Succeeded)
+        if (result.Results is not { } results)
         {
             Console.WriteLine($"Rerun the same command to resume; `selectbench status {s.Out}` lists every job.");
             return 1;
         }
-        var results = Publish(run);
         PrintLeaderboard(results);
-        Console.WriteLine($"wrote:    {Path.Combine(run.Root, "leaderboard.md")} (.json, .csv), {Path.Combine(run.Root, "results.json")}");
-        Console.WriteLine($"report:   {Path.Combine(run.Root, ReportJobKind.ReportFolder, "index.html")}");
+        Console.WriteLine($"wrote:    {Path.Combine(result.Run.Root, "leaderboard.md")} (.json, .csv), {Path.Combine(result.Run.Root, "results.json")}");
+        Console.WriteLine($"report:   {Path.Combine(result.Run.Root, ReportJobKind.ReportFolder, "index.html")}");
         return 0;
-    }
-
-    private static List<string> SlurmExtras(RunExecutorSettings e)
-    {
-        var extra = new List<string>();
-        if (e.Gpus > 0) extra.Add($"--gres=gpu:{e.Gpus}");
-        if (e.Account is { } account) extra.Add($"--account={account}");
-        return extra;
-    }
-
-    /// <summary>Copies the report job's files to the top of the run folder (each file atomically).</summary>
-    internal static BenchmarkResults Publish(RunFolder run)
-    {
-        var source = run.JobFolder(BenchmarkPlan.ReportJob);
-        foreach (var file in ReportJobKind.PublishedFiles)
-            AtomicFile.WriteAllBytes(Path.Combine(run.Root, file), File.ReadAllBytes(Path.Combine(source, file)));
-        var html = Path.Combine(source, ReportJobKind.ReportFolder, "index.html");
-        Directory.CreateDirectory(Path.Combine(run.Root, ReportJobKind.ReportFolder));
-        AtomicFile.WriteAllBytes(Path.Combine(run.Root, ReportJobKind.ReportFolder, "index.html"), File.ReadAllBytes(html));
-        return Json.Read<BenchmarkResults>(Path.Combine(run.Root, ReportJobKind.ResultsFile));
     }
 
     private static readonly Dictionary<string, string> ShortNames = new()

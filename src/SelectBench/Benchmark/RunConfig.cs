@@ -89,9 +89,10 @@ public sealed record RunEvaluationSettings(
     };
 }
 
-/// <summary>Where the jobs run.</summary>
-/// <param name="Kind">"local" (jobs in parallel on this machine, each in a child process of its own, so a native crash
-/// ends only that job, which is retried once), "local-threads" (the same, each job a thread of the run's process:
+/// <summary>Where the jobs run: the executor (<see cref="Running.Executors"/>) and the settings of every kind side by side, so that
+/// `run --executor slurm` switches a local config without an edit; each kind reads its own fields.</summary>
+/// <param name="Kind">A registered executor: "local" (jobs in parallel on this machine, each in a child process of its own, so a
+/// native crash ends only that job, which is retried once), "local-threads" (the same, each job a thread of the run's process:
 /// no process start, for debugging; a native crash ends the run) or "slurm" (sbatch job arrays). "in-process", the
 /// old name of local, is read as local.</param>
 /// <param name="Parallel">Local: jobs at once; 0 = one per core. Each gets cores / parallel threads.</param>
@@ -99,22 +100,11 @@ public sealed record RunEvaluationSettings(
 /// <param name="CpusPerTask">Slurm --cpus-per-task, also the job's thread count.</param>
 /// <param name="TimeLimit">Slurm --time per task (e.g. "02:00:00").</param>
 /// <param name="Gpus">Slurm GPUs per task (--gres=gpu:N); 0 = none. Pair with training.device: cuda.</param>
-public sealed record RunExecutorSettings(string Kind = RunExecutorSettings.Local, int Parallel = 0, string? Partition = null, int CpusPerTask = 2,
+public sealed record RunExecutorSettings(string Kind = Running.Executors.Local, int Parallel = 0, string? Partition = null, int CpusPerTask = 2,
     string TimeLimit = "04:00:00", int Gpus = 0, string? Account = null)
 {
-    public const string Local = "local";
-    public const string LocalThreads = "local-threads";
-    public const string Slurm = "slurm";
-    public static readonly string[] Kinds = [Local, LocalThreads, Slurm];
-
-    /// <summary>Configs written before jobs ran in child processes say "in-process" for what is now local.</summary>
-    private const string OldLocalName = "in-process";
-
-    /// <summary>The kind, with the old name read as local; an unknown kind is an error naming <paramref name="where"/>.</summary>
-    public static string ResolveKind(string kind, string where) =>
-        kind == OldLocalName ? Local
-        : Kinds.Contains(kind, StringComparer.Ordinal) ? kind
-        : throw new SelectBenchException($"{where}: '{kind}' is not an executor; use one of {string.Join(", ", Kinds)}.");
+    /// <summary>The kind's registered name (an old name such as "in-process" resolves); an unknown kind is an error naming <paramref name="where"/>.</summary>
+    public static string ResolveKind(string kind, string where) => Running.Executors.Resolve(kind, where);
 }
 
 /// <summary>

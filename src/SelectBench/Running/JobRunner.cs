@@ -70,6 +70,26 @@ public sealed class JobRunner(RunFolder run)
         return new JobOutcome(job.Id, JobOutcomeKind.Ran, clock.Elapsed, null, logPath);
     }
 
+    /// <summary>
+    /// Runs the job <paramref name="jobId"/> of the run folder's saved plan: what `selectbench job` runs on a Slurm node
+    /// and in each of the local executor's job processes. Its dependencies must be done. It gets
+    /// <paramref name="threads"/>, else the task's Slurm CPUs, else the cores this process may use; a Slurm task records
+    /// its id in status.json.
+    /// </summary>
+    public (PlannedJob Job, JobOutcome Outcome) RunFromPlan(string jobId, int? threads, bool force, CancellationToken cancellation,
+        TextWriter? log = null)
+    {
+        var plan = run.LoadPlan();
+        var job = plan[jobId];
+        var notDone = job.DependsOn.Where(d => !run.IsDone(plan[d])).ToList();
+        if (notDone.Count > 0)
+            throw new SelectBenchException(
+                $"job '{job.Id}' cannot run yet: its dependencies {string.Join(", ", notDone.Select(d => $"'{d}'"))} are not done.");
+        var resolved = threads ?? SlurmEnvironment.CpusPerTask ?? Engine.MachineInfo.Current.UsableCores;
+        if (resolved < 1) throw new SelectBenchException($"--threads must be at least 1, got {resolved}.");
+        return (job, Run(job, resolved, force, cancellation, SlurmEnvironment.TaskId, log));
+    }
+
     private static string Describe(Exception e) =>
         e is SelectBenchException ? e.Message : $"{e.GetType().Name}: {e.Message}";
 }
