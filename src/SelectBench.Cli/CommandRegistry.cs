@@ -11,6 +11,9 @@ public sealed class CliCommandAttribute(string name, string description) : Attri
     public string Name { get; } = name;
     public string Description { get; } = description;
     public string[] Examples { get; init; } = [];
+
+    /// <summary>Other names of the command, e.g. an old name kept for one release; they run the command as it is, printing nothing extra.</summary>
+    public string[] Aliases { get; init; } = [];
 }
 
 /// <summary>Finds every [CliCommand] class and registers it, grouping "group name" commands under branches.</summary>
@@ -60,6 +63,7 @@ public static class CommandRegistry
     {
         var c = (ICommandConfigurator)configurator;
         c.WithDescription(attr.Description);
+        foreach (var alias in attr.Aliases) c.WithAlias(alias);
         foreach (var example in attr.Examples) c.WithExample(example.Split(' ', StringSplitOptions.RemoveEmptyEntries));
     }
 

@@ -101,12 +101,7 @@ public sealed class DataInfoCommand : Command<DataInfoCommand.Settings>
 
     internal static DataLoadOptions ToOptions(Settings s)
     {
-        var policy = s.OnBadInput.ToLowerInvariant() switch
-        {
-            "fail" => BadInputPolicy.Fail,
-            "skip" => BadInputPolicy.Skip,
-            _ => throw new SelectBenchException($"--on-bad-input must be 'fail' or 'skip', not '{s.OnBadInput}'."),
-        };
+        var policy = DataOptions.Policy(s.OnBadInput);
         if (s.PerClass <= 0) throw new SelectBenchException($"--per-class must be positive, not {s.PerClass}.");
         if (s.Resize != null && s.ResizeCrop != null) throw new SelectBenchException("Give --resize or --resize-crop, not both.");
         int channels = s.Grey ? 1 : 3;

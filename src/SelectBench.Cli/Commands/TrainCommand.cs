@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using SelectBench.Common;
-using SelectBench.Data;
+using SelectBench.Running;
 using SelectBench.Training;
 using Spectre.Console.Cli;
 
@@ -111,34 +111,26 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
 
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
+        using var shutdown = new ShutdownSignal(Console.Error.WriteLine);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(shutdown.Token, cancellationToken);
         var recipe = ResolveRecipe(s);
-        var options = LoadOptions(s.OnBadInput, s.Resize, s.Grey);
-        var trainSource = DataSources.Load(s.Data, options);
-        var train = trainSource.Images;
-        Console.WriteLine($"data:   {trainSource.Description}: {train.Count:N0} images {train.Channels}x{train.Height}x{train.Width}, {train.LabelSet.Count} classes");
-
-        ImageSet? test;
-        (train, test) = ResolveTest(s, train, options);
-
-        ImageSet? validation = null;
-        if (s.ValFraction is < 0 or >= 1) throw new SelectBenchException($"--val-fraction must be in [0, 1), not {s.ValFraction}.");
-        if (s.ValFraction > 0)
-        {
-            var parts = StratifiedSplitter.Split(train.Labels,
-                [SplitPart.OfFraction("val", s.ValFraction), SplitPart.Rest("train")], s.DataSeed);
-            validation = train.Select(parts["val"]);
-            train = train.Select(parts["train"]);
-        }
-        if (s.Subset is { } n)
-        {
-            if (n < 2 || n > train.Count) throw new SelectBenchException($"--subset must be between 2 and the {train.Count:N0} training images, not {n}.");
-            train = train.Select(StratifiedSplitter.BalancedSubsample(train.Labels, train.LabelSet.Count, n, s.DataSeed));
-        }
+        var data = TrainingData.Prepare(new TrainingDataSettings(s.Data, s.Test, s.TestFraction, s.Subset, s.ValFraction, s.DataSeed,
+            DataOptions.From(s.OnBadInput, s.Resize, s.Grey)), Console.WriteLine, linked.Token);
+        var (train, validation, test) = (data.Train, data.Validation, data.Test);
         Console.WriteLine($"train:  {train.Count:N0} images{(validation != null ? $", validation {validation.Count:N0}" : "")}{(test != null ? $", test {test.Count:N0}" : "")}");
         Console.WriteLine($"recipe: {recipe.Model} x{recipe.Width.ToString(CultureInfo.InvariantCulture)}, {recipe.Epochs} epochs, batch {recipe.BatchSize}, lr {recipe.LearningRate.ToString(CultureInfo.InvariantCulture)}, seed {recipe.Seed}, {recipe.Device}");
 
-        var trainer = new Trainer(recipe, new TrainerOptions(Force: s.Force, StopAfterEpochs: s.StopAfter));
-        var result = trainer.Train(train, validation, test, s.Out);
+        var trainer = new Trainer(recipe, new TrainerOptions(Force: s.Force, StopAfterEpochs: s.StopAfter, Cancellation: linked.Token));
+        TrainingResult result;
+        try
+        {
+            result = trainer.Train(train, validation, test, s.Out);
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+            Console.WriteLine($"cancelled: rerun the same command to resume from the last finished epoch's checkpoint in {s.Out}.");
+            return JobExitCode.Cancelled;
+        }
         if (result.Metrics is null)
         {
             Console.WriteLine($"stopped after epoch {result.EpochsDone} of {recipe.Epochs}; rerun the same command without --stop-after to finish ({result.CheckpointPath}).");
@@ -170,51 +162,5 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             // Fewer epochs than the preset's warm-up would leave no cosine phase; keep warm-up below the epochs.
             WarmupEpochs = Math.Min(baseRecipe.WarmupEpochs, Math.Max(0, (s.Epochs ?? baseRecipe.Epochs) - 1)),
         }).Validate();
-    }
-
-    /// <summary>The explicit --test source, else the :test split of --data, else a stratified hold-out.</summary>
-    private static (ImageSet Train, ImageSet? Test) ResolveTest(Settings s, ImageSet train, DataLoadOptions options)
-    {
-        if (s.Test is { } testSpec) return (train, Checked(DataSources.Load(testSpec, options).Images, train, testSpec));
-        var source = s.Data.EndsWith(":train", StringComparison.Ordinal) ? s.Data[..^":train".Length] : s.Data;
-        if (!source.Contains(':') || Path.Exists(source))
-        {
-            try
-            {
-                var loaded = DataSources.Load(source + ":test", options);
-                Console.WriteLine($"test:   {loaded.Description}");
-                return (train, Checked(loaded.Images, train, source + ":test"));
-            }
-            catch (SelectBenchException e)
-            {
-                Console.WriteLine($"test:   no test split ({e.Message.ReplaceLineEndings(" ")})");
-            }
-        }
-        if (s.TestFraction is <= 0 or >= 1) throw new SelectBenchException($"--test-fraction must be in (0, 1), not {s.TestFraction}.");
-        var parts = StratifiedSplitter.Split(train.Labels, [SplitPart.OfFraction("test", s.TestFraction), SplitPart.Rest("train")], s.DataSeed);
-        Console.WriteLine($"test:   holding out {parts["test"].Length:N0} training images (stratified, --test-fraction {s.TestFraction.ToString(CultureInfo.InvariantCulture)})");
-        return (train.Select(parts["train"]), train.Select(parts["test"]));
-    }
-
-    private static ImageSet Checked(ImageSet test, ImageSet train, string spec) =>
-        test.LabelSet.SameAs(train.LabelSet) ? test
-            : throw new SelectBenchException($"Test source '{spec}' has another label set than the training data ({test.LabelSet.Count} vs {train.LabelSet.Count} classes).");
-
-    internal static DataLoadOptions LoadOptions(string onBadInput, int? resize, bool grey)
-    {
-        var policy = onBadInput.ToLowerInvariant() switch
-        {
-            "fail" => BadInputPolicy.Fail,
-            "skip" => BadInputPolicy.Skip,
-            _ => throw new SelectBenchException($"--on-bad-input must be 'fail' or 'skip', not '{onBadInput}'."),
-        };
-        int channels = grey ? 1 : 3;
-        var transform = new ImageTransform(Channels: channels);
-        if (resize is { } size)
-        {
-            if (size <= 0) throw new SelectBenchException($"--resize must be positive, not {size}.");
-            transform = ImageTransform.Resize(size, channels);
-        }
-        return new DataLoadOptions(policy, transform);
     }
 }

@@ -1,14 +1,16 @@
 using System.ComponentModel;
 using SelectBench.Data;
 using SelectBench.Encoders;
-using SelectBench.Evaluation.Suite;
+using SelectBench.Benchmark;
 using Spectre.Console.Cli;
 
 namespace SelectBench.Cli.Commands;
 
-[CliCommand("analyze", "Analyse a shift without training: class distribution, label quality, duplicates, leakage, image quality and SSL kNN",
-    Examples = ["analyze --shift runs/quick/shifts/crowd-schema --reference runs/quick/shifts/expert --out runs/quick/analysis/crowd"])]
-public sealed class AnalyzeCommand : Command<AnalyzeCommand.Settings>
+/// <summary>The shift metrics on one shift without training (<see cref="ShiftAnalysis"/>). `analyze`, the old spelling, is an alias.</summary>
+[CliCommand("analyse", "Analyse a shift without training: class distribution, label quality, duplicates, leakage, image quality and SSL kNN",
+    Aliases = ["analyze"],
+    Examples = ["analyse --shift runs/quick/shifts/crowd-schema --reference runs/quick/shifts/expert --out runs/quick/analysis/crowd"])]
+public sealed class AnalyseCommand : Command<AnalyseCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -54,29 +56,9 @@ public sealed class AnalyzeCommand : Command<AnalyzeCommand.Settings>
         var shift = DataSources.Load(s.Shift, options).Images;
         var baseSet = DataSources.Load(s.Data, options).Images;
         var reference = s.Reference is null ? null : DataSources.Load(s.Reference, options).Images;
-        var encoder = EncoderSpec.Resolve(s.Encoder, () => baseSet);
-        try
-        {
-            string[] metrics = reference is null ? ["analytics", "label-quality", "knn"] : ["analytics", "label-quality", "knn", "image-quality"];
-            var inputs = new EvalInputs
-            {
-                LabelSet = shift.LabelSet,
-                Shift = shift,
-                BaseSet = baseSet,
-                ReferenceSet = reference,
-                LeakageSets = [new NaturalEvalSet("base", baseSet)],
-                Encoder = encoder,
-                EmbeddingCacheFolder = Path.Combine(s.Out, "embeddings"),
-                Settings = new EvalSettings { NominalPerClass = s.NominalPerClass },
-            };
-            var result = EvalSuite.Run(metrics, inputs, s.Out, s.Force);
-            EvaluateCommand.PrintValues(result);
-            Console.WriteLine($"wrote:  {Path.Combine(s.Out, "metrics.json")}, analytics/, label-quality/ (label_issues.csv), knn/{(reference is null ? "" : ", image-quality/")}");
-        }
-        finally
-        {
-            (encoder as IDisposable)?.Dispose();
-        }
+        var result = ShiftAnalysis.Run(shift, baseSet, reference, s.Encoder, s.NominalPerClass, s.Out, s.Force);
+        SuiteTable.Print(result);
+        Console.WriteLine($"wrote:  {Path.Combine(s.Out, "metrics.json")}, analytics/, label-quality/ (label_issues.csv), knn/{(reference is null ? "" : ", image-quality/")}");
         return 0;
     }
 }
