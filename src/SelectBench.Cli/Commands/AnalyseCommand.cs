@@ -28,7 +28,7 @@ public sealed class AnalyseCommand : Command<AnalyseCommand.Settings>
         public string Data { get; init; } = "fashion-mnist:test";
 
         [CommandOption("--encoder <SPEC>")]
-        [Description("Fixed encoder: " + EncoderSpec.Help)]
+        [Description("Fixed encoder: " + HelpText.Encoder)]
         [DefaultValue("pca")]
         public string Encoder { get; init; } = "pca";
 

@@ -60,7 +60,7 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         public string? Reference { get; init; }
 
         [CommandOption("--encoder <SPEC>")]
-        [Description("Suite: fixed encoder for knn, label and image quality: " + EncoderSpec.Help)]
+        [Description("Suite: fixed encoder for knn, label and image quality: " + HelpText.Encoder)]
         [DefaultValue("pca")]
         public string Encoder { get; init; } = "pca";
 
@@ -106,7 +106,7 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         public int? OnnxSize { get; init; }
 
         [CommandOption("--onnx-mean <M>")]
-        [Description("Comma-separated per-channel mean of [0,1] pixels (default 0)")]
+        [Description("Comma-separated per-channel mean of [[0,1]] pixels (default 0)")]
         public string? OnnxMean { get; init; }
 
         [CommandOption("--onnx-std <S>")]

@@ -47,8 +47,11 @@ public static class CurationRun
     private const string KeyFile = "cache-key.txt", AuditFile = "audit.json";
     public const double DuplicateThreshold = NearDuplicates.DefaultThreshold;
 
+    /// <param name="cancellation">Checked before the encoder is fitted and before each shift: a cancelled run stops
+    /// between shifts (every shift already built stays cached) with OperationCanceledException.</param>
     public static IReadOnlyList<CuratedShift> Build(CurationSources sources, CurationConfig config, string outDir,
-                                                     IReadOnlyList<string>? shifts = null, Action<string>? log = null)
+                                                     IReadOnlyList<string>? shifts = null, Action<string>? log = null,
+                                                     CancellationToken cancellation = default)
     {
         log ??= _ => { };
         var specs = config.Select(shifts);
@@ -57,6 +60,7 @@ public static class CurationRun
         if (!sets.TryGetValue(config.Encoder.FitOn, out var fitSet))
             throw new BadInputException(config.Encoder.FitOn, $"encoder.fit_on names no world set; use one of {string.Join(", ", sets.Keys.Order())}.");
 
+        cancellation.ThrowIfCancellationRequested();
         var encoder = LoadOrFitEncoder(config.Encoder, fitSet, Path.Combine(outDir, "encoder"), log);
         var embeddingsFolder = Path.Combine(outDir, "embeddings");
         var context = new CurationContext(fitSet.LabelSet, config.TargetSize, config.Seed, sets,
@@ -67,6 +71,7 @@ public static class CurationRun
         var results = new List<CuratedShift>();
         foreach (var spec in specs)
         {
+            cancellation.ThrowIfCancellationRequested();
             var folder = Path.Combine(outDir, "shifts", spec.Name);
             var key = CacheKey(config, spec.Name, sources.Fingerprint, encoder.Name);
             if (ShiftStore.Exists(folder) && File.Exists(Path.Combine(folder, KeyFile)) && File.ReadAllText(Path.Combine(folder, KeyFile)).Trim() == key)

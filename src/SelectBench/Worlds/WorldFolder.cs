@@ -30,6 +30,10 @@ public sealed record WorldFolder(string Path, string Kind, string Fingerprint)
         throw new BadInputException(where, $"'{folder}' {why}; build a world with 'selectbench world fashion-mnist --out DIR', or import one with 'selectbench world import world.tar --out DIR'.");
     }
 
+    /// <summary>The world's sets, whichever kind it is, as the benchmark and curation read them.</summary>
+    public IBenchmarkWorld Load() =>
+        Kind == FashionMnistPlusKind ? new FashionMnistPlusBenchmarkWorld(FashionMnistPlusWorld.Load(Path)) : SourceWorld.Load(Path);
+
     /// <summary>The top-level entries that belong to a world of <paramref name="kind"/>.</summary>
     public static IReadOnlyList<string> EntriesOf(string kind) => kind switch
     {

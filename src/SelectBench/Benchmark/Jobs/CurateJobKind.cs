@@ -40,7 +40,7 @@ public sealed class CurateJobKind(CurateJobSettings settings) : IJobKind
         var config = settings.Config($"job '{context.Job.Id}' curation");
         using var world = BenchmarkInputs.World(context);
         context.UseEngine();
-        var curated = CurationRun.Build(world.Curation, config, context.WorkDir, [name], context.Log.WriteLine).Single();
+        var curated = CurationRun.Build(world.Curation, config, context.WorkDir, [name], context.Log.WriteLine, context.Cancellation).Single();
         var output = Path.Combine(context.OutputDir, BenchmarkInputs.ShiftFolder);
         BenchmarkInputs.Publish(curated.Folder, output);
         var shift = curated.Shift;
