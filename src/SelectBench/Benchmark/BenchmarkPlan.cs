@@ -168,28 +168,27 @@ public static class BenchmarkPlan
     /// A rough guess of a job's seconds on a 2-core CPU, only to weight the run's progress bar so its ETA means
     /// something (a training job costs far more than a curation job).
     /// </summary>
-    public static double EstimatedSeconds(PlannedJob job)
+    public static double EstimatedSeconds(PlannedJob job) => Settings(job) switch
     {
-        var s = job.Settings;
-        switch (job.Stage)
+        WorldJobSettings world => world.Data is not null ? 600 : world.World?.Path is not null ? 5
+            : world.World?.Profile switch { "tiny" => 10, "standard" => 900, _ => 60 },
+        SslEncoderJobSettings encoder => 5 * encoder.Ssl.Epochs * 60,
+        TrainJobSettings train => 1 + train.ExpectedImages * train.Recipe.Epochs * train.Recipe.Width * train.Recipe.Width / 150.0,
+        EvaluateJobSettings evaluate => evaluate.Evaluation.Suite.Count <= 1 ? 3 : 15 + evaluate.Evaluation.Transfer.Steps * 0.6,
+        AnalyseJobSettings => 15,
+        _ => 5,
+    };
+
+    // Bad settings fail their job when it runs (and only that job); here they only cost the bar its weight.
+    private static ISettings? Settings(PlannedJob job)
+    {
+        try
         {
-            case "world":
-                return s["data"] is not null ? 600 : s["world"]?["path"] is not null ? 5
-                    : s["world"]?["profile"]?.GetValue<string>() switch { "tiny" => 10, "standard" => 900, _ => 60 };
-            case "encoder":
-                return 5 * (s["ssl"]?["epochs"]?.GetValue<int>() ?? 5) * 60;
-            case "train":
-                var recipe = s["recipe"]!;
-                double width = recipe["width"]?.GetValue<double>() ?? 1;
-                return 1 + (s["expected_images"]?.GetValue<int>() ?? 2000) * (recipe["epochs"]?.GetValue<int>() ?? 15) * width * width / 150.0;
-            case "evaluate":
-                var suite = s["evaluation"]?["suite"]?.AsArray().Count ?? 1;
-                var steps = s["evaluation"]?["transfer"]?["steps"]?.GetValue<int>() ?? 0;
-                return suite <= 1 ? 3 : 15 + steps * 0.6;
-            case "analyse":
-                return 15;
-            default:
-                return 5;
+            return JobKinds.Settings(job);
+        }
+        catch (SelectBenchException)
+        {
+            return null;
         }
     }
 

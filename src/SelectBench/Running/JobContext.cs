@@ -6,8 +6,9 @@ using SelectBench.Engine;
 namespace SelectBench.Running;
 
 /// <summary>
-/// Everything a running job may use: its settings, its dependencies' results, where to write, how many
-/// threads to use, a log, and a cancellation token (Ctrl-C) to honour between steps.
+/// Everything a running job may use besides its settings (which its kind's constructor takes, <see cref="JobKinds.Create"/>):
+/// its dependencies' results, where to write, how many threads to use, a log, and a cancellation token (Ctrl-C) to
+/// honour between steps.
 /// </summary>
 public sealed class JobContext
 {
@@ -45,20 +46,6 @@ public sealed class JobContext
     public CancellationToken Cancellation { get; }
 
     public string RunRoot => _run.Root;
-
-    /// <summary>The settings as a record (snake_case JSON names, as everywhere in SelectBench).</summary>
-    public T Settings<T>()
-    {
-        try
-        {
-            return Job.Settings.Deserialize<T>(Json.Options)
-                   ?? throw new SelectBenchException($"job '{Job.Id}': settings are null.");
-        }
-        catch (JsonException e)
-        {
-            throw new SelectBenchException($"job '{Job.Id}': settings do not fit {typeof(T).Name} ({e.Message}).", e);
-        }
-    }
 
     /// <summary>The folder holding a finished dependency's result.json and artefacts.</summary>
     public string DependencyFolder(string dependencyId)

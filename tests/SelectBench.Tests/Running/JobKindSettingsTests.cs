@@ -58,6 +58,18 @@ public class JobKindSettingsTests
     }
 
     [Fact]
+    public void TheProgressWeightsReadTheTypedSettings()
+    {
+        var plan = BenchmarkPlan.Build(RunProfiles.Load("tiny"));
+        Assert.Equal(10, BenchmarkPlan.EstimatedSeconds(plan[BenchmarkPlan.WorldJob]));
+        var train = plan.Jobs.First(j => j.Kind == TrainJobKind.KindName);
+        var t = (TrainJobSettings)JobKinds.Settings(train)!;
+        Assert.Equal(1 + t.ExpectedImages * t.Recipe.Epochs * t.Recipe.Width * t.Recipe.Width / 150.0, BenchmarkPlan.EstimatedSeconds(train));
+        Assert.Equal(15, BenchmarkPlan.EstimatedSeconds(plan.Jobs.First(j => j.Kind == AnalyseJobKind.KindName)));
+        Assert.Equal(5, BenchmarkPlan.EstimatedSeconds(plan[BenchmarkPlan.ReportJob]));
+    }
+
+    [Fact]
     public void ABadSettingFailsTheJobWithAnErrorNamingTheJobAndTheField()
     {
         var plan = BenchmarkPlan.Build(RunProfiles.Load("tiny"));
