@@ -21,7 +21,12 @@ public class ExecutorsTests
         // One section for every kind, as in a config: the local kinds read parallel, Slurm its own fields.
         var section = new Dictionary<string, object?>
         {
-            ["parallel"] = "3", ["partition"] = "gpu", ["cpus_per_task"] = "4", ["time_limit"] = "01:00:00", ["gpus"] = "1", ["account"] = "lab",
+            ["parallel"] = "3",
+            ["partition"] = "gpu",
+            ["cpus_per_task"] = "4",
+            ["time_limit"] = "01:00:00",
+            ["gpus"] = "1",
+            ["account"] = "lab",
         };
         Assert.IsType<LocalExecutorKind>(Executors.Create("local", section, "executor"));
         Assert.IsType<LocalThreadsExecutorKind>(Executors.Create("local-threads", section, "executor"));
