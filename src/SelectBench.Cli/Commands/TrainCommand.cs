@@ -132,7 +132,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         if (s.Subset is { } n)
         {
             if (n < 2 || n > train.Count) throw new SelectBenchException($"--subset must be between 2 and the {train.Count:N0} training images, not {n}.");
-            train = train.Select(StratifiedSplitter.BalancedSubsample(train.Labels, train.LabelSet.Count, n, s.DataSeed));
+            train = train.Select(ClassBalanced.BalancedSubsample(train.Labels, train.LabelSet.Count, n, s.DataSeed));
         }
         Console.WriteLine($"train:  {train.Count:N0} images{(validation != null ? $", validation {validation.Count:N0}" : "")}{(test != null ? $", test {test.Count:N0}" : "")}");
         Console.WriteLine($"recipe: {recipe.Model} x{recipe.Width.ToString(CultureInfo.InvariantCulture)}, {recipe.Epochs} epochs, batch {recipe.BatchSize}, lr {recipe.LearningRate.ToString(CultureInfo.InvariantCulture)}, seed {recipe.Seed}, {recipe.Device}");

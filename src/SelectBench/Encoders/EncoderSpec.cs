@@ -31,7 +31,7 @@ public static class EncoderSpec
             "checkpoint" => new CheckpointEncoder(RequireFile(arg, spec)),
             "resnet18" => OnnxImageEncoder.ResNet18Featurizer(threads),
             "onnx" => new OnnxImageEncoder(new OnnxImageEncoderOptions(ModelPath: RequireFile(arg, spec), InputWidth: 224, InputHeight: 224,
-                ChannelOrder: ChannelOrder.Rgb, Scale: PixelScale.Unit, Mean: [0.485f, 0.456f, 0.406f], Std: [0.229f, 0.224f, 0.225f],
+                ChannelOrder: ChannelOrder.Rgb, Scale: PixelScale.Unit, Mean: ImageNetStatistics.Mean, Std: ImageNetStatistics.Std,
                 Flatten: true, IntraOpThreads: threads)),
             _ => throw new SelectBenchException($"Unknown encoder '{spec}'. Use {Help}."),
         };

@@ -1,5 +1,7 @@
 using SelectBench.Benchmark;
 using SelectBench.Running;
+using SelectBench.Common;
+using SelectBench.Data;
 
 namespace SelectBench.Tests.Benchmark;
 
@@ -65,8 +67,8 @@ public class BenchmarkPlanTests
         int[] perClass = [8, 4, 2, 1];
         var labels = perClass.SelectMany((n, c) => Enumerable.Repeat(c, n)).ToArray();
         var set = new SelectBench.Data.ImageSet(new byte[labels.Length * 4], labels, SelectBench.Data.LabelSet.Numbered(4), 1, 2, 2);
-        var half = TrainJobKind.StratifiedFraction(set, 0.5, seed: 0);
+        var half = ClassBalanced.Fraction(set, 0.5, seed: 0);
         Assert.Equal([4, 2, 1, 1], half.ClassCounts()); // at least one image of a class that has any
-        Assert.Equal(half.Ids, TrainJobKind.StratifiedFraction(set, 0.5, seed: 0).Ids);
+        Assert.Equal(half.Ids, ClassBalanced.Fraction(set, 0.5, seed: 0).Ids);
     }
 }

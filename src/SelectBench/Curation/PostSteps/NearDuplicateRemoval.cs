@@ -1,10 +1,12 @@
+using SelectBench.Analysis;
 using SelectBench.Search;
 
 namespace SelectBench.Curation.PostSteps;
 
 /// <summary>
 /// Near-duplicate removal, greedy keep-first: walking the shift in order, an image is removed when its
-/// cosine similarity to an EARLIER KEPT image is at least the threshold. Works from each image's top-k
+/// cosine similarity to an EARLIER KEPT image is at least the threshold (<see cref="NearDuplicates.Reaches"/>,
+/// the same rule and tolerance as the audit's <see cref="NearDuplicates.Find"/>). Works from each image's top-k
 /// neighbours inside the shift, so it scales with the search backend; an image with more than k
 /// near-duplicates may keep one extra copy (k is a setting).
 /// </summary>
@@ -13,8 +15,6 @@ public static class NearDuplicateRemoval
     /// <summary>Indices to keep, ascending. <paramref name="selfNeighbours"/>: each image's neighbours within the same set.</summary>
     public static int[] KeepFirst(Neighbours selfNeighbours, int count, double threshold)
     {
-        // Similarities are float32: compare against the threshold in float32 too, so 0.9 means 0.9f.
-        float t = (float)threshold;
         var kept = new bool[count];
         var keep = new List<int>(count);
         for (int i = 0; i < count; i++)
@@ -25,7 +25,7 @@ public static class NearDuplicateRemoval
             for (int n = 0; n < idx.Length; n++)
             {
                 int j = idx[n];
-                if (sim[n] < t) break;
+                if (!NearDuplicates.Reaches(sim[n], threshold)) break;
                 if (j >= 0 && j < i && kept[j]) { duplicate = true; break; }
             }
             if (!duplicate) { kept[i] = true; keep.Add(i); }
@@ -43,8 +43,7 @@ public static class LeakageRemoval
     /// <summary>Indices to keep. <paramref name="maxSimilarityToEval"/>[i] = max cosine of shift image i to any eval image.</summary>
     public static int[] Keep(IReadOnlyList<float> maxSimilarityToEval, double threshold)
     {
-        float t = (float)threshold; // similarities are float32
-        return Enumerable.Range(0, maxSimilarityToEval.Count).Where(i => maxSimilarityToEval[i] < t).ToArray();
+        return Enumerable.Range(0, maxSimilarityToEval.Count).Where(i => !NearDuplicates.Reaches(maxSimilarityToEval[i], threshold)).ToArray();
     }
 }
 

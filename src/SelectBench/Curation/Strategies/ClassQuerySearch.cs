@@ -132,7 +132,7 @@ public sealed class ClassQuerySearch(ClassQuerySearchSettings settings) : IShift
     {
         var s = Settings;
         var set = context.RequireSet(s.PrototypeSet, "class-query-search prototypes");
-        var byClass = ClassBalancedSample.ShuffledByClass(set.Labels, context.Labels.Count, context.RandomFor("class-query-search/prototypes"));
+        var byClass = ClassBalanced.ShuffledByClass(set.Labels, context.Labels.Count, context.RandomFor("class-query-search/prototypes"));
         for (int c = 0; c < byClass.Length; c++)
             if (byClass[c].Count == 0)
                 throw new BadInputException(s.PrototypeSet, $"class '{context.Labels.Names[c]}' has no images to build a prototype from.");

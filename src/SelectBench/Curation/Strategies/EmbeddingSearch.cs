@@ -73,7 +73,7 @@ public sealed class EmbeddingSearch(EmbeddingSearchSettings settings) : IShiftSt
         context.Progress("embedding-search: embed", 2, 2);
         using var search = context.SearchFactory(poolEmb);
 
-        var queriesByClass = ClassBalancedSample.ShuffledByClass(querySet.Labels, classes, context.RandomFor("embedding-search/queries"));
+        var queriesByClass = ClassBalanced.ShuffledByClass(querySet.Labels, classes, context.RandomFor("embedding-search/queries"));
         int queriesPerClass = (perClass + s.NeighboursPerQuery - 1) / s.NeighboursPerQuery;
         var nextQuery = new int[classes];
         var taken = new int[classes];

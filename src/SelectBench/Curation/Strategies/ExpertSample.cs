@@ -29,7 +29,7 @@ public sealed class ExpertSample(ExpertSettings settings) : IShiftStrategy
     {
         var source = context.RequireSet(Settings.Source, "expert source");
         int perClass = Settings.PerClass ?? context.PerClassTarget;
-        var picked = ClassBalancedSample.Take(source.Labels, context.Labels.Count, perClass, context.RandomFor("expert"), out var shortfall);
+        var picked = ClassBalanced.Take(source.Labels, context.Labels.Count, perClass, context.RandomFor("expert"), out var shortfall);
         var warnings = new List<string>();
         for (int c = 0; c < shortfall.Length; c++)
         {

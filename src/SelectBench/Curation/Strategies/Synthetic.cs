@@ -60,7 +60,7 @@ public sealed class Synthetic(SyntheticSettings settings) : IShiftStrategy
         else
         {
             var promptSet = context.RequireSet(s.PromptSet, "synthetic img2img prompts");
-            var picked = ClassBalancedSample.Take(promptSet.Labels, context.Labels.Count, perClass, context.RandomFor("synthetic/prompts"), out var shortfall);
+            var picked = ClassBalanced.Take(promptSet.Labels, context.Labels.Count, perClass, context.RandomFor("synthetic/prompts"), out var shortfall);
             for (int c = 0; c < shortfall.Length; c++)
                 if (shortfall[c] > 0) warnings.Add($"class '{context.Labels.Names[c]}' has only {perClass - shortfall[c]} prompt images in '{s.PromptSet}'.");
             var prompts = promptSet.Select(picked);

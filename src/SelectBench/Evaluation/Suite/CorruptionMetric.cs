@@ -35,7 +35,7 @@ public sealed class CorruptionMetric : IEvalMetric
         SuiteInputs.CheckLabels(classifier, inputs.LabelSet, "corruptions");
         SuiteInputs.CheckSet(full, inputs.LabelSet, "corruptions");
         var settings = inputs.Settings.Corruption;
-        var clean = SuiteInputs.Subsample(full, settings.Images, (int)settings.Seed);
+        var clean = ClassBalanced.AtMost(full, settings.Images, (int)settings.Seed);
         var names = settings.Corruptions ?? Corruptions.Corruptions.Names;
         var cache = settings.CacheFolder is { } root ? new CorruptedSetCache(root) : null;
         int k = inputs.LabelSet.Count;
@@ -97,7 +97,7 @@ public sealed class CorruptionMetric : IEvalMetric
     public static int Precompute(ImageSet full, CorruptionSettings settings)
     {
         var root = settings.CacheFolder ?? throw new ArgumentException("CorruptionSettings.CacheFolder is needed to precompute corrupted sets.");
-        var clean = SuiteInputs.Subsample(full, settings.Images, (int)settings.Seed);
+        var clean = ClassBalanced.AtMost(full, settings.Images, (int)settings.Seed);
         var cache = new CorruptedSetCache(root);
         var names = settings.Corruptions ?? Corruptions.Corruptions.Names;
         using var progress = new ProgressBar("corrupting", names.Count * Corruptions.Corruptions.Severities.Count);

@@ -28,7 +28,7 @@ public sealed record TransferSettings(int Steps = 1000, double LearningRate = 0.
     int BatchSize = 64, int InputSize = 64, double Momentum = 0, int Seed = 0);
 
 /// <summary>SSL kNN settings: memory-bank sizes (paper: 5 and 10 per class) and k values.</summary>
-public sealed record KnnSuiteSettings(IReadOnlyList<int>? ImagesPerClass = null, IReadOnlyList<int>? Ks = null, double Temperature = 0.07, int Seed = 0)
+public sealed record KnnSuiteSettings(IReadOnlyList<int>? ImagesPerClass = null, IReadOnlyList<int>? Ks = null, double Temperature = WeightedKnnClassifier.DefaultTemperature, int Seed = 0)
 {
     public IReadOnlyList<int> BankSizes => ImagesPerClass ?? [5, 10];
     public IReadOnlyList<int> EffectiveKs => Ks ?? KnnSettings.DefaultKs;

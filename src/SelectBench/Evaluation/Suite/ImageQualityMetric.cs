@@ -1,5 +1,6 @@
 using SelectBench.Evaluation.Metrics;
 using SelectBench.Statistics;
+using SelectBench.Data;
 
 namespace SelectBench.Evaluation.Suite;
 
@@ -24,8 +25,8 @@ public sealed class ImageQualityMetric : IEvalMetric
         var referenceFull = inputs.ReferenceSet
             ?? throw new Common.SelectBenchException("Metric 'image-quality' needs a reference set (the expert baseline) to compare the shift with.");
         var q = inputs.Settings.Quality;
-        var shift = SuiteInputs.Subsample(shiftFull, q.MaxImages, q.Seed);
-        var reference = SuiteInputs.Subsample(referenceFull, q.MaxImages, q.Seed);
+        var shift = ClassBalanced.AtMost(shiftFull, q.MaxImages, q.Seed);
+        var reference = ClassBalanced.AtMost(referenceFull, q.MaxImages, q.Seed);
         var a = SuiteInputs.Embed(inputs, encoder, shift, "the shift");
         var b = SuiteInputs.Embed(inputs, encoder, reference, "the reference set");
         var kid = KernelInceptionDistance.Compute(b, a, new KidSettings(SubsetSize: Math.Min(1000, Math.Min(a.Count, b.Count)), Seed: q.Seed));

@@ -52,22 +52,4 @@ internal static class SuiteInputs
         if (!set.LabelSet.SameAs(expected))
             throw new SelectBenchException($"Eval set '{name}' uses classes ({string.Join(", ", set.LabelSet.Names.Take(5))}, ...) that differ from the label set ({string.Join(", ", expected.Names.Take(5))}, ...). Map it to the label set first.");
     }
-
-    /// <summary>
-    /// At most <paramref name="max"/> images, deterministic by seed (all when max is 0 or larger): class-balanced
-    /// when every class has its share, otherwise a seeded uniform sample (imbalanced sets such as a hard set).
-    /// </summary>
-    public static ImageSet Subsample(ImageSet set, int max, int seed)
-    {
-        if (max <= 0 || max >= set.Count) return set;
-        var counts = set.ClassCounts();
-        int share = (max + counts.Length - 1) / counts.Length;
-        if (counts.All(c => c >= share))
-            return set.Select(StratifiedSplitter.BalancedSubsample(set.Labels, set.LabelSet.Count, max, seed));
-        var order = Enumerable.Range(0, set.Count).ToArray();
-        new Random(seed).Shuffle(order);
-        var picked = order.Take(max).ToArray();
-        Array.Sort(picked);
-        return set.Select(picked);
-    }
 }

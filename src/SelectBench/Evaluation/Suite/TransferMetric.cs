@@ -53,7 +53,7 @@ public sealed class TransferMetric : IEvalMetric
             throw new SelectBenchException($"Transfer task '{task.Name}': train and test splits use different label sets.");
         var (meta, model) = TrainingCheckpoint.LoadModel(checkpoint);
         using var _ = model;
-        using var generator = new Generator((ulong)(s.Seed * 7919 + 17), CPU);
+        using var generator = new Generator(Seeds.TransferHead(s.Seed), CPU);
         model.ReplaceHead(task.Train.LabelSet.Count, generator);
         int side = s.InputSize > 0 ? s.InputSize : meta.Height;
         int channels = meta.Model.Channels;
