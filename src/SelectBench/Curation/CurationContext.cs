@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using SelectBench.Common;
 using SelectBench.Curation.Generators;
-using SelectBench.Curation.Text;
+using SelectBench.Encoders.Text;
 using SelectBench.Data;
 using SelectBench.Encoders;
 using SelectBench.Search;
