@@ -108,7 +108,7 @@ public sealed class OnnxImageEncoder : IImageEncoder, IDisposable
         return values;
     }
 
-    private static string FileHash(string path)
+    internal static string FileHash(string path)
     {
         using var stream = File.OpenRead(path);
         return Convert.ToHexStringLower(SHA256.HashData(stream).AsSpan(0, 6));
