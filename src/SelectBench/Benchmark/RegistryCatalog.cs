@@ -10,15 +10,15 @@ namespace SelectBench.Benchmark;
 /// <summary>One registered name as <c>selectbench list</c> shows it: description, older names and settings fields.</summary>
 public sealed record CatalogEntry(string Name, string Description, IReadOnlyList<string> Aliases, IReadOnlyList<SettingField> Settings);
 
-/// <summary>One registry: the word <c>selectbench list</c> takes ("strategies"), what one entry is called ("strategy"), and its entries.</summary>
-public sealed class CatalogSection(string name, string kind, Func<IReadOnlyList<RegistryEntry>> entries)
+/// <summary>One registry: the word <c>selectbench list</c> takes ("strategies") and the registry.</summary>
+public sealed record CatalogSection(string Name, IRegistry Registry)
 {
-    public string Name { get; } = name;
-    public string Kind { get; } = kind;
+    /// <summary>What one entry is called in messages ("strategy").</summary>
+    public string Kind => Registry.Kind;
 
     /// <summary>Read when asked, so names a test or plug-in registered later are listed too.</summary>
     public IReadOnlyList<CatalogEntry> Entries() =>
-        entries().Select(e => new CatalogEntry(e.Name, e.Description, e.Aliases,
+        Registry.Entries.Select(e => new CatalogEntry(e.Name, e.Description, e.Aliases,
             e.Settings == null ? [] : SettingsSchema.Fields(e.Settings))).ToList();
 }
 
@@ -30,13 +30,13 @@ public static class RegistryCatalog
 {
     public static IReadOnlyList<CatalogSection> Sections { get; } =
     [
-        Of("strategies", ShiftStrategies.Registry),
-        Of("post-steps", ShiftPostSteps.Registry),
-        Of("models", ModelArchitectures.Registry),
-        Of("encoders", EncoderKinds.Registry),
-        Of("readers", ImageSetReaders.Registry),
+        new("strategies", ShiftStrategies.Registry),
+        new("post-steps", ShiftPostSteps.Registry),
+        new("models", ModelArchitectures.Registry),
+        new("encoders", EncoderKinds.Registry),
+        new("readers", ImageSetReaders.Registry),
         // Metrics, job kinds and executors join here as each moves onto Registry<T>, one line each:
-        // Of("metrics", ...), Of("jobs", ...), Of("executors", ...).
+        // new("metrics", ...), new("jobs", ...), new("executors", ...).
     ];
 
     public static IReadOnlyList<string> Names => Sections.Select(s => s.Name).ToList();
@@ -48,7 +48,4 @@ public static class RegistryCatalog
         var hint = Suggest.Nearest(name, Names) is { } near ? $"did you mean '{near}'? " : "";
         throw new SelectBenchException($"'{name}' is not a registry; {hint}use one of {string.Join(", ", Names)}.");
     }
-
-    private static CatalogSection Of<T>(string name, Registry<T> registry) where T : class =>
-        new(name, registry.Kind, () => registry.Entries);
 }
