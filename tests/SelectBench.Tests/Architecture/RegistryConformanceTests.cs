@@ -185,18 +185,18 @@ public class RegistryConformanceTests
             case "synthetic":
                 return ("{}", TwoClassWorld().Context(4, generators: new() { ["paint"] = new PaintGenerator() }));
             case "crowd-schema":
-            {
-                var sim = SimulatedCrowd.Simulate(SimulatedCrowdTests.FashionPool(20), CrowdTaxonomyDefinition.FashionMnist,
-                    new CrowdSimulationSettings(Images: 100), seed: 5);
-                return ("{}", new TinyWorld(LabelSet.FashionMnist).Context(50, crowds: new() { ["crowd"] = sim.Annotations }));
-            }
+                {
+                    var sim = SimulatedCrowd.Simulate(SimulatedCrowdTests.FashionPool(20), CrowdTaxonomyDefinition.FashionMnist,
+                        new CrowdSimulationSettings(Images: 100), seed: 5);
+                    return ("{}", new TinyWorld(LabelSet.FashionMnist).Context(50, crowds: new() { ["crowd"] = sim.Annotations }));
+                }
             case "import":
-            {
-                var world = TwoClassWorld();
-                var folder = tmp.File("made-elsewhere");
-                ImageSetStore.Save(world.Sets["pool"].WithLabels([0, 1, 0, 1, 0, 1]), folder);
-                return ($"{{ source: '{folder}', channels: 1 }}", world.Context(4));
-            }
+                {
+                    var world = TwoClassWorld();
+                    var folder = tmp.File("made-elsewhere");
+                    ImageSetStore.Save(world.Sets["pool"].WithLabels([0, 1, 0, 1, 0, 1]), folder);
+                    return ($"{{ source: '{folder}', channels: 1 }}", world.Context(4));
+                }
             default:
                 throw new Xunit.Sdk.XunitException($"strategy '{name}' has no tiny-data fixture; add one to RegistryConformanceTests.StrategyFixture.");
         }
@@ -316,18 +316,18 @@ public class RegistryConformanceTests
             case "parquet": return (await Fixtures.WriteParquet(tmp.File("train.parquet")), 3);
             case "cifar": return (Fixtures.WriteCifar10Test(tmp.File("cifar")) + ":test", 2);
             case "idx":
-            {
-                var (images, labels) = IdxReaderTests.TinyPair();
-                File.WriteAllBytes(tmp.File("tiny-images-idx3-ubyte"), images);
-                File.WriteAllBytes(tmp.File("tiny-labels-idx1-ubyte"), labels);
-                return (tmp.File("tiny-images-idx3-ubyte"), 3);
-            }
+                {
+                    var (images, labels) = IdxReaderTests.TinyPair();
+                    File.WriteAllBytes(tmp.File("tiny-images-idx3-ubyte"), images);
+                    File.WriteAllBytes(tmp.File("tiny-labels-idx1-ubyte"), labels);
+                    return (tmp.File("tiny-images-idx3-ubyte"), 3);
+                }
             case "webdataset":
-            {
-                var set = DataSources.Load(Fixtures.WriteImageFolder(tmp.File("tree")), new DataLoadOptions(UseCache: false)).Images;
-                WebDatasetWriter.Write(set, tmp.File("shards"), samplesPerShard: 2);
-                return (tmp.File("shards") + "/shard-{000000..000001}.tar", 3);
-            }
+                {
+                    var set = DataSources.Load(Fixtures.WriteImageFolder(tmp.File("tree")), new DataLoadOptions(UseCache: false)).Images;
+                    WebDatasetWriter.Write(set, tmp.File("shards"), samplesPerShard: 2);
+                    return (tmp.File("shards") + "/shard-{000000..000001}.tar", 3);
+                }
             default:
                 throw new Xunit.Sdk.XunitException($"reader '{reader}' has no tiny-file fixture; add one to RegistryConformanceTests.ReaderFixture.");
         }
