@@ -75,7 +75,7 @@ public sealed class AnalyzeCommand : Command<AnalyzeCommand.Settings>
         }
         finally
         {
-            (encoder as IDisposable)?.Dispose();
+            encoder.Dispose();
         }
         return 0;
     }

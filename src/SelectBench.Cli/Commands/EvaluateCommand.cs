@@ -134,7 +134,7 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         }
         finally
         {
-            (encoder as IDisposable)?.Dispose();
+            encoder?.Dispose();
         }
         return 0;
     }

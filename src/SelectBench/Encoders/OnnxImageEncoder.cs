@@ -41,7 +41,7 @@ public sealed record OnnxImageEncoderOptions(
 /// against the model's declared input before every call: some models (the ResNet-18 featurizer among them)
 /// crash the process on a wrong size instead of raising.
 /// </summary>
-public sealed class OnnxImageEncoder : IImageEncoder, IDisposable
+public sealed class OnnxImageEncoder : IImageEncoder
 {
     private readonly InferenceSession _session;
     private readonly OnnxImageEncoderOptions _options;

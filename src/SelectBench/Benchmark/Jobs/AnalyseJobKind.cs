@@ -74,7 +74,7 @@ public sealed class AnalyseJobKind : IJobKind
         }
         finally
         {
-            (encoder as IDisposable)?.Dispose();
+            encoder.Dispose();
         }
     }
 }

@@ -22,7 +22,7 @@ public sealed record ClassQuerySearchSettings(
     string PromptTemplate = "a photo of a {class}.",
     double Threshold = 0.5,
     double Margin = 0.05,
-    int? PerClassCap = null) : IStrategySettings
+    int? PerClassCap = null) : ISettings
 {
     public void Validate(string where)
     {
@@ -45,7 +45,8 @@ public sealed record ClassQuerySearchSettings(
 /// confident matches stays small, so the shift may be imbalanced and smaller than N, as in the paper
 /// (LAIONet keeps captions naming one class with CLIP text similarity above 0.5; Shirali and Hardt 2023).
 /// </summary>
-[ShiftStrategy("class-query-search", typeof(ClassQuerySearchSettings))]
+[Registered("class-query-search", Settings = typeof(ClassQuerySearchSettings),
+    Description = "LA1000 txt2img analogue: one query per class (prototype or text); pool images above a threshold and margin")]
 public sealed class ClassQuerySearch(ClassQuerySearchSettings settings) : IShiftStrategy
 {
     public string Name => "class-query-search";

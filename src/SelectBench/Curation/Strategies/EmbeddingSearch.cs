@@ -21,7 +21,7 @@ public sealed record EmbeddingSearchSettings(
     bool Exclusive = true,
     bool Dedup = true,
     int SearchOversample = 4,
-    bool RefillQueries = true) : IStrategySettings
+    bool RefillQueries = true) : ISettings
 {
     public void Validate(string where)
     {
@@ -40,7 +40,8 @@ public sealed record EmbeddingSearchSettings(
 /// wins contested pool images by going first. The paper does not state k, threshold or dedup rules
 /// (reference/select-paper-facts.md); these are settings here.
 /// </summary>
-[ShiftStrategy("embedding-search", typeof(EmbeddingSearchSettings))]
+[Registered("embedding-search", Settings = typeof(EmbeddingSearchSettings),
+    Description = "LA1000 img2img analogue: each labelled query takes its nearest unused pool images by encoder cosine")]
 public sealed class EmbeddingSearch(EmbeddingSearchSettings settings) : IShiftStrategy
 {
     public string Name => "embedding-search";

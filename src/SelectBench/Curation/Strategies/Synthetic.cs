@@ -17,7 +17,7 @@ public sealed record SyntheticSettings(
     string PromptSet = "baseline",
     double Strength = 0.75,
     int? PerClass = null,
-    string PromptTemplate = "A photo of {class}") : IStrategySettings
+    string PromptTemplate = "A photo of {class}") : ISettings
 {
     public void Validate(string where)
     {
@@ -34,7 +34,8 @@ public sealed record SyntheticSettings(
 /// keeping each prompt image's label. The generator itself is pluggable (<see cref="Generators.IImageGenerator"/>).
 /// Each image costs one generation.
 /// </summary>
-[ShiftStrategy("synthetic", typeof(SyntheticSettings))]
+[Registered("synthetic", Settings = typeof(SyntheticSettings),
+    Description = "SD1000 analogues: a class-conditional generator, from class prompts (txt2img) or baseline images (img2img)")]
 public sealed class Synthetic(SyntheticSettings settings) : IShiftStrategy
 {
     public string Name => "synthetic";

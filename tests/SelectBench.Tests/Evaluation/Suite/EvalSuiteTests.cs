@@ -76,6 +76,7 @@ public sealed class EvalSuiteTests
     {
         public string Name => "nan";
         public int Dimension => 2;
+        public void Dispose() { }
         public SelectBench.Embedding.Embeddings Encode(ImageSet images) =>
             new(Enumerable.Repeat(float.NaN, images.Count * 2).ToArray(), images.Count, 2);
     }
