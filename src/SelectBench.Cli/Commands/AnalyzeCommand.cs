@@ -67,9 +67,9 @@ public sealed class AnalyzeCommand : Command<AnalyzeCommand.Settings>
                 LeakageSets = [new NaturalEvalSet("base", baseSet)],
                 Encoder = encoder,
                 EmbeddingCacheFolder = Path.Combine(s.Out, "embeddings"),
-                Settings = new EvalSettings { NominalPerClass = s.NominalPerClass },
             };
-            var result = EvalSuite.Run(metrics, inputs, s.Out, s.Force);
+            var section = EvalMetrics.With(null, new DatasetAnalyticsSettings(s.NominalPerClass));
+            var result = EvalSuite.Run(metrics.Select(m => EvalMetrics.Create(m, section, "analyze")).ToList(), inputs, s.Out, s.Force, cancellationToken);
             EvaluateCommand.PrintValues(result);
             Console.WriteLine($"wrote:  {Path.Combine(s.Out, "metrics.json")}, analytics/, label-quality/ (label_issues.csv), knn/{(reference is null ? "" : ", image-quality/")}");
         }
