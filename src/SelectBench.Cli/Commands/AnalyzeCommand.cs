@@ -57,7 +57,11 @@ public sealed class AnalyzeCommand : Command<AnalyzeCommand.Settings>
         var encoder = EncoderSpec.Resolve(s.Encoder, () => baseSet);
         try
         {
-            string[] metrics = reference is null ? ["analytics", "label-quality", "knn"] : ["analytics", "label-quality", "knn", "image-quality"];
+            // The default suite's shift metrics that what this command has can feed.
+            var provided = MetricInputs.Shift | MetricInputs.BaseSet | MetricInputs.Encoder | MetricInputs.LeakageSets
+                           | (reference is null ? MetricInputs.None : MetricInputs.ReferenceSet);
+            var metrics = EvalMetrics.OfScope(EvalMetrics.DefaultSuite, MetricScope.Shift)
+                .Where(m => (EvalMetrics.Declaration(m).Requires & ~provided) == MetricInputs.None).ToList();
             var inputs = new EvalInputs
             {
                 LabelSet = shift.LabelSet,
