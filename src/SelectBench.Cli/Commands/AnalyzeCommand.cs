@@ -57,7 +57,11 @@ public sealed class AnalyzeCommand : Command<AnalyzeCommand.Settings>
         var encoder = EncoderSpec.Resolve(s.Encoder, () => baseSet);
         try
         {
-            string[] metrics = reference is null ? ["analytics", "label-quality", "knn"] : ["analytics", "label-quality", "knn", "image-quality"];
+            // The default suite's shift metrics that what this command has can feed.
+            var provided = MetricInputs.Shift | MetricInputs.BaseSet | MetricInputs.Encoder | MetricInputs.LeakageSets
+                           | (reference is null ? MetricInputs.None : MetricInputs.ReferenceSet);
+            var metrics = EvalMetrics.OfScope(EvalMetrics.DefaultSuite, MetricScope.Shift)
+                .Where(m => (EvalMetrics.Declaration(m).Requires & ~provided) == MetricInputs.None).ToList();
             var inputs = new EvalInputs
             {
                 LabelSet = shift.LabelSet,
@@ -67,9 +71,9 @@ public sealed class AnalyzeCommand : Command<AnalyzeCommand.Settings>
                 LeakageSets = [new NaturalEvalSet("base", baseSet)],
                 Encoder = encoder,
                 EmbeddingCacheFolder = Path.Combine(s.Out, "embeddings"),
-                Settings = new EvalSettings { NominalPerClass = s.NominalPerClass },
             };
-            var result = EvalSuite.Run(metrics, inputs, s.Out, s.Force);
+            var section = EvalMetrics.With(null, new DatasetAnalyticsSettings(s.NominalPerClass));
+            var result = EvalSuite.Run(metrics.Select(m => EvalMetrics.Create(m, section, "analyze")).ToList(), inputs, s.Out, s.Force, cancellationToken);
             EvaluateCommand.PrintValues(result);
             Console.WriteLine($"wrote:  {Path.Combine(s.Out, "metrics.json")}, analytics/, label-quality/ (label_issues.csv), knn/{(reference is null ? "" : ", image-quality/")}");
         }

@@ -3,6 +3,7 @@ using SelectBench.Curation;
 using SelectBench.Curation.PostSteps;
 using SelectBench.Data;
 using SelectBench.Encoders;
+using SelectBench.Evaluation.Suite;
 using SelectBench.Models;
 
 namespace SelectBench.Benchmark;
@@ -35,8 +36,8 @@ public static class RegistryCatalog
         new("models", ModelArchitectures.Registry),
         new("encoders", EncoderKinds.Registry),
         new("readers", ImageSetReaders.Registry),
-        // Metrics, job kinds and executors join here as each moves onto Registry<T>, one line each:
-        // new("metrics", ...), new("jobs", ...), new("executors", ...).
+        new("metrics", EvalMetrics.Registry),
+        // Job kinds and executors join here as they move onto Registry<T>: new("jobs", ...), new("executors", ...).
     ];
 
     public static IReadOnlyList<string> Names => Sections.Select(s => s.Name).ToList();

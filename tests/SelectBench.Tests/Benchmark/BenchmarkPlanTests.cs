@@ -1,4 +1,5 @@
 using SelectBench.Benchmark;
+using SelectBench.Evaluation.Suite;
 using SelectBench.Running;
 using SelectBench.Common;
 using SelectBench.Data;
@@ -42,10 +43,10 @@ public class BenchmarkPlanTests
 
         // Transfer steps concern the model evaluations (and, through the expert model's evaluation they read for the
         // paper's correlations, the analyses); kNN settings concern the shift analyses only, never a training or evaluation.
-        var transfer = BenchmarkPlan.Build(config with { Evaluation = config.Evaluation with { Transfer = config.Evaluation.Transfer with { Steps = 7 } } });
+        var transfer = BenchmarkPlan.Build(config with { Evaluation = config.Evaluation.With<TransferMetricSettings>(t => t with { Transfer = t.Transfer with { Steps = 7 } }) });
         Assert.Equal(["analyse", "evaluate", "report"], a.Jobs.Where(j => transfer[j.Id].Key != j.Key).Select(j => j.Stage).Distinct().Order().ToArray());
         Assert.Equal(a[BenchmarkPlan.TrainJob("expert", 1)].Key, transfer[BenchmarkPlan.TrainJob("expert", 1)].Key);
-        var knn = BenchmarkPlan.Build(config with { Evaluation = config.Evaluation with { Knn = new SelectBench.Evaluation.Suite.KnnSuiteSettings(Ks: [5]) } });
+        var knn = BenchmarkPlan.Build(config with { Evaluation = config.Evaluation.With<SslKnnSettings>(k => k with { Knn = new KnnSuiteSettings(Ks: [5]) }) });
         Assert.Equal(["analyse", "report"], a.Jobs.Where(j => knn[j.Id].Key != j.Key).Select(j => j.Stage).Distinct().Order().ToArray());
     }
 

@@ -17,8 +17,8 @@ public sealed class CorruptJobKind : IJobKind
                          ?? throw new SelectBenchException($"job '{context.Job.Id}': evaluation settings are missing.");
         using var world = BenchmarkInputs.World(context);
         var cache = Path.Combine(context.OutputDir, BenchmarkInputs.CorruptionCacheFolder);
-        var settings = evaluation.ToEvalSettings(cache).Corruption;
-        int images = CorruptionMetric.Precompute(world.Test, settings);
+        var settings = evaluation.Settings<CorruptionSettings>();
+        int images = CorruptionMetric.Precompute(world.Test, settings, cache, context.Cancellation);
         context.WriteResult(new { Images = images, Sets = (settings.Corruptions?.Count ?? Evaluation.Corruptions.Corruptions.Names.Count) * 5 });
     }
 }
