@@ -56,7 +56,7 @@ public sealed class AnalyseCommand : Command<AnalyseCommand.Settings>
         var shift = DataSources.Load(s.Shift, options).Images;
         var baseSet = DataSources.Load(s.Data, options).Images;
         var reference = s.Reference is null ? null : DataSources.Load(s.Reference, options).Images;
-        var result = ShiftAnalysis.Run(shift, baseSet, reference, s.Encoder, s.NominalPerClass, s.Out, s.Force);
+        var result = ShiftAnalysis.Run(shift, baseSet, reference, s.Encoder, s.NominalPerClass, s.Out, s.Force, cancellationToken);
         SuiteTable.Print(result);
         Console.WriteLine($"wrote:  {Path.Combine(s.Out, "metrics.json")}, analytics/, label-quality/ (label_issues.csv), knn/{(reference is null ? "" : ", image-quality/")}");
         return 0;

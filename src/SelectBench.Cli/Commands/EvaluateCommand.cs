@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using SelectBench.Common;
 using SelectBench.Data;
 using SelectBench.Encoders;
@@ -149,7 +150,7 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
         var options = DataOptions.From(s.OnBadInput, s.Resize, s.Grey);
-        return s.Suite is { } suite ? RunSuite(s, suite, options) : ScoreClassifier(s, options);
+        return s.Suite is { } suite ? RunSuite(s, suite, options, cancellationToken) : ScoreClassifier(s, options);
     }
 
     private static int ScoreClassifier(Settings s, DataLoadOptions options)
@@ -167,14 +168,20 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         return 0;
     }
 
-    private static int RunSuite(Settings s, string suite, DataLoadOptions options)
+    private static int RunSuite(Settings s, string suite, DataLoadOptions options, CancellationToken cancellation)
     {
         var metrics = suite.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        foreach (var m in metrics) EvalMetrics.Create(m); // unknown names fail before any work
+        // The options are the evaluation keys the metrics read, as in a run config's evaluation section; unknown names fail before any work.
+        var section = new ISettings[]
+        {
+            new BaseAccuracySettings(s.Bootstrap), new CorruptionSettings(s.CorruptionImages),
+            new TransferMetricSettings(new TransferSettings(Steps: s.TransferSteps, InputSize: s.TransferSize)),
+        }.Aggregate(new JsonObject(), EvalMetrics.With);
+        var instances = metrics.Select(m => EvalMetrics.Create(m, section, "evaluate")).ToList();
         var baseSet = DataSources.Load(s.Data, options).Images;
         var labels = baseSet.LabelSet;
         using var classifier = s.Model is null ? null : ClassifierFiles.Open(s.Model, labels, s.Device, OnnxOptions(s));
-        var encoder = metrics.Any(m => m is "knn" or "label-quality" or "image-quality") ? EncoderSpec.Resolve(s.Encoder, () => baseSet) : null;
+        var encoder = EvalMetrics.AnyReads(metrics, MetricInputs.Encoder) ? EncoderSpec.Resolve(s.Encoder, () => baseSet) : null;
         try
         {
             var inputs = new EvalInputs
@@ -190,20 +197,16 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
                 LeakageSets = [new NaturalEvalSet("base", baseSet)],
                 Encoder = encoder,
                 EmbeddingCacheFolder = Path.Combine(s.Out, "embeddings"),
-                Settings = new EvalSettings
-                {
-                    Bootstrap = new BootstrapSettings(Resamples: s.Bootstrap),
-                    Corruption = new CorruptionSettings(Images: s.CorruptionImages, CacheFolder: Path.Combine(s.Out, "corrupted"), ReferenceErrorsPath: s.CorruptionReference),
-                    Transfer = new TransferSettings(Steps: s.TransferSteps, InputSize: s.TransferSize),
-                },
+                CorruptedSetCacheFolder = Path.Combine(s.Out, "corrupted"),
+                CorruptionReferencePath = s.CorruptionReference,
             };
-            var result = EvalSuite.Run(metrics, inputs, s.Out, s.Force);
+            var result = EvalSuite.Run(instances, inputs, s.Out, s.Force, cancellation);
             SuiteTable.Print(result);
             Console.WriteLine($"wrote:  {Path.Combine(s.Out, "metrics.json")} and one folder per metric");
         }
         finally
         {
-            (encoder as IDisposable)?.Dispose();
+            encoder?.Dispose();
         }
         return 0;
     }

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using SelectBench.Benchmark;
+using SelectBench.Evaluation.Suite;
 using SelectBench.Reporting;
 using SelectBench.Running;
 using Spectre.Console;
@@ -85,20 +86,9 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         return 0;
     }
 
-    private static readonly Dictionary<string, string> ShortNames = new()
-    {
-        ["base_top1"] = "top-1",
-        ["natural_ood_mean"] = "natural",
-        ["corruption_top1_mean"] = "corrupt",
-        ["transfer_mean"] = "transfer",
-        ["knn_top1_k20"] = "kNN",
-        ["ls_5pct"] = "LS@5%",
-        ["label_noise_true"] = "noise",
-        ["expert_equivalent_images"] = "expert-eq. images",
-    };
-
-    private static readonly string[] ConsoleMetrics =
-        ["base_top1", "natural_ood_mean", "corruption_top1_mean", "transfer_mean", "knn_top1_k20", "ls_5pct", "label_noise_true", "expert_equivalent_images"];
+    /// <summary>The console's metric columns: what each registered metric declares (<see cref="MetricDeclaration.Console"/>), then the expert-equivalent size.</summary>
+    private static IReadOnlyList<MetricColumn> ConsoleColumns =>
+        [.. EvalMetrics.All.SelectMany(m => m.Declaration.Console), new(Leaderboard.ExpertEquivalentImagesKey, "expert-eq. images")];
 
     /// <summary>"0.812±0.011" (half the interval's width), short enough for an 80-column console.</summary>
     private static string Compact(MetricSummary m)
@@ -117,8 +107,8 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         var table = new Table().Border(TableBorder.Rounded)
             .Title($"[bold]{Markup.Escape(results.RunName)}[/]: ranked by {board.PrimaryMetric} (mean ± half the 95% CI over {results.Metadata.Seeds.Count} seeds)");
         table.AddColumns("#", "shift", "images", "cost $");
-        var metrics = ConsoleMetrics.Where(m => board.Shifts.Any(x => x.Metrics.ContainsKey(m))).ToList();
-        foreach (var m in metrics) table.AddColumn(new TableColumn(ShortNames.GetValueOrDefault(m, m)).RightAligned());
+        var columns = ConsoleColumns.Where(c => board.Shifts.Any(x => x.Metrics.ContainsKey(c.Key))).ToList();
+        foreach (var c in columns) table.AddColumn(new TableColumn(c.Label).RightAligned());
         table.AddColumn(new TableColumn("p").RightAligned());
         foreach (var e in board.Shifts)
         {
@@ -127,7 +117,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
                 e.Rank + (e.TiedWith.Count > 0 ? " ≈" : ""), Markup.Escape(e.Name), e.Images.ToString("N0", CultureInfo.InvariantCulture),
                 e.Cost.ToString(e.Cost < 1 ? "0.####" : "0.##", CultureInfo.InvariantCulture),
             };
-            cells.AddRange(metrics.Select(m => e.Metrics.TryGetValue(m, out var v) ? Compact(v) : "–"));
+            cells.AddRange(columns.Select(c => e.Metrics.TryGetValue(c.Key, out var v) ? Compact(v) : "–"));
             cells.Add(e.PValueVsReference is { } pv ? pv.ToString("0.###", CultureInfo.InvariantCulture) : "");
             table.AddRow(cells.ToArray());
         }

@@ -33,6 +33,12 @@ public static class NearDuplicates
     public const double DefaultThreshold = 0.98;
 
     /// <summary>
+    /// The one rule for "at least the threshold", shared by this audit, the label-quality metric and the
+    /// curation post-steps (near-duplicate and leakage removal), so all of them count the same pairs.
+    /// </summary>
+    public static bool Reaches(double cosine, double threshold) => cosine >= threshold - Tolerance;
+
+    /// <summary>
     /// Counts the pairs i &lt; j with cosine &gt;= t, and drops greedily in index order: the first image of
     /// each group is kept, and every later image within t of a kept image is dropped. Dropped images do
     /// not drop others, so a chain a~b~c with a and c apart keeps a and c.
@@ -88,7 +94,7 @@ public static class NearDuplicates
                 for (int r = 0; r < rows; r++) nearest[start + r] = (int)idx[r];
             });
         }
-        var leaked = Enumerable.Range(0, set.Count).Where(i => best[i] >= threshold - Tolerance).ToArray();
+        var leaked = Enumerable.Range(0, set.Count).Where(i => Reaches(best[i], threshold)).ToArray();
         return new LeakageReport(threshold, best, nearest, leaked);
     }
 }

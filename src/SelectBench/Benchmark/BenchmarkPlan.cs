@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SelectBench.Common;
+using SelectBench.Evaluation.Suite;
 using SelectBench.Running;
 
 namespace SelectBench.Benchmark;
@@ -55,7 +56,8 @@ public static class BenchmarkPlan
         var worldSettings = config.Data is { } data ? new JsonObject { ["data"] = Node(data) } : new JsonObject { ["world"] = Node(config.World) };
         jobs.Add(new JobSpec(WorldJob, "world", WorldJobKind.KindName, worldSettings) { Exclusive = true });
 
-        bool ssl = config.Evaluation.Encoder == "ssl" && config.Evaluation.ShiftSuite.Count > 0;
+        var evaluation = config.Evaluation;
+        bool ssl = evaluation.Encoder == "ssl" && EvalMetrics.AnyReads(evaluation.Suite, MetricInputs.Encoder);
         if (ssl)
             jobs.Add(new JobSpec(EncoderJob, "encoder", SslEncoderJobKind.KindName,
                 new JsonObject { ["ssl"] = Node(config.Evaluation.Ssl) }, [WorldJob])
@@ -65,12 +67,13 @@ public static class BenchmarkPlan
             jobs.Add(new JobSpec(CurateJob(shift.Name), "curate", CurateJobKind.KindName,
                 new JsonObject { ["shift"] = shift.Name, ["curation"] = JsonNode.Parse(config.CurationJson(shift.Name)) }, [WorldJob]));
 
-        var modelSuite = config.Evaluation.ModelSuite;
-        var evalSettings = EvaluationNode(config.Evaluation with { Suite = modelSuite }, ModelJobFields);
-        bool corrupt = modelSuite.Contains("corruptions");
+        var modelSuite = evaluation.ModelSuite;
+        var evalSettings = EvaluationNode(evaluation, modelSuite);
+        var corrupting = modelSuite.Where(m => EvalMetrics.AnyReads([m], MetricInputs.CorruptedSets)).ToList();
+        bool corrupt = corrupting.Count > 0;
         if (corrupt)
             jobs.Add(new JobSpec(CorruptJob, "corrupt", CorruptJobKind.KindName,
-                new JsonObject { ["evaluation"] = EvaluationNode(config.Evaluation with { Suite = ["corruptions"] }, ["suite", "corruption_images"]) }, [WorldJob]));
+                new JsonObject { ["evaluation"] = EvaluationNode(evaluation, corrupting) }, [WorldJob]));
         var trainedModels = new List<(string Model, int Seed)>();
         foreach (var shift in config.Curation.Shifts)
             foreach (var seed in config.Seeds)
@@ -88,11 +91,11 @@ public static class BenchmarkPlan
             foreach (var seed in config.Seeds)
             {
                 jobs.Add(TrainSpec(config, model, config.ReferenceShift, fraction, seed));
-                jobs.Add(EvaluateSpec(model, seed, EvaluationNode(config.Evaluation with { Suite = ["base"] }, ModelJobFields), corrupt: false));
+                jobs.Add(EvaluateSpec(model, seed, EvaluationNode(evaluation, [BaseAccuracyMetric.Name]), corrupt: false));
             }
         }
 
-        var shiftSuite = config.Evaluation.ShiftSuite;
+        var shiftSuite = evaluation.ShiftSuite;
         if (shiftSuite.Count > 0)
         {
             int first = config.Seeds[0];
@@ -100,16 +103,17 @@ public static class BenchmarkPlan
             {
                 var deps = new List<string> { WorldJob, CurateJob(shift.Name), CurateJob(config.ReferenceShift) };
                 if (ssl) deps.Add(EncoderJob);
-                if (shiftSuite.Contains("image-quality")) deps.Add(TrainJob(config.ReferenceShift, first));
-                if (shiftSuite.Contains("analytics") && modelSuite.Contains("base")) deps.Add(EvaluateJob(config.ReferenceShift, first));
+                if (EvalMetrics.AnyReads(shiftSuite, MetricInputs.ReferenceModel)) deps.Add(TrainJob(config.ReferenceShift, first));
+                if (EvalMetrics.AnyReads(shiftSuite, MetricInputs.ExpertPerClass) && ProvidesExpertPerClass(evaluation))
+                    deps.Add(EvaluateJob(config.ReferenceShift, first));
                 jobs.Add(new JobSpec(AnalyseJob(shift.Name), "analyse", AnalyseJobKind.KindName, new JsonObject
                 {
                     ["shift"] = shift.Name,
                     ["reference_shift"] = config.ReferenceShift,
                     ["reference_model"] = TrainJob(config.ReferenceShift, first),
                     ["reference_evaluation"] = EvaluateJob(config.ReferenceShift, first),
-                    ["encoder"] = config.Evaluation.Encoder,
-                    ["evaluation"] = EvaluationNode(config.Evaluation with { Suite = shiftSuite }, ShiftJobFields),
+                    ["encoder"] = evaluation.Encoder,
+                    ["evaluation"] = EvaluationNode(evaluation, shiftSuite),
                 }, deps.Distinct().ToArray()));
             }
         }
@@ -138,9 +142,9 @@ public static class BenchmarkPlan
                 ["epochs"] = config.Training.Epochs,
                 ["batch_size"] = config.Training.BatchSize,
                 ["learning_rate"] = config.Training.LearningRate,
-                ["encoder"] = config.Evaluation.Encoder,
-                ["corruption_images"] = config.Evaluation.CorruptionImages,
-                ["transfer_steps"] = config.Evaluation.Transfer.Steps,
+                ["encoder"] = evaluation.Encoder,
+                ["corruption_images"] = evaluation.Settings<CorruptionSettings>().CorruptionImages,
+                ["transfer_steps"] = evaluation.Settings<TransferMetricSettings>().Transfer.Steps,
                 ["executor"] = config.Executor.Kind,
             },
         }, reportDeps));
@@ -174,7 +178,8 @@ public static class BenchmarkPlan
             : world.World?.Profile switch { "tiny" => 10, "standard" => 900, _ => 60 },
         SslEncoderJobSettings encoder => 5 * encoder.Ssl.Epochs * 60,
         TrainJobSettings train => 1 + train.ExpectedImages * train.Recipe.Epochs * train.Recipe.Width * train.Recipe.Width / 150.0,
-        EvaluateJobSettings evaluate => evaluate.Evaluation.Suite.Count <= 1 ? 3 : 15 + evaluate.Evaluation.Transfer.Steps * 0.6,
+        EvaluateJobSettings evaluate => evaluate.Evaluation.Suite.Count <= 1 ? 3
+            : 15 + (evaluate.Evaluation.Suite.Contains(TransferMetric.Name) ? evaluate.Evaluation.Settings<TransferMetricSettings>().Transfer.Steps : 0) * 0.6,
         AnalyseJobSettings => 15,
         _ => 5,
     };
@@ -192,15 +197,38 @@ public static class BenchmarkPlan
         }
     }
 
-    // The evaluation fields each job kind reads: a job's key covers exactly these, so changing (say) the
-    // transfer steps reruns the evaluations but not the shift analyses.
-    private static readonly string[] ModelJobFields = ["suite", "corruption_images", "transfer", "bootstrap"];
-    private static readonly string[] ShiftJobFields = ["suite", "knn", "quality", "nominal_per_class", "bootstrap"];
+    /// <summary>What the plan gives each evaluation of a trained model (<see cref="EvaluateJobKind"/>); the world may still lack natural sets or transfer tasks.</summary>
+    public const MetricInputs ModelEvaluationInputs = MetricInputs.Model | MetricInputs.Checkpoint | MetricInputs.BaseSet
+        | MetricInputs.NaturalSets | MetricInputs.TransferTasks | MetricInputs.CorruptedSets;
 
-    private static JsonObject EvaluationNode(RunEvaluationSettings evaluation, IReadOnlyList<string> fields)
+    /// <summary>What the plan gives each shift's analysis (<see cref="AnalyseJobKind"/>); the expert's per-class accuracy only with the base metric.</summary>
+    public const MetricInputs ShiftAnalysisInputs = MetricInputs.Shift | MetricInputs.BaseSet | MetricInputs.ReferenceSet
+        | MetricInputs.ReferenceModel | MetricInputs.Encoder | MetricInputs.LeakageSets | MetricInputs.ExpertPerClass;
+
+    /// <summary>Refuses a suite with a metric whose required inputs its evaluations would lack (e.g. a shift metric that needs a model).</summary>
+    public static void CheckSuite(RunEvaluationSettings evaluation, string where)
     {
-        var all = Node(evaluation).AsObject();
-        return new JsonObject(fields.Where(all.ContainsKey).Select(f => KeyValuePair.Create(f, all[f]?.DeepClone())));
+        foreach (var metric in evaluation.ModelSuite)
+            EvalMetrics.CheckProvided(metric, ModelEvaluationInputs, where);
+        var shiftInputs = ProvidesExpertPerClass(evaluation) ? ShiftAnalysisInputs : ShiftAnalysisInputs & ~MetricInputs.ExpertPerClass;
+        foreach (var metric in evaluation.ShiftSuite)
+            EvalMetrics.CheckProvided(metric, shiftInputs, where);
+    }
+
+    /// <summary>The expert's per-class accuracy comes from the base metric of the reference shift's evaluation.</summary>
+    private static bool ProvidesExpertPerClass(RunEvaluationSettings evaluation) => evaluation.ModelSuite.Contains(BaseAccuracyMetric.Name);
+
+    /// <summary>
+    /// The evaluation section a job gets: its suite and the keys its metrics' settings read, with defaults written out. A job's
+    /// key covers exactly these, so changing (say) the transfer steps reruns the evaluations but not the shift analyses.
+    /// </summary>
+    private static JsonObject EvaluationNode(RunEvaluationSettings evaluation, IReadOnlyList<string> suite)
+    {
+        var all = evaluation.AllMetricSettings();
+        var node = new JsonObject { ["suite"] = new JsonArray(suite.Select(m => (JsonNode)m).ToArray()) };
+        foreach (var key in suite.SelectMany(EvalMetrics.SettingsKeys).Distinct())
+            if (all[key] is { } value) node[key] = value.DeepClone();
+        return node;
     }
 
     internal static JsonNode Node<T>(T value) => JsonSerializer.SerializeToNode(value, Json.Options)

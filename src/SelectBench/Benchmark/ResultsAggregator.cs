@@ -38,7 +38,7 @@ public sealed record FractionResults(double Fraction, int Images, IReadOnlyDicti
 /// </summary>
 public static class ResultsAggregator
 {
-    public const string PrimaryMetric = "base_top1";
+    public const string PrimaryMetric = BaseAccuracyMetric.Top1Key;
 
     /// <summary>The paper's Table 2 base accuracies (Feuer et al. 2024) and our analogue of each shift.</summary>
     public static readonly IReadOnlyList<(string Paper, double Top1, string Shift)> PaperTable2 =
@@ -51,12 +51,12 @@ public static class ResultsAggregator
         ("LA1000 (txt2img)", 0.165, "class-query-search"),
     ];
 
-    /// <summary>Metrics compared across shifts for rank agreement (those every shift has are kept).</summary>
-    public static readonly string[] RankAgreementMetrics =
-    [
-        "base_top1", "natural_ood_mean", "corruption_top1_mean", "transfer_mean", "knn_top1_k20", "coverage", "lt", "ls_5pct",
-        "label_noise_est", "label_noise_true", "fid", "kid", "cmmd", "precision", "recall", "vendi", "cost",
-    ];
+    /// <summary>
+    /// Metrics compared across shifts for rank agreement (those every shift has are kept): the keys each registered
+    /// metric declares (<see cref="MetricDeclaration.RankAgreement"/>), in report order, then the cost.
+    /// </summary>
+    public static IReadOnlyList<string> RankAgreementMetrics =>
+        [.. EvalMetrics.All.SelectMany(m => m.Declaration.RankAgreement), Leaderboard.CostKey];
 
     public sealed record Aggregate(
         Leaderboard Leaderboard,
@@ -71,7 +71,7 @@ public static class ResultsAggregator
     {
         var referenceShift = shifts.FirstOrDefault(s => s.Name == reference);
         var entries = new List<LeaderboardEntry>();
-        var perSeedTop1 = shifts.ToDictionary(s => s.Name, s => SeedValues(s, "base_top1"));
+        var perSeedTop1 = shifts.ToDictionary(s => s.Name, s => SeedValues(s, PrimaryMetric));
         foreach (var shift in shifts)
         {
             var metrics = new Dictionary<string, MetricSummary>(StringComparer.Ordinal);
@@ -84,9 +84,9 @@ public static class ResultsAggregator
                 foreach (var (key, value) in shift.Analysis.Values)
                     if (!metrics.ContainsKey(key)) metrics[key] = new MetricSummary(value.Estimate, value.Low, value.High, value.N);
             var audit = shift.Curation.Audit;
-            if (audit.Audited > 0 && !metrics.ContainsKey("label_noise_true"))
-                metrics["label_noise_true"] = MetricSummary.Point(audit.NoiseRate);
-            metrics["cost"] = MetricSummary.Point(shift.Curation.Cost);
+            if (audit.Audited > 0 && !metrics.ContainsKey(LabelQualityMetric.NoiseTrueKey))
+                metrics[LabelQualityMetric.NoiseTrueKey] = MetricSummary.Point(audit.NoiseRate);
+            metrics[Leaderboard.CostKey] = MetricSummary.Point(shift.Curation.Cost);
             if (metrics.TryGetValue(PrimaryMetric, out var top1) && shift.Curation.Cost > 0)
                 metrics["top1_per_dollar"] = new MetricSummary(CostUtility.UtilityPerCost(top1.Mean, shift.Curation.Cost),
                     CostUtility.UtilityPerCost(top1.CiLow, shift.Curation.Cost), CostUtility.UtilityPerCost(top1.CiHigh, shift.Curation.Cost), top1.N);
@@ -106,7 +106,7 @@ public static class ResultsAggregator
                 if (eq == null || double.IsNaN(eq.Images)) continue;
                 var metrics = new Dictionary<string, MetricSummary>(entries[i].Metrics)
                 {
-                    ["expert_equivalent_images"] = new(eq.Images, eq.Low, eq.High, seeds.Count),
+                    [Leaderboard.ExpertEquivalentImagesKey] = new(eq.Images, eq.Low, eq.High, seeds.Count),
                 };
                 entries[i] = entries[i] with { Metrics = metrics };
             }
@@ -152,8 +152,8 @@ public static class ResultsAggregator
             relative.Add(rel.Values.Average());
         }
         if (mce.Count == 0) yield break;
-        yield return ("mce", Spread(mce));
-        yield return ("relative_mce", Spread(relative));
+        yield return (CorruptionMetric.MceKey, Spread(mce));
+        yield return (CorruptionMetric.RelativeMceKey, Spread(relative));
     }
 
     private static MetricSummary Spread(IReadOnlyList<double> values) =>
@@ -234,8 +234,8 @@ public static class ResultsAggregator
         findings.Add(Compare("For synthetic data, img2img is above txt2img on base accuracy", "synthetic-img2img",
             ["synthetic-txt2img"], PrimaryMetric, Get, F));
 
-        var crowd = Get("crowd-schema", "ls_5pct");
-        var expertLs = Get(reference, "ls_5pct");
+        var crowd = Get("crowd-schema", DatasetAnalyticsMetric.LargestShareKey);
+        var expertLs = Get(reference, DatasetAnalyticsMetric.LargestShareKey);
         if (crowd == null || expertLs == null)
             findings.Add(new Finding("The crowd shift's LS@5pct is high (long-tailed)", null, "the run has no LS@5pct for crowd-schema and the expert shift"));
         else
@@ -281,12 +281,13 @@ public static class ResultsAggregator
             .Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal) && p.Key.EndsWith(suffix, StringComparison.Ordinal)
                         && p.Key.Length > prefix.Length + suffix.Length)
             .ToDictionary(p => p.Key[prefix.Length..^suffix.Length], p => p.Value);
-        var transfer = Prefixed("transfer_", "_top1");
-        var natural = Prefixed("natural_", "_top1");
+        var transfer = Prefixed(TransferMetric.TaskPrefix, TransferMetric.TaskSuffix);
+        var natural = Prefixed(NaturalOodMetric.SetPrefix, NaturalOodMetric.SetSuffix);
         var knn = new Dictionary<int, MetricSummary>();
-        var bank = entry.Metrics.Keys.Where(key => key.StartsWith("knn_n", StringComparison.Ordinal) && key.Contains("_top1_k"))
-            .Select(key => int.Parse(key[5..key.IndexOf('_', 5)], CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max();
-        foreach (var (key, value) in Prefixed($"knn_n{bank}_top1_k", ""))
+        const string bankPrefix = SslKnnMetric.BankPrefix;
+        var bank = entry.Metrics.Keys.Where(key => key.StartsWith(bankPrefix, StringComparison.Ordinal) && key.Contains("_top1_k"))
+            .Select(key => int.Parse(key[bankPrefix.Length..key.IndexOf('_', bankPrefix.Length)], CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max();
+        foreach (var (key, value) in Prefixed($"{bankPrefix}{bank}_top1_k", ""))
             if (int.TryParse(key, NumberStyles.Integer, CultureInfo.InvariantCulture, out var kk)) knn[kk] = value;
         double nominal = (double)shift.Curation.TargetSize / k;
         return new ShiftDetail(shift.Name, shift.Curation.Strategy, shift.GridPng, shift.ClassNames, shift.Curation.ClassCounts,

@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using SelectBench.Common;
 using SelectBench.Curation;
 using SelectBench.Encoders.SelfSupervised;
-using SelectBench.Evaluation.Metrics;
 using SelectBench.Evaluation.Suite;
 using SelectBench.Training;
 using SelectBench.Worlds.FashionMnistPlus;
@@ -47,46 +48,71 @@ public sealed record RunWorldSettings(string Profile = "quick", long Seed = 0, s
     }
 }
 
-/// <summary>How the trained models are scored (DESIGN section 5).</summary>
-/// <param name="Suite">Metrics run on every trained model (model metrics) or once per shift (shift metrics).</param>
-/// <param name="Encoder">The fixed encoder of the SSL kNN, label- and image-quality metrics: "ssl" trains
+/// <summary>
+/// How the trained models and the shifts are scored (docs/metrics.md): the run's own keys of the <c>evaluation:</c>
+/// section (suite, encoder, ssl) and every metric's settings (the section's other keys, read by the metrics whose
+/// settings records have those fields: bootstrap, corruption_images, transfer, knn, quality, nominal_per_class, and
+/// those of any metric registered later; see <see cref="EvalMetrics"/>).
+/// </summary>
+/// <param name="Suite">Metrics to run; each metric's scope decides whether it runs on every trained model or once per
+/// shift. Default: the default suite (every built-in metric).</param>
+/// <param name="Encoder">The fixed encoder of the metrics that read one (SSL kNN, label and image quality): "ssl" trains
 /// SimCLR on the unlabeled pool once per run (settings in <see cref="Ssl"/>); otherwise an encoder spec
 /// such as "pca:64" (pixel PCA fitted on the pool).</param>
-/// <param name="CorruptionImages">Class-balanced subset of the test set corrupted per corruption and severity; 0 = all.</param>
-/// <param name="NominalPerClass">Nominal images per class for LT@t; null = N / K of the shift size N.</param>
-/// <param name="Bootstrap">Percentile-bootstrap resamples of the per-model intervals.</param>
-public sealed record RunEvaluationSettings(
-    IReadOnlyList<string>? Suite = null,
-    string Encoder = "ssl",
-    SimClrSettings? Ssl = null,
-    int CorruptionImages = 0,
-    TransferSettings? Transfer = null,
-    KnnSuiteSettings? Knn = null,
-    QualitySettings? Quality = null,
-    int? NominalPerClass = null,
-    int Bootstrap = 1000)
+public sealed record RunEvaluationSettings(IReadOnlyList<string>? Suite = null, string Encoder = "ssl", SimClrSettings? Ssl = null)
 {
-    public static readonly string[] ModelMetrics = ["base", "natural", "corruptions", "transfer"];
-    public static readonly string[] ShiftMetrics = ["knn", "analytics", "label-quality", "image-quality"];
+    /// <summary>The keys of the evaluation section read here; every other key belongs to the metrics.</summary>
+    public static readonly string[] OwnKeys = ["suite", "encoder", "ssl"];
 
-    public IReadOnlyList<string> Suite { get; init; } = Suite ?? [.. ModelMetrics, .. ShiftMetrics];
+    public IReadOnlyList<string> Suite { get; init; } = Suite ?? EvalMetrics.DefaultSuite;
     public SimClrSettings Ssl { get; init; } = Ssl ?? new SimClrSettings();
-    public TransferSettings Transfer { get; init; } = Transfer ?? new TransferSettings();
-    public KnnSuiteSettings Knn { get; init; } = Knn ?? new KnnSuiteSettings();
-    public QualitySettings Quality { get; init; } = Quality ?? new QualitySettings();
 
-    public IReadOnlyList<string> ModelSuite => Suite.Where(ModelMetrics.Contains).ToList();
-    public IReadOnlyList<string> ShiftSuite => Suite.Where(ShiftMetrics.Contains).ToList();
+    /// <summary>
+    /// The metrics' keys of the evaluation section, as <see cref="EvalMetrics.BindSection"/> writes them (every
+    /// registered metric's settings with defaults filled in); null = every default. A job's settings carry the keys
+    /// its metrics read, and reading them back lands here.
+    /// </summary>
+    [JsonExtensionData]
+    public JsonObject? MetricSettings { get; init; }
 
-    public EvalSettings ToEvalSettings(string? corruptionCache) => new()
+    /// <summary>The suite's metrics that run on every trained model.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> ModelSuite => EvalMetrics.OfScope(Suite, MetricScope.Model);
+
+    /// <summary>The suite's metrics that run once per shift.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> ShiftSuite => EvalMetrics.OfScope(Suite, MetricScope.Shift);
+
+    /// <summary>A metric's settings record, e.g. <c>Settings&lt;TransferMetricSettings&gt;()</c>.</summary>
+    public T Settings<T>() where T : ISettings => EvalMetrics.BindSettings<T>(MetricSettings, "evaluation");
+
+    /// <summary>The metrics of <paramref name="suite"/>, each with its settings from this section.</summary>
+    public IReadOnlyList<IEvalMetric> CreateMetrics(IEnumerable<string> suite, string where) =>
+        suite.Select(m => EvalMetrics.Create(m, MetricSettings, where)).ToList();
+
+    /// <summary>A copy with a metric's settings edited (the keys it reads; another metric reading a key sees the change too, as in the YAML).</summary>
+    public RunEvaluationSettings With<T>(Func<T, T> edit) where T : ISettings =>
+        this with { MetricSettings = EvalMetrics.With(AllMetricSettings(), edit(Settings<T>())) };
+
+    /// <summary>Every registered metric's keys with their values (defaults where the section has none).</summary>
+    public JsonObject AllMetricSettings() =>
+        EvalMetrics.BindSection(MetricSettings is null ? new Dictionary<string, object?>()
+            : SettingsBinder.ParseJson(MetricSettings.ToJsonString(), "evaluation"), "evaluation", OwnKeys);
+
+    /// <summary>Binds the evaluation section of a run config; an unknown key or a bad value is an error naming it.</summary>
+    public static RunEvaluationSettings FromSection(IReadOnlyDictionary<string, object?> section, string where)
     {
-        Bootstrap = new BootstrapSettings(Resamples: Bootstrap),
-        Corruption = new CorruptionSettings(Images: CorruptionImages, CacheFolder: corruptionCache),
-        Transfer = Transfer,
-        Knn = Knn,
-        Quality = Quality,
-        NominalPerClass = NominalPerClass,
-    };
+        var own = section.Where(kv => OwnKeys.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        var metrics = section.Where(kv => !OwnKeys.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        var evaluation = SettingsBinder.Bind<RunEvaluationSettings>(own, where);
+        foreach (var metric in evaluation.Suite)
+            if (!EvalMetrics.Registry.Contains(metric))
+            {
+                var hint = Suggest.Nearest(metric, EvalMetrics.Names) is { } near ? $"did you mean '{near}'? " : "";
+                throw new SelectBenchException($"{where}.suite: '{metric}' is not a metric; {hint}known: {string.Join(", ", EvalMetrics.Names)}.");
+            }
+        return evaluation with { MetricSettings = EvalMetrics.BindSection(metrics, where, OwnKeys) };
+    }
 }
 
 /// <summary>Where the jobs run: the executor (<see cref="Running.Executors"/>) and the settings of every kind side by side, so that
@@ -193,12 +219,8 @@ public sealed record RunConfig(
         foreach (var f in fractions)
             if (!(f > 0 && f < 1))
                 throw new SelectBenchException($"{where}: expert_fractions: {f} is not allowed; give fractions in (0, 1) (the whole expert shift is always trained).");
-        var evaluation = SettingsBinder.Bind<RunEvaluationSettings>(Section(root, "evaluation", where), $"{where}: evaluation");
-        foreach (var metric in evaluation.Suite)
-            if (!EvalMetrics.Names.Contains(metric))
-                throw new SelectBenchException($"{where}: evaluation.suite: '{metric}' is not a metric; known: {string.Join(", ", EvalMetrics.Names)}.");
-        if (evaluation.CorruptionImages < 0) throw new SelectBenchException($"{where}: evaluation.corruption_images: {evaluation.CorruptionImages}; give 0 (all) or more.");
-        if (evaluation.Bootstrap < 10) throw new SelectBenchException($"{where}: evaluation.bootstrap: {evaluation.Bootstrap}; give at least 10 resamples.");
+        var evaluation = RunEvaluationSettings.FromSection(Section(root, "evaluation", where), $"{where}: evaluation");
+        BenchmarkPlan.CheckSuite(evaluation, $"{where}: evaluation.suite");
         var executor = SettingsBinder.Bind<RunExecutorSettings>(Section(root, "executor", where), $"{where}: executor");
         executor = executor with { Kind = RunExecutorSettings.ResolveKind(executor.Kind, $"{where}: executor.kind") };
         if (executor.Parallel < 0) throw new SelectBenchException($"{where}: executor.parallel: {executor.Parallel}; give 0 (one job per core) or more.");

@@ -10,11 +10,14 @@ namespace SelectBench.Benchmark;
 /// </summary>
 public static class ShiftAnalysis
 {
-    // TODO: derive from the metric registry (the metrics registered per shift whose inputs are present) once it lands.
-    private static readonly string[] WithoutReference = ["analytics", "label-quality", "knn"];
-
-    /// <summary>The metrics <see cref="Run"/> computes, in order; image quality needs reference images.</summary>
-    public static IReadOnlyList<string> Metrics(bool hasReference) => hasReference ? [.. WithoutReference, "image-quality"] : WithoutReference;
+    /// <summary>The default suite's shift metrics that what `analyse` has (a shift, a base set, an encoder, and maybe reference images) can feed.</summary>
+    public static IReadOnlyList<string> Metrics(bool hasReference)
+    {
+        var provided = MetricInputs.Shift | MetricInputs.BaseSet | MetricInputs.Encoder | MetricInputs.LeakageSets
+                       | (hasReference ? MetricInputs.ReferenceSet : MetricInputs.None);
+        return EvalMetrics.OfScope(EvalMetrics.DefaultSuite, MetricScope.Shift)
+            .Where(m => (EvalMetrics.Declaration(m).Requires & ~provided) == MetricInputs.None).ToList();
+    }
 
     /// <summary>
     /// Runs <see cref="Metrics"/> on <paramref name="shift"/> and writes metrics.json and one folder per metric into
@@ -24,27 +27,21 @@ public static class ShiftAnalysis
     /// <param name="encoderSpec">The fixed encoder (<see cref="EncoderSpec.Help"/>).</param>
     /// <param name="nominalPerClass">Nominal images per class for LT@t; null: the shift's N/K.</param>
     public static SuiteResult Run(ImageSet shift, ImageSet baseSet, ImageSet? reference, string encoderSpec, int? nominalPerClass,
-        string outDir, bool force = false)
+        string outDir, bool force = false, CancellationToken cancellation = default)
     {
-        var encoder = EncoderSpec.Resolve(encoderSpec, () => baseSet);
-        try
+        using var encoder = EncoderSpec.Resolve(encoderSpec, () => baseSet);
+        var inputs = new EvalInputs
         {
-            var inputs = new EvalInputs
-            {
-                LabelSet = shift.LabelSet,
-                Shift = shift,
-                BaseSet = baseSet,
-                ReferenceSet = reference,
-                LeakageSets = [new NaturalEvalSet("base", baseSet)],
-                Encoder = encoder,
-                EmbeddingCacheFolder = Path.Combine(outDir, "embeddings"),
-                Settings = new EvalSettings { NominalPerClass = nominalPerClass },
-            };
-            return EvalSuite.Run(Metrics(reference is not null), inputs, outDir, force);
-        }
-        finally
-        {
-            (encoder as IDisposable)?.Dispose();
-        }
+            LabelSet = shift.LabelSet,
+            Shift = shift,
+            BaseSet = baseSet,
+            ReferenceSet = reference,
+            LeakageSets = [new NaturalEvalSet("base", baseSet)],
+            Encoder = encoder,
+            EmbeddingCacheFolder = Path.Combine(outDir, "embeddings"),
+        };
+        var section = EvalMetrics.With(null, new DatasetAnalyticsSettings(nominalPerClass));
+        var metrics = Metrics(reference is not null).Select(m => EvalMetrics.Create(m, section, "analyse")).ToList();
+        return EvalSuite.Run(metrics, inputs, outDir, force, cancellation);
     }
 }

@@ -34,6 +34,19 @@ public interface ISettings
 /// <summary>One registered name.</summary>
 public sealed record RegistryEntry(string Name, string Description, Type Implementation, Type? Settings, IReadOnlyList<string> Aliases);
 
+/// <summary>A registry seen without its type argument: what listings and conformance tests over every registry use.</summary>
+public interface IRegistry
+{
+    string Kind { get; }
+    IReadOnlyList<string> Names { get; }
+    IReadOnlyList<RegistryEntry> Entries { get; }
+    bool Contains(string name);
+    RegistryEntry Get(string name, string? where = null);
+    ISettings? DefaultSettings(string name);
+    ISettings? BindSettings(string name, IReadOnlyDictionary<string, object?> section, string where);
+    object Create(string name, ISettings? settings = null, string? where = null);
+}
+
 /// <summary>
 /// The registry of one extension point: every class implementing <typeparamref name="T"/> that carries
 /// <see cref="RegisteredAttribute"/> in the scanned assemblies, plus any added at run time (a test assembly, a
@@ -41,7 +54,7 @@ public sealed record RegistryEntry(string Name, string Description, Type Impleme
 /// <see cref="Create(string, IReadOnlyDictionary{string, object?}, string)"/> make instances, and an unknown
 /// name is an error that lists the known ones and suggests the nearest.
 /// </summary>
-public sealed class Registry<T> where T : class
+public sealed class Registry<T> : IRegistry where T : class
 {
     private readonly object gate = new();
     private readonly Dictionary<string, RegistryEntry> entries = new(StringComparer.Ordinal);
@@ -165,6 +178,8 @@ public sealed class Registry<T> where T : class
             throw;
         }
     }
+
+    object IRegistry.Create(string name, ISettings? settings, string? where) => Create(name, settings, where);
 
     /// <summary>Creates an instance from a config section (keys in snake_case), e.g. parsed YAML.</summary>
     public T Create(string name, IReadOnlyDictionary<string, object?> section, string where) =>

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using SelectBench.Common;
 using SelectBench.Curation.Generators;
-using SelectBench.Curation.Text;
+using SelectBench.Encoders.Text;
 using SelectBench.Data;
 using SelectBench.Encoders;
 using SelectBench.Search;
@@ -121,28 +121,5 @@ public sealed class CurationContext
     {
         var list = names.OrderBy(n => n, StringComparer.Ordinal).ToList();
         return list.Count == 0 ? "none" : string.Join(", ", list);
-    }
-}
-
-/// <summary>Seeded random sources that do not depend on process-randomised string hashes.</summary>
-public static class SeededRandom
-{
-    public static Random For(long seed, string purpose)
-    {
-        // FNV-1a over the purpose, mixed with the seed: stable across processes and .NET versions.
-        ulong h = 14695981039346656037UL ^ (ulong)seed;
-        foreach (char c in purpose) { h ^= c; h *= 1099511628211UL; }
-        h ^= h >> 33;
-        return new Random(unchecked((int)(h ^ (h >> 32))) & int.MaxValue);
-    }
-
-    /// <summary>Fisher-Yates shuffle in place.</summary>
-    public static void Shuffle<T>(Random random, IList<T> items)
-    {
-        for (int i = items.Count - 1; i > 0; i--)
-        {
-            int j = random.Next(i + 1);
-            (items[i], items[j]) = (items[j], items[i]);
-        }
     }
 }

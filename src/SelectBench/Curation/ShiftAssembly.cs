@@ -2,8 +2,8 @@ using SelectBench.Data;
 
 namespace SelectBench.Curation;
 
-/// <summary>Builds the <see cref="Shift"/> record and its report from a strategy's selection.</summary>
-internal static class ShiftAssembly
+/// <summary>Builds the <see cref="Shift"/> record and its report from a strategy's selection (a strategy outside this assembly uses it too).</summary>
+public static class ShiftAssembly
 {
     public static Shift Create(string strategy, CurationContext context, ImageSet images, SampleProvenance[] provenance,
                                double overheadCost, List<string> notes, List<string> warnings,

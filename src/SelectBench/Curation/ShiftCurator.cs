@@ -17,14 +17,14 @@ public sealed record ShiftSpec(string Name, string Strategy, IReadOnlyDictionary
             if (!allowed.Contains(key))
                 throw new SelectBenchException($"{where}.{key}: unknown key; allowed: {string.Join(", ", allowed)}.");
         if (!section.TryGetValue("strategy", out var s) || s is not string strategy || strategy.Length == 0)
-            throw new SelectBenchException($"{where}.strategy: missing; use one of {string.Join(", ", StrategyRegistry.Names)}.");
+            throw new SelectBenchException($"{where}.strategy: missing; use one of {string.Join(", ", ShiftStrategies.Registry.Names)}.");
         var settings = section.TryGetValue("settings", out var st) && st is IReadOnlyDictionary<string, object?> map
             ? map : new Dictionary<string, object?>();
         var post = section.TryGetValue("post_steps", out var ps) && ps is IReadOnlyDictionary<string, object?> postMap
             ? SettingsBinder.Bind<PostStepSettings>(postMap, $"{where}.post_steps") : new PostStepSettings();
         post.Validate($"{where}.post_steps");
         // Bind now so a bad setting fails at config load, not midway through a run.
-        StrategyRegistry.Create(strategy, settings, $"{where}.settings");
+        ShiftStrategies.Registry.Create(strategy, settings, $"{where}.settings");
         return new ShiftSpec(name, strategy, settings, post);
     }
 }
@@ -34,7 +34,7 @@ public static class ShiftCurator
 {
     public static Shift Build(ShiftSpec spec, CurationContext context)
     {
-        var strategy = StrategyRegistry.Create(spec.Strategy, spec.Settings, $"shifts.{spec.Name}.settings");
+        var strategy = ShiftStrategies.Registry.Create(spec.Strategy, spec.Settings, $"shifts.{spec.Name}.settings");
         var shift = strategy.Build(context) with { Name = spec.Name };
         return PostStepPipeline.Apply(shift, spec.PostSteps, context);
     }

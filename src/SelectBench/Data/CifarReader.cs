@@ -10,7 +10,8 @@ namespace SelectBench.Data;
 /// fine_label_names.txt / coarse_label_names.txt. The pixel layout is already C x H x W, so records are copied
 /// as they are. Ids are "{file stem}/{record:D5}".
 /// </summary>
-public static class CifarReader
+[Registered("cifar", Description = "CIFAR-10 or CIFAR-100 binary version folder (also one level down), split train or test")]
+public sealed class CifarReader : IImageSetReader
 {
     private const int ImageBytes = 3 * 32 * 32;
 
@@ -26,6 +27,18 @@ public static class CifarReader
             if (File.Exists(Path.Combine(dir, "train.bin")) || File.Exists(Path.Combine(dir, "test.bin"))) return (Variant.Cifar100, dir);
         }
         return null;
+    }
+
+    public bool CanRead(SourceSpec spec) => spec.IsFolder && Detect(spec.Path) != null;
+
+    public DataLoadResult Read(SourceSpec spec, DataLoadOptions options, CancellationToken token)
+    {
+        var (kind, folder) = Detect(spec.Path) ?? throw new SelectBenchException($"{spec.Path}: no CIFAR-10 or CIFAR-100 binary files.");
+        var split = spec.Split ?? "train";
+        var files = SplitFiles(kind, folder, split);
+        token.ThrowIfCancellationRequested();
+        return DataSources.Cached(new ResolvedSource($"{kind}-{split}".ToLowerInvariant(), $"{kind} {folder}:{split}", files,
+            o => Read(kind, folder, split, o)), options);
     }
 
     /// <summary>The files of a split, in reading order.</summary>

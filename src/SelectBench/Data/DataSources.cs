@@ -6,17 +6,19 @@ namespace SelectBench.Data;
 /// The one entry point that turns a data source spec into a decoded <see cref="ImageSet"/>; used by
 /// <c>train --data</c>, <c>eval</c>, <c>data info</c> and the world builder.
 ///
-/// A spec is a name or a path, optionally followed by <c>:split</c>:
-/// <list type="bullet">
-/// <item><c>fashion-mnist</c> (train), <c>fashion-mnist:train</c>, <c>fashion-mnist:test</c>.</item>
-/// <item>a SelectBench image-set folder (holding <c>manifest.json</c>), loaded as it is;</item>
+/// A spec is a name or a path, optionally followed by <c>:split</c>. Each format is one registered
+/// <see cref="IImageSetReader"/>; <see cref="Resolve"/> asks them in <see cref="ImageSetReaders.InOrder"/>:
+/// <list type="number">
+/// <item><c>fashion-mnist</c> (train), <c>fashion-mnist:train</c>, <c>fashion-mnist:test</c> (<see cref="FashionMnistReader"/>);</item>
+/// <item>a SelectBench image-set folder (holding <c>manifest.json</c>) or a saved shift, loaded as it is (<see cref="StoredImageSetReader"/>);</item>
+/// <item>a CIFAR-10 or CIFAR-100 binary folder (split train or test; <see cref="CifarReader"/>);</item>
 /// <item>an IDX folder (<c>train-images-idx3-ubyte[.gz]</c> and friends; split train or test) or an
-///   <c>*-images-idx3-ubyte[.gz]</c> file whose labels file sits beside it;</item>
-/// <item>a CIFAR-10 or CIFAR-100 binary folder (split train or test);</item>
+///   <c>*-images-idx3-ubyte[.gz]</c> file whose labels file sits beside it (<see cref="IdxPairReader"/>);</item>
 /// <item>WebDataset shards: a <c>.tar</c> file, a brace pattern such as <c>shards/{00000..00123}.tar</c>, or a
-///   folder of <c>.tar</c> files;</item>
-/// <item>a <c>.parquet</c> file or a folder of them (with a split, only files whose name starts with it);</item>
-/// <item>an ImageFolder tree: one sub-folder per class (with a split, the sub-folder of that name is the root).</item>
+///   folder of <c>.tar</c> files (<see cref="WebDatasetReader"/>);</item>
+/// <item>a <c>.parquet</c> file or a folder of them (with a split, only files whose name starts with it; <see cref="ParquetImageReader"/>);</item>
+/// <item>readers added at run time (a plug-in, a test), by name;</item>
+/// <item>an ImageFolder tree: one sub-folder per class (with a split, the sub-folder of that name is the root; <see cref="ImageFolderReader"/>).</item>
 /// </list>
 /// Decoded sets are cached (see <see cref="DataCache"/>), so the second load of a source reads raw arrays.
 /// </summary>
@@ -26,61 +28,39 @@ public static class DataSources
     private static readonly string[] SplitNames = ["train", "test", "val", "validation"];
 
     /// <summary>Loads a source. Errors the user can fix are <see cref="SelectBenchException"/>s naming the source.</summary>
-    public static DataLoadResult Load(string spec, DataLoadOptions? options = null)
+    public static DataLoadResult Load(string spec, DataLoadOptions? options = null, CancellationToken token = default)
     {
         options ??= DataLoadOptions.Default;
         options.EffectiveTransform.Validate();
         if (options.MaxImagePixels <= 0) throw new SelectBenchException($"The image pixel cap must be positive (got {options.MaxImagePixels}).");
-        if (string.IsNullOrWhiteSpace(spec)) throw new SelectBenchException("No data source given; use a name such as 'fashion-mnist' or a path.");
-        var (source, split) = SplitSpec(spec.Trim());
+        var source = SourceSpec.Parse(spec);
+        return Resolve(source).Read(source, options, token);
+    }
 
-        if (source.Equals(FashionMnistName, StringComparison.OrdinalIgnoreCase))
-            return LoadFashionMnist(split ?? "train", options);
-
-        var path = Path.GetFullPath(ExpandHome(source));
-        // A saved shift (Curation.ShiftStore) keeps its image set in images/ beside shift.json.
-        if (Directory.Exists(path) && !ImageSetStore.Exists(path) && File.Exists(Path.Combine(path, ShiftFile))
-            && ImageSetStore.Exists(Path.Combine(path, ShiftImagesFolder)))
-            path = Path.Combine(path, ShiftImagesFolder);
-        if (Directory.Exists(path) && ImageSetStore.Exists(path))
+    /// <summary>The first reader (in <see cref="ImageSetReaders.InOrder"/>) that reads the spec, or an error saying why none does.</summary>
+    public static IImageSetReader Resolve(SourceSpec spec)
+    {
+        foreach (var reader in ImageSetReaders.InOrder())
+            if (reader.CanRead(spec)) return reader;
+        if (!spec.IsFile && !spec.IsFolder)
         {
-            if (split != null) throw new SelectBenchException($"{path} is one stored image set; it has no split '{split}'.");
-            var m = ImageSetStore.ReadManifest(path);
-            return new DataLoadResult(ImageSetStore.Load(path),
-                (m.Skipped ?? []).Select(ParseSkipped).ToArray(), $"image set {path}", path, FromCache: true);
+            var hint = Suggest.Nearest(spec.Source, [FashionMnistName]) is { } near ? $" Did you mean '{near}'?" : "";
+            throw new SelectBenchException(
+                $"Data source '{spec.Text}' is neither a known name ({FashionMnistName}) nor an existing path.{hint}");
         }
-        var reader = Resolve(path, split, spec);
-        return Cached(reader, options);
+        throw new SelectBenchException(
+            $"Data source '{spec.Text}': {spec.Path} is not a format SelectBench reads (image-set folder, IDX, CIFAR binary, " +
+            "WebDataset .tar shards, .parquet, or an ImageFolder tree with one sub-folder per class).");
     }
 
     /// <summary>The layout of a saved shift (see SelectBench.Curation.ShiftStore), readable as a data source.</summary>
     internal const string ShiftFile = "shift.json", ShiftImagesFolder = "images";
 
-    /// <summary>A resolved source: its kind, its input files, and how to read it.</summary>
-    internal sealed record ResolvedSource(string Name, string Description, IReadOnlyList<string> Inputs,
-                                          Func<DataLoadOptions, (ImageSet Set, IReadOnlyList<SkippedInput> Skipped)> Read);
-
-    private static DataLoadResult LoadFashionMnist(string split, DataLoadOptions options)
-    {
-        bool train = split switch
-        {
-            "train" => true,
-            "test" => false,
-            _ => throw new SelectBenchException($"Fashion-MNIST has splits 'train' and 'test', not '{split}'."),
-        };
-        var folder = FashionMnist.Locate(null, options);
-        var spec = train ? FashionMnist.TrainImages : FashionMnist.TestImages;
-        var labels = train ? FashionMnist.TrainLabels : FashionMnist.TestLabels;
-        var inputs = Directory.GetFiles(folder).Where(f => Path.GetFileName(f).StartsWith(spec.Name, StringComparison.Ordinal)
-                                                            || Path.GetFileName(f).StartsWith(labels.Name, StringComparison.Ordinal)).ToArray();
-        var resolved = new ResolvedSource($"fashion-mnist-{split}", $"fashion-mnist:{split} ({folder})", inputs,
-            _ => (FashionMnist.LoadSplit(folder, train), []));
-        // Fashion-MNIST's content is fixed by its checksums, so options that only affect decoding of
-        // encoded images do not change it; the cache key still includes them, which is harmless.
-        return Cached(resolved, options);
-    }
-
-    private static DataLoadResult Cached(ResolvedSource source, DataLoadOptions options)
+    /// <summary>
+    /// Decodes a resolved source, or reads it from the cache when an earlier load under the same options left it
+    /// there (the key: <see cref="DataCache.SetFolder"/> over the source's name, description and input files).
+    /// </summary>
+    public static DataLoadResult Cached(ResolvedSource source, DataLoadOptions options)
     {
         if (!options.UseCache)
         {
@@ -116,7 +96,7 @@ public static class DataSources
         return new DataLoadResult(decoded, skippedItems, source.Description, folder);
     }
 
-    private static SkippedInput ParseSkipped(string text)
+    internal static SkippedInput ParseSkipped(string text)
     {
         // Stored as "item: reason"; items are paths or path[index] and may themselves hold ": " only in odd names.
         int at = text.IndexOf(": ", StringComparison.Ordinal);
@@ -134,83 +114,12 @@ public static class DataSources
         }
         return (spec, null);
     }
-
-    private static string ExpandHome(string path) =>
-        path == "~" || path.StartsWith("~/", StringComparison.Ordinal)
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path.Length > 2 ? path[2..] : "")
-            : path;
-
-    private static ResolvedSource Resolve(string path, string? split, string spec)
-    {
-        if (path.Contains('{') && !File.Exists(path) && !Directory.Exists(path))
-        {
-            var shards = ShardPattern.Expand(path);
-            return WebDatasetSource(shards, path, split);
-        }
-        if (File.Exists(path))
-        {
-            var name = Path.GetFileName(path);
-            if (IdxSource.IsImagesFile(name)) return IdxSource.FromImagesFile(path, split);
-            if (name.EndsWith(".tar", StringComparison.OrdinalIgnoreCase)) return WebDatasetSource([path], path, split);
-            if (name.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)) return ParquetSource([path], path, split);
-        }
-        else if (Directory.Exists(path))
-        {
-            if (CifarReader.Detect(path) is { } cifar)
-            {
-                var cifarSplit = split ?? "train";
-                var files = CifarReader.SplitFiles(cifar.Kind, cifar.Folder, cifarSplit);
-                return new ResolvedSource($"{cifar.Kind}-{cifarSplit}".ToLowerInvariant(), $"{cifar.Kind} {cifar.Folder}:{cifarSplit}", files,
-                    o => CifarReader.Read(cifar.Kind, cifar.Folder, cifarSplit, o));
-            }
-            if (IdxSource.HasIdxFiles(path)) return IdxSource.FromFolder(path, split ?? "train");
-            var tars = Directory.GetFiles(path, "*.tar").Order(StringComparer.Ordinal).ToArray();
-            if (tars.Length > 0) return WebDatasetSource(tars, path, split);
-            var parquets = Directory.GetFiles(path, "*.parquet").Concat(Directory.Exists(Path.Combine(path, "data"))
-                ? Directory.GetFiles(Path.Combine(path, "data"), "*.parquet") : []).Order(StringComparer.Ordinal).ToArray();
-            if (parquets.Length > 0)
-            {
-                if (split != null)
-                {
-                    parquets = parquets.Where(f => Path.GetFileName(f).StartsWith(split, StringComparison.OrdinalIgnoreCase)).ToArray();
-                    if (parquets.Length == 0) throw new SelectBenchException($"{path}: no parquet file whose name starts with '{split}'.");
-                }
-                return ParquetSource(parquets, path, null);
-            }
-            var root = split != null ? Path.Combine(path, split) : path;
-            if (split != null && !Directory.Exists(root))
-                throw new SelectBenchException($"{path}: no '{split}' sub-folder for the split.");
-            if (Directory.GetDirectories(root).Any(d => !Path.GetFileName(d).StartsWith('.')))
-            {
-                var images = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-                    .Where(f => ImageFolderReader.Extensions.Contains(Path.GetExtension(f))).ToArray();
-                return new ResolvedSource($"imagefolder-{Path.GetFileName(root)}", $"ImageFolder {root}", images,
-                    o => ImageFolderReader.Read(root, o));
-            }
-        }
-        else
-        {
-            throw new SelectBenchException(
-                $"Data source '{spec}' is neither a known name ({FashionMnistName}) nor an existing path.");
-        }
-        throw new SelectBenchException(
-            $"Data source '{spec}': {path} is not a format SelectBench reads (image-set folder, IDX, CIFAR binary, " +
-            "WebDataset .tar shards, .parquet, or an ImageFolder tree with one sub-folder per class).");
-    }
-
-    private static ResolvedSource WebDatasetSource(IReadOnlyList<string> shards, string spec, string? split)
-    {
-        if (split != null) throw new SelectBenchException($"{spec}: WebDataset shards have no splits; give the shards of split '{split}' directly.");
-        var missing = shards.Where(s => !File.Exists(s)).Take(3).ToArray();
-        if (missing.Length > 0) throw new SelectBenchException($"WebDataset shard {missing[0]} does not exist{(missing.Length > 1 ? " (nor do others of the pattern)" : "")}.");
-        return new ResolvedSource($"webdataset-{Path.GetFileNameWithoutExtension(shards[0])}", $"WebDataset {spec}", shards,
-            o => WebDatasetReader.Read(shards, o));
-    }
-
-    private static ResolvedSource ParquetSource(IReadOnlyList<string> files, string spec, string? split)
-    {
-        if (split != null) throw new SelectBenchException($"{spec} is one parquet file; give the folder to choose split '{split}'.");
-        return new ResolvedSource($"parquet-{Path.GetFileNameWithoutExtension(files[0])}", $"parquet {spec}", files,
-            o => ParquetImageReader.Read(files, o));
-    }
 }
+
+/// <summary>A source resolved to its input files (the decoded-set cache key) and how to decode them.</summary>
+/// <param name="Name">A short name for the cache folder, e.g. "cifar10-test".</param>
+/// <param name="Description">What the source is, e.g. "Cifar10 /data/cifar:test"; part of the cache key and shown to users.</param>
+/// <param name="Inputs">The files read; their paths, sizes and times are part of the cache key.</param>
+/// <param name="Read">Decodes the files under the options.</param>
+public sealed record ResolvedSource(string Name, string Description, IReadOnlyList<string> Inputs,
+                                   Func<DataLoadOptions, (ImageSet Set, IReadOnlyList<SkippedInput> Skipped)> Read);

@@ -141,11 +141,47 @@ public static class FashionMnist
             var target = Path.Combine(folder, spec.Name + ".gz");
             if (File.Exists(target)) continue;
             var url = new Uri(baseUrl, spec.Name + ".gz");
-            var bytes = http.GetByteArrayAsync(url).GetAwaiter().GetResult();
+            byte[] bytes;
+            using (var response = http.Send(new HttpRequestMessage(HttpMethod.Get, url)))
+            {
+                response.EnsureSuccessStatusCode();
+                using var body = new MemoryStream();
+                response.Content.ReadAsStream().CopyTo(body);
+                bytes = body.ToArray();
+            }
             var sum = Convert.ToHexStringLower(SHA256.HashData(bytes));
             if (sum != spec.GzipSha256)
                 throw new SelectBenchException($"{url}: SHA-256 {sum} does not match the pinned {spec.GzipSha256}; the download was not kept.");
             AtomicFile.WriteAllBytes(target, bytes);
         }
+    }
+}
+
+/// <summary>Reads <c>fashion-mnist</c>, <c>fashion-mnist:train</c> and <c>fashion-mnist:test</c> from wherever <see cref="FashionMnist.Locate"/> finds it.</summary>
+[Registered(DataSources.FashionMnistName, Description = "fashion-mnist[:train|test]: Fashion-MNIST, found locally or downloaded and checked against pinned SHA-256 sums")]
+public sealed class FashionMnistReader : IImageSetReader
+{
+    public bool CanRead(SourceSpec spec) => spec.Source.Equals(DataSources.FashionMnistName, StringComparison.OrdinalIgnoreCase);
+
+    public DataLoadResult Read(SourceSpec spec, DataLoadOptions options, CancellationToken token)
+    {
+        var split = spec.Split ?? "train";
+        bool train = split switch
+        {
+            "train" => true,
+            "test" => false,
+            _ => throw new SelectBenchException($"Fashion-MNIST has splits 'train' and 'test', not '{split}'."),
+        };
+        var folder = FashionMnist.Locate(null, options);
+        var images = train ? FashionMnist.TrainImages : FashionMnist.TestImages;
+        var labels = train ? FashionMnist.TrainLabels : FashionMnist.TestLabels;
+        var inputs = Directory.GetFiles(folder).Where(f => Path.GetFileName(f).StartsWith(images.Name, StringComparison.Ordinal)
+                                                            || Path.GetFileName(f).StartsWith(labels.Name, StringComparison.Ordinal)).ToArray();
+        token.ThrowIfCancellationRequested();
+        var resolved = new ResolvedSource($"fashion-mnist-{split}", $"fashion-mnist:{split} ({folder})", inputs,
+            _ => (FashionMnist.LoadSplit(folder, train), []));
+        // Fashion-MNIST's content is fixed by its checksums, so options that only affect decoding of
+        // encoded images do not change it; the cache key still includes them, which is harmless.
+        return DataSources.Cached(resolved, options);
     }
 }

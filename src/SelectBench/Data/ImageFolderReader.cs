@@ -9,13 +9,37 @@ namespace SelectBench.Data;
 /// <see cref="ImageCodec"/> under the options' transform and pixel cap; ids are "class/relative/path.jpg".
 /// A class folder without images is a bad input (error, or under Skip a warning with the class kept empty).
 /// </summary>
-public static class ImageFolderReader
+[Registered(ImageSetReaders.Fallback, Description = "An ImageFolder tree: one sub-folder per class (with a split, the sub-folder of that name is the root)")]
+public sealed class ImageFolderReader : IImageSetReader
 {
     /// <summary>File extensions read as images (case-insensitive); other files are ignored, as in torchvision.</summary>
     public static readonly IReadOnlySet<string> Extensions =
         new HashSet<string>([".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif"], StringComparer.OrdinalIgnoreCase);
 
     private const int BatchSize = 256;
+
+    /// <summary>Any folder with a visible sub-folder (or, with a split, a folder lacking that split's sub-folder, which is an error when read).</summary>
+    public bool CanRead(SourceSpec spec)
+    {
+        if (!spec.IsFolder) return false;
+        var root = Root(spec);
+        if (!Directory.Exists(root)) return spec.Split != null;
+        return Directory.GetDirectories(root).Any(d => !Path.GetFileName(d).StartsWith('.'));
+    }
+
+    public DataLoadResult Read(SourceSpec spec, DataLoadOptions options, CancellationToken token)
+    {
+        var root = Root(spec);
+        if (spec.Split != null && !Directory.Exists(root))
+            throw new SelectBenchException($"{spec.Path}: no '{spec.Split}' sub-folder for the split.");
+        var images = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Where(f => Extensions.Contains(Path.GetExtension(f))).ToArray();
+        token.ThrowIfCancellationRequested();
+        return DataSources.Cached(new ResolvedSource($"imagefolder-{Path.GetFileName(root)}", $"ImageFolder {root}", images,
+            o => Read(root, o)), options);
+    }
+
+    private static string Root(SourceSpec spec) => spec.Split != null ? Path.Combine(spec.Path, spec.Split) : spec.Path;
 
     public static (ImageSet Set, IReadOnlyList<SkippedInput> Skipped) Read(string root, DataLoadOptions options)
     {

@@ -15,14 +15,53 @@ namespace SelectBench.Data;
 /// library); integer labels as classes 0..max; string labels as their sorted distinct values.
 /// Ids are "{file name}/{row}" with the row counted over the whole file.
 /// </summary>
-public static class ParquetImageReader
+[Registered("parquet", Description = "Hugging Face-style .parquet: one file, or a folder of them (and its data/); with a split, the files whose name starts with it")]
+public sealed class ParquetImageReader : IImageSetReader
 {
     private const int BatchSize = 256;
 
-    public static (ImageSet Set, IReadOnlyList<SkippedInput> Skipped) Read(IReadOnlyList<string> files, DataLoadOptions options) =>
-        ReadAsync(files, options).GetAwaiter().GetResult();
+    public bool CanRead(SourceSpec spec) =>
+        spec.IsFile ? spec.FileName.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)
+            : spec.IsFolder && FilesIn(spec.Path).Length > 0;
 
-    private static async Task<(ImageSet, IReadOnlyList<SkippedInput>)> ReadAsync(IReadOnlyList<string> files, DataLoadOptions options)
+    public DataLoadResult Read(SourceSpec spec, DataLoadOptions options, CancellationToken token)
+    {
+        string[] files;
+        if (spec.IsFile)
+        {
+            if (spec.Split != null) throw new SelectBenchException($"{spec.Path} is one parquet file; give the folder to choose split '{spec.Split}'.");
+            files = [spec.Path];
+        }
+        else
+        {
+            files = FilesIn(spec.Path);
+            if (spec.Split != null)
+            {
+                files = files.Where(f => Path.GetFileName(f).StartsWith(spec.Split, StringComparison.OrdinalIgnoreCase)).ToArray();
+                if (files.Length == 0) throw new SelectBenchException($"{spec.Path}: no parquet file whose name starts with '{spec.Split}'.");
+            }
+        }
+        token.ThrowIfCancellationRequested();
+        return DataSources.Cached(new ResolvedSource($"parquet-{Path.GetFileNameWithoutExtension(files[0])}", $"parquet {spec.Path}", files,
+            o => Read(files, o, token)), options);
+    }
+
+    /// <summary>The .parquet files of a folder and of its data/ sub-folder (the Hugging Face Hub layout), sorted.</summary>
+    private static string[] FilesIn(string folder)
+    {
+        var data = Path.Combine(folder, "data");
+        return Directory.GetFiles(folder, "*.parquet").Concat(Directory.Exists(data) ? Directory.GetFiles(data, "*.parquet") : [])
+            .Order(StringComparer.Ordinal).ToArray();
+    }
+
+    // Parquet.Net 6 has only asynchronous reads (CreateAsync, ReadAsync), and every caller of a data source is
+    // synchronous, so this entry point blocks until the reads finish. SelectBench runs without a synchronisation
+    // context, so the continuations run on the thread pool and the wait cannot deadlock.
+    public static (ImageSet Set, IReadOnlyList<SkippedInput> Skipped) Read(IReadOnlyList<string> files, DataLoadOptions options,
+                                                                           CancellationToken token = default) =>
+        ReadAsync(files, options, token).GetAwaiter().GetResult();
+
+    private static async Task<(ImageSet, IReadOnlyList<SkippedInput>)> ReadAsync(IReadOnlyList<string> files, DataLoadOptions options, CancellationToken token)
     {
         if (files.Count == 0) throw new SelectBenchException("No parquet files given.");
         var columns = options.EffectiveParquet;
@@ -34,7 +73,7 @@ public static class ParquetImageReader
         foreach (var file in files)
         {
             ParquetReader reader;
-            try { reader = await ParquetReader.CreateAsync(file); }
+            try { reader = await ParquetReader.CreateAsync(file, cancellationToken: token); }
             catch (Exception e) when (e is IOException or InvalidDataException or FormatException or NotSupportedException or ArgumentException or InvalidOperationException)
             {
                 throw new BadInputException(file, $"is not a readable parquet file ({e.Message.ReplaceLineEndings(" ")}).", e);
@@ -64,8 +103,8 @@ public static class ParquetImageReader
                         images = new byte[rows][];
                         try
                         {
-                            await group.ReadAsync(imageField, images.AsMemory()!, null);
-                            labels = await ReadLabels(group, labelField, rows);
+                            await group.ReadAsync(imageField, images.AsMemory()!, null, token);
+                            labels = await ReadLabels(group, labelField, rows, token);
                         }
                         catch (Exception e) when (e is IOException or InvalidDataException or FormatException or IndexOutOfRangeException or ArgumentException or InvalidOperationException)
                         {
@@ -134,33 +173,33 @@ public static class ParquetImageReader
         return field;
     }
 
-    private static async Task<string?[]> ReadLabels(ParquetRowGroupReader group, DataField field, int rows)
+    private static async Task<string?[]> ReadLabels(ParquetRowGroupReader group, DataField field, int rows, CancellationToken token)
     {
         var result = new string?[rows];
         if (field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>))
         {
-            await group.ReadAsync(field, result.AsMemory()!, null);
+            await group.ReadAsync(field, result.AsMemory()!, null, token);
             return result;
         }
-        if (field.ClrType == typeof(long)) return await ReadNumbers<long>(group, field, rows, v => v.ToString(CultureInfo.InvariantCulture));
-        if (field.ClrType == typeof(int)) return await ReadNumbers<int>(group, field, rows, v => v.ToString(CultureInfo.InvariantCulture));
-        if (field.ClrType == typeof(short)) return await ReadNumbers<short>(group, field, rows, v => v.ToString(CultureInfo.InvariantCulture));
-        return await ReadNumbers<byte>(group, field, rows, v => v.ToString(CultureInfo.InvariantCulture));
+        if (field.ClrType == typeof(long)) return await ReadNumbers<long>(group, field, rows, token, v => v.ToString(CultureInfo.InvariantCulture));
+        if (field.ClrType == typeof(int)) return await ReadNumbers<int>(group, field, rows, token, v => v.ToString(CultureInfo.InvariantCulture));
+        if (field.ClrType == typeof(short)) return await ReadNumbers<short>(group, field, rows, token, v => v.ToString(CultureInfo.InvariantCulture));
+        return await ReadNumbers<byte>(group, field, rows, token, v => v.ToString(CultureInfo.InvariantCulture));
     }
 
-    private static async Task<string?[]> ReadNumbers<T>(ParquetRowGroupReader group, DataField field, int rows, Func<T, string> format) where T : struct
+    private static async Task<string?[]> ReadNumbers<T>(ParquetRowGroupReader group, DataField field, int rows, CancellationToken token, Func<T, string> format) where T : struct
     {
         var result = new string?[rows];
         if (field.IsNullable)
         {
             var values = new T?[rows];
-            await group.ReadAsync<T>(field, values.AsMemory(), null);
+            await group.ReadAsync<T>(field, values.AsMemory(), null, token);
             for (int i = 0; i < rows; i++) result[i] = values[i] is { } v ? format(v) : null;
         }
         else
         {
             var values = new T[rows];
-            await group.ReadAsync<T>(field, values.AsMemory(), null);
+            await group.ReadAsync<T>(field, values.AsMemory(), null, token);
             for (int i = 0; i < rows; i++) result[i] = format(values[i]);
         }
         return result;

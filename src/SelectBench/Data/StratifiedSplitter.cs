@@ -12,7 +12,7 @@ public sealed record SplitPart(string Name, int? Size = null, double? Fraction =
 }
 
 /// <summary>
-/// Deterministic, class-stratified splitting and class-balanced subsampling. The same labels, parts and seed
+/// Deterministic, class-stratified splitting (class-balanced subsampling is <see cref="ClassBalanced"/>). The same labels, parts and seed
 /// give the same indices on every machine and .NET version (own SplitMix64 generator, no System.Random).
 ///
 /// Split rule: within each class the samples are shuffled by the seed. All samples are then laid out in one
@@ -43,47 +43,6 @@ public static class StratifiedSplitter
             result[parts[p].Name] = indices;
             at += sizes[p];
         }
-        return result;
-    }
-
-    /// <summary>
-    /// A class-balanced subsample of <paramref name="total"/> samples: total / K per class, and the
-    /// remainder total mod K as one extra sample for each of the first classes in seeded order.
-    /// A class too small for its quota is an error naming it.
-    /// </summary>
-    public static int[] BalancedSubsample(IReadOnlyList<int> labels, int classCount, int total, int seed)
-    {
-        if (total < 0) throw new SelectBenchException($"A subsample size must not be negative (got {total}).");
-        var quota = new int[classCount];
-        int baseQuota = total / classCount, extra = total % classCount;
-        var classOrder = SeededPermutation(classCount, Mix(seed, -1));
-        for (int c = 0; c < classCount; c++) quota[c] = baseQuota;
-        for (int k = 0; k < extra; k++) quota[classOrder[k]]++;
-        return Subsample(labels, quota, seed);
-    }
-
-    /// <summary>Exactly <paramref name="perClass"/> samples of every class (seeded choice).</summary>
-    public static int[] PerClass(IReadOnlyList<int> labels, int classCount, int perClass, int seed)
-    {
-        var quota = new int[classCount];
-        Array.Fill(quota, perClass);
-        return Subsample(labels, quota, seed);
-    }
-
-    /// <summary>Up to <paramref name="quota"/>[c] samples of class c; classes with fewer samples are an error.</summary>
-    public static int[] Subsample(IReadOnlyList<int> labels, IReadOnlyList<int> quota, int seed)
-    {
-        var byClass = ShuffledByClass(labels, quota.Count, seed);
-        var picked = new List<int>();
-        for (int c = 0; c < quota.Count; c++)
-        {
-            if (quota[c] > byClass[c].Count)
-                throw new SelectBenchException(
-                    $"Class {c} has {byClass[c].Count} samples but the subsample needs {quota[c]}; choose a smaller size.");
-            picked.AddRange(byClass[c].Take(quota[c]));
-        }
-        var result = picked.ToArray();
-        Array.Sort(result);
         return result;
     }
 
@@ -139,7 +98,7 @@ public static class StratifiedSplitter
     {
         int classCount = labels.Count == 0 ? 0 : labels.Max() + 1;
         if (labels.Any(l => l < 0)) throw new SelectBenchException("Labels must be class indices (0 or more).");
-        var byClass = ShuffledByClass(labels, classCount, seed);
+        var byClass = ClassBalanced.ShuffledByClass(labels, classCount, seed);
         var offsetRng = new SplitMix64(Mix(seed, -2));
         var keyed = new List<(double Key, int Class, int Index)>(labels.Count);
         for (int c = 0; c < classCount; c++)
@@ -153,67 +112,5 @@ public static class StratifiedSplitter
         return keyed.Select(k => k.Index).ToArray();
     }
 
-    private static List<int>[] ShuffledByClass(IReadOnlyList<int> labels, int classCount, int seed)
-    {
-        var byClass = new List<int>[classCount];
-        for (int c = 0; c < classCount; c++) byClass[c] = [];
-        for (int i = 0; i < labels.Count; i++)
-        {
-            int l = labels[i];
-            if ((uint)l >= (uint)classCount) throw new SelectBenchException($"Sample {i} has label {l}, outside 0..{classCount - 1}.");
-            byClass[l].Add(i);
-        }
-        for (int c = 0; c < classCount; c++)
-        {
-            // One generator per class, so a class's order does not depend on the other classes' sizes.
-            var rng = new SplitMix64(Mix(seed, c));
-            var list = byClass[c];
-            for (int i = list.Count - 1; i > 0; i--)
-            {
-                int j = (int)rng.NextBelow((ulong)(i + 1));
-                (list[i], list[j]) = (list[j], list[i]);
-            }
-        }
-        return byClass;
-    }
-
-    private static int[] SeededPermutation(int count, ulong seed)
-    {
-        var perm = Enumerable.Range(0, count).ToArray();
-        var rng = new SplitMix64(seed);
-        for (int i = count - 1; i > 0; i--)
-        {
-            int j = (int)rng.NextBelow((ulong)(i + 1));
-            (perm[i], perm[j]) = (perm[j], perm[i]);
-        }
-        return perm;
-    }
-
-    private static ulong Mix(int seed, int stream) => ((ulong)(uint)seed << 32) ^ (uint)stream ^ 0x5EEDC0DE00000000UL;
-}
-
-/// <summary>
-/// SplitMix64 (Steele, Lea, Flood 2014; constants from http://xoshiro.di.unimi.it/splitmix64.c): a tiny,
-/// fully specified generator, so seeded results never change with the runtime.
-/// </summary>
-internal sealed class SplitMix64(ulong seed)
-{
-    private ulong _state = seed;
-
-    public ulong NextUInt64()
-    {
-        ulong z = _state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
-
-    /// <summary>Uniform in [0, bound) by rejection (no modulo bias).</summary>
-    public ulong NextBelow(ulong bound)
-    {
-        ulong limit = ulong.MaxValue - ulong.MaxValue % bound;
-        ulong x;
-        do x = NextUInt64(); while (x >= limit);
-        return x % bound;
-    }
+    internal static ulong Mix(int seed, int stream) => Seeds.SplitterStream(seed, stream);
 }

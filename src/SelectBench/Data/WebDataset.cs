@@ -18,13 +18,35 @@ namespace SelectBench.Data;
 /// <see cref="WebDatasetWriter"/> writes it) names the classes; otherwise integer labels give classes 0..max
 /// and string labels their sorted distinct values.
 /// </summary>
-public static class WebDatasetReader
+[Registered("webdataset", Description = "WebDataset .tar shards: one .tar file, a brace pattern such as shards/{00000..00123}.tar, or a folder of .tar files")]
+public sealed class WebDatasetReader : IImageSetReader
 {
     public const string ClassesFile = "classes.txt";
     private static readonly string[] ImageExtensions = ["jpg", "jpeg", "png", "webp", "bmp", "gif"];
     /// <summary>Members larger than this are refused unread (no encoded training image is this large).</summary>
     public const long MaxMemberBytes = 256L << 20;
     private const int BatchSize = 256;
+
+    public bool CanRead(SourceSpec spec) =>
+        IsPattern(spec)
+        || (spec.IsFile && spec.FileName.EndsWith(".tar", StringComparison.OrdinalIgnoreCase))
+        || (spec.IsFolder && Directory.EnumerateFiles(spec.Path, "*.tar").Any());
+
+    public DataLoadResult Read(SourceSpec spec, DataLoadOptions options, CancellationToken token)
+    {
+        IReadOnlyList<string> shards = IsPattern(spec) ? ShardPattern.Expand(spec.Path)
+            : spec.IsFile ? [spec.Path]
+            : Directory.GetFiles(spec.Path, "*.tar").Order(StringComparer.Ordinal).ToArray();
+        if (spec.Split != null) throw new SelectBenchException($"{spec.Path}: WebDataset shards have no splits; give the shards of split '{spec.Split}' directly.");
+        var missing = shards.Where(s => !File.Exists(s)).Take(3).ToArray();
+        if (missing.Length > 0) throw new SelectBenchException($"WebDataset shard {missing[0]} does not exist{(missing.Length > 1 ? " (nor do others of the pattern)" : "")}.");
+        token.ThrowIfCancellationRequested();
+        return DataSources.Cached(new ResolvedSource($"webdataset-{Path.GetFileNameWithoutExtension(shards[0])}", $"WebDataset {spec.Path}", shards,
+            o => Read(shards, o)), options);
+    }
+
+    /// <summary>A brace pattern such as shards/{00000..00123}.tar: a path with '{' that is not itself a file or folder.</summary>
+    private static bool IsPattern(SourceSpec spec) => spec.Path.Contains('{') && !spec.IsFile && !spec.IsFolder;
 
     public static (ImageSet Set, IReadOnlyList<SkippedInput> Skipped) Read(IReadOnlyList<string> shards, DataLoadOptions options)
     {

@@ -11,7 +11,7 @@ namespace SelectBench.Encoders;
 /// The penultimate layer (globally pooled features) of a SelectBench checkpoint as a fixed image encoder,
 /// e.g. the expert model's features for embedding search or image-quality metrics.
 /// </summary>
-public sealed class CheckpointEncoder : IImageEncoder, IDisposable
+public sealed class CheckpointEncoder : IImageEncoder
 {
     private readonly CheckpointMetadata metadata;
     private readonly ClassifierNet model;

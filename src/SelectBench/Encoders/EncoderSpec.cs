@@ -1,11 +1,11 @@
 using SelectBench.Common;
 using SelectBench.Data;
-using SelectBench.Encoders.SelfSupervised;
 
 namespace SelectBench.Encoders;
 
 /// <summary>
-/// Resolves an encoder named in a config or on the command line:
+/// Resolves an encoder named in a config or on the command line, <c>kind</c> or <c>kind:ARGUMENT</c>, through
+/// <see cref="EncoderKinds.Registry"/>:
 /// <list type="bullet">
 /// <item><c>pca</c> or <c>pca:K</c>: whitened pixel PCA with K components (default 64), fitted on the given fit set
 /// (the base eval set, so every shift is embedded by the same fixed encoder);</item>
@@ -23,26 +23,11 @@ public static class EncoderSpec
     public static IImageEncoder Resolve(string spec, Func<ImageSet> fitSet, int threads = 1)
     {
         var (kind, arg) = spec.Contains(':') ? (spec[..spec.IndexOf(':')], spec[(spec.IndexOf(':') + 1)..]) : (spec, "");
-        return kind switch
+        if (!EncoderKinds.Registry.Contains(kind))
         {
-            "pca" => PixelPcaEncoder.Fit(fitSet(), arg.Length == 0 ? 64 : ParseComponents(arg, spec)),
-            "pca-model" => PixelPcaEncoder.Load(RequireFolder(arg, spec)),
-            "ssl" => SelfSupervisedEncoder.Load(RequireFolder(arg, spec)),
-            "checkpoint" => new CheckpointEncoder(RequireFile(arg, spec)),
-            "resnet18" => OnnxImageEncoder.ResNet18Featurizer(threads),
-            "onnx" => new OnnxImageEncoder(new OnnxImageEncoderOptions(ModelPath: RequireFile(arg, spec), InputWidth: 224, InputHeight: 224,
-                ChannelOrder: ChannelOrder.Rgb, Scale: PixelScale.Unit, Mean: [0.485f, 0.456f, 0.406f], Std: [0.229f, 0.224f, 0.225f],
-                Flatten: true, IntraOpThreads: threads)),
-            _ => throw new SelectBenchException($"Unknown encoder '{spec}'. Use {Help}."),
-        };
+            var hint = Suggest.Nearest(kind, EncoderKinds.Registry.Names) is { } near ? $" Did you mean '{near}'?" : "";
+            throw new SelectBenchException($"Unknown encoder '{spec}'.{hint} Use {Help}.");
+        }
+        return EncoderKinds.Registry.Create(kind).Open(arg, spec, new EncoderInputs(fitSet, threads));
     }
-
-    private static int ParseComponents(string text, string spec) =>
-        int.TryParse(text, out int k) && k > 0 ? k : throw new SelectBenchException($"Encoder '{spec}': the number of PCA components must be a positive integer.");
-
-    private static string RequireFolder(string path, string spec) =>
-        Directory.Exists(path) ? path : throw new SelectBenchException($"Encoder '{spec}': folder '{path}' not found.");
-
-    private static string RequireFile(string path, string spec) =>
-        File.Exists(path) ? path : throw new SelectBenchException($"Encoder '{spec}': file '{path}' not found.");
 }

@@ -41,7 +41,7 @@ public sealed record OnnxImageEncoderOptions(
 /// against the model's declared input before every call: some models (the ResNet-18 featurizer among them)
 /// crash the process on a wrong size instead of raising.
 /// </summary>
-public sealed class OnnxImageEncoder : IImageEncoder, IDisposable
+public sealed class OnnxImageEncoder : IImageEncoder
 {
     private readonly InferenceSession _session;
     private readonly OnnxImageEncoderOptions _options;
@@ -108,7 +108,7 @@ public sealed class OnnxImageEncoder : IImageEncoder, IDisposable
         return values;
     }
 
-    private static string FileHash(string path)
+    internal static string FileHash(string path)
     {
         using var stream = File.OpenRead(path);
         return Convert.ToHexStringLower(SHA256.HashData(stream).AsSpan(0, 6));

@@ -198,6 +198,9 @@ public sealed class PixelPcaEncoder : IImageEncoder
     }
 
     /// <summary>Writes pca.json, pca_mean.npy (D) and pca_components.npy (k x D), both float64, into <paramref name="folder"/>.</summary>
+    /// <summary>Holds managed arrays only: nothing to free.</summary>
+    public void Dispose() { }
+
     public void Save(string folder)
     {
         Directory.CreateDirectory(folder);

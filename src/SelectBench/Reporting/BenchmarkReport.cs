@@ -2,6 +2,7 @@ using System.Globalization;
 using SelectBench.Analysis;
 using SelectBench.Benchmark;
 using SelectBench.Common;
+using SelectBench.Evaluation.Suite;
 using SelectBench.Statistics;
 
 namespace SelectBench.Reporting;
@@ -20,14 +21,14 @@ public static class BenchmarkReport
         "rank-agreement", "cost-utility", "expert-size", "paper", "metadata",
     ];
 
-    /// <summary>The leaderboard's columns after the shift's own fields: the key metric of each family.</summary>
-    public static readonly IReadOnlyList<string> KeyMetrics =
-    [
-        "base_top1", "natural_ood_mean", "corruption_top1_mean", "transfer_mean", "knn_top1_k20", "coverage", "lt",
-        "ls_5pct", "label_noise_true", "label_noise_est", "fid", "cmmd", "vendi", "expert_equivalent_images",
-    ];
+    /// <summary>
+    /// The leaderboard's columns after the shift's own fields: the key metrics each registered metric declares
+    /// (<see cref="MetricDeclaration.Headline"/>), in report order, then the expert-equivalent size.
+    /// </summary>
+    public static IReadOnlyList<string> KeyMetrics =>
+        [.. EvalMetrics.All.SelectMany(m => m.Declaration.Headline), Leaderboard.ExpertEquivalentImagesKey];
 
-    private const string BaseTop1 = "base_top1";
+    private const string BaseTop1 = BaseAccuracyMetric.Top1Key;
     private const int HalfWidth = 560, HalfHeight = 340, WideWidth = 1000, WideHeight = 420;
 
     /// <summary>
@@ -76,8 +77,9 @@ public static class BenchmarkReport
         else
         {
             string reference = board.ReferenceShift ?? "reference";
+            var keyMetrics = KeyMetrics;
             var header = new List<string> { "rank", "shift", "strategy", "images", "classes", "cost ($)" };
-            header.AddRange(KeyMetrics);
+            header.AddRange(keyMetrics);
             header.Add($"p vs {reference}");
             var rows = board.Shifts.Select(s =>
             {
@@ -86,7 +88,7 @@ public static class BenchmarkReport
                     s.TiedWith.Count > 0 ? $"{s.Rank} ≈" : Int(s.Rank), s.Name, s.Strategy, Images(s.Images), Int(s.ClassesPresent), Money(s.Cost),
                 };
                 // A no-break space inside the interval: a narrow cell wraps only between the mean and its interval.
-                row.AddRange(KeyMetrics.Select(m => s.Metrics.TryGetValue(m, out var v) ? Cell(v).Replace(", ", ",\u00A0") : "–"));
+                row.AddRange(keyMetrics.Select(m => s.Metrics.TryGetValue(m, out var v) ? Cell(v).Replace(", ", ",\u00A0") : "–"));
                 row.Add(s.PValueVsReference is { } p ? PValue(p) : "–");
                 return (IReadOnlyList<string>)row;
             });

@@ -1,5 +1,6 @@
 using SelectBench.Reporting;
 using SelectBench.Statistics;
+using SelectBench.Common;
 
 namespace SelectBench.Reporting;
 

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using SelectBench.Benchmark;
 using SelectBench.Common;
 using SelectBench.Data;
+using SelectBench.Evaluation.Suite;
 
 namespace SelectBench.Reporting;
 
@@ -54,12 +55,15 @@ public sealed record Leaderboard(string PrimaryMetric, IReadOnlyList<Leaderboard
     public string HeaderLine =>
         $"world {(WorldFingerprint is { } w ? ContentFingerprint.Short(w) : "(no fingerprint)")} on {Engine?.Summary ?? "an unrecorded CPU"}";
 
-    /// <summary>Metrics where smaller values are better; all others rank descending.</summary>
-    public static readonly IReadOnlySet<string> LowerIsBetter = new HashSet<string>
-    {
-        "mce", "relative_mce", "fid", "kid", "cmmd", "label_noise_true", "label_noise_est", "lt", "ls_5pct",
-        "imbalance_ratio", "gini", "near_duplicates", "leakage", "cost",
-    };
+    /// <summary>The cost of a shift in dollars (not a metric of the suite; smaller is better).</summary>
+    public const string CostKey = "cost";
+
+    /// <summary>The expert-equivalent size of a shift (docs/benchmark.md): how many expert images match its base top-1.</summary>
+    public const string ExpertEquivalentImagesKey = "expert_equivalent_images";
+
+    /// <summary>Metrics where smaller values are better, as the registered metrics declare them, and the cost; all others rank descending.</summary>
+    public static IReadOnlySet<string> LowerIsBetter =>
+        EvalMetrics.All.SelectMany(m => m.Declaration.LowerIsBetter).Append(CostKey).ToHashSet(StringComparer.Ordinal);
 
     public static bool HigherIsBetter(string metric) => !LowerIsBetter.Contains(metric);
 

@@ -37,7 +37,7 @@ public static class SampleGrid
         if (perClass <= 0) throw new SelectBenchException($"Images per class must be positive (got {perClass}).");
         var counts = set.ClassCounts();
         var quota = counts.Select(c => Math.Min(c, perClass)).ToArray();
-        var picked = StratifiedSplitter.Subsample(set.Labels, quota, seed);
+        var picked = ClassBalanced.Subsample(set.Labels, quota, seed);
         var rows = new List<SampleGridRow>();
         for (int c = 0; c < set.LabelSet.Count; c++)
         {

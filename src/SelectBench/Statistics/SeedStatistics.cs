@@ -1,3 +1,5 @@
+using SelectBench.Common;
+
 namespace SelectBench.Statistics;
 
 /// <summary>

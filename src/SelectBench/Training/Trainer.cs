@@ -86,13 +86,7 @@ public sealed class Trainer
     /// Three independent seeds from the recipe seed (SplitMix64 finaliser), for the init, order and augment
     /// generators: changing how many numbers one stream draws never shifts the others.
     /// </summary>
-    public static ulong StreamSeed(int seed, int stream)
-    {
-        ulong z = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + (ulong)stream * 0xBF58476D1CE4E5B9UL + 0x94D049BB133111EBUL);
-        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
-        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
-        return z ^ (z >> 31);
-    }
+    public static ulong StreamSeed(int seed, int stream) => Seeds.TrainingStream(seed, stream);
 
     /// <summary>The training set's <see cref="ContentFingerprint"/> (pixels, ids, labels, label set): a resume must see the same training data.</summary>
     public static string DataFingerprint(ImageSet images) => ContentFingerprint.Of(images);

@@ -58,7 +58,7 @@ public sealed record TrainingData(ImageSet Train, ImageSet? Validation, ImageSet
         if (settings.Subset is { } n)
         {
             if (n < 2 || n > train.Count) throw new SelectBenchException($"--subset must be between 2 and the {train.Count:N0} training images, not {n}.");
-            train = train.Select(StratifiedSplitter.BalancedSubsample(train.Labels, train.LabelSet.Count, n, settings.DataSeed));
+            train = train.Select(ClassBalanced.BalancedSubsample(train.Labels, train.LabelSet.Count, n, settings.DataSeed));
         }
         return new TrainingData(train, validation, test, source.Description);
     }

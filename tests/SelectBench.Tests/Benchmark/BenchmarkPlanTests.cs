@@ -1,5 +1,8 @@
 using SelectBench.Benchmark;
+using SelectBench.Evaluation.Suite;
 using SelectBench.Running;
+using SelectBench.Common;
+using SelectBench.Data;
 
 namespace SelectBench.Tests.Benchmark;
 
@@ -40,10 +43,10 @@ public class BenchmarkPlanTests
 
         // Transfer steps concern the model evaluations (and, through the expert model's evaluation they read for the
         // paper's correlations, the analyses); kNN settings concern the shift analyses only, never a training or evaluation.
-        var transfer = BenchmarkPlan.Build(config with { Evaluation = config.Evaluation with { Transfer = config.Evaluation.Transfer with { Steps = 7 } } });
+        var transfer = BenchmarkPlan.Build(config with { Evaluation = config.Evaluation.With<TransferMetricSettings>(t => t with { Transfer = t.Transfer with { Steps = 7 } }) });
         Assert.Equal(["analyse", "evaluate", "report"], a.Jobs.Where(j => transfer[j.Id].Key != j.Key).Select(j => j.Stage).Distinct().Order().ToArray());
         Assert.Equal(a[BenchmarkPlan.TrainJob("expert", 1)].Key, transfer[BenchmarkPlan.TrainJob("expert", 1)].Key);
-        var knn = BenchmarkPlan.Build(config with { Evaluation = config.Evaluation with { Knn = new SelectBench.Evaluation.Suite.KnnSuiteSettings(Ks: [5]) } });
+        var knn = BenchmarkPlan.Build(config with { Evaluation = config.Evaluation.With<SslKnnSettings>(k => k with { Knn = new KnnSuiteSettings(Ks: [5]) }) });
         Assert.Equal(["analyse", "report"], a.Jobs.Where(j => knn[j.Id].Key != j.Key).Select(j => j.Stage).Distinct().Order().ToArray());
     }
 
@@ -65,8 +68,8 @@ public class BenchmarkPlanTests
         int[] perClass = [8, 4, 2, 1];
         var labels = perClass.SelectMany((n, c) => Enumerable.Repeat(c, n)).ToArray();
         var set = new SelectBench.Data.ImageSet(new byte[labels.Length * 4], labels, SelectBench.Data.LabelSet.Numbered(4), 1, 2, 2);
-        var half = TrainJobKind.StratifiedFraction(set, 0.5, seed: 0);
+        var half = ClassBalanced.Fraction(set, 0.5, seed: 0);
         Assert.Equal([4, 2, 1, 1], half.ClassCounts()); // at least one image of a class that has any
-        Assert.Equal(half.Ids, TrainJobKind.StratifiedFraction(set, 0.5, seed: 0).Ids);
+        Assert.Equal(half.Ids, ClassBalanced.Fraction(set, 0.5, seed: 0).Ids);
     }
 }

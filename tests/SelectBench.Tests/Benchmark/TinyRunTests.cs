@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using SelectBench.Benchmark;
 using SelectBench.Running;
+using SelectBench.Common;
 
 namespace SelectBench.Tests.Benchmark;
 

@@ -1,7 +1,7 @@
 using SelectBench.Common;
 using SelectBench.Curation;
 using SelectBench.Curation.Strategies;
-using SelectBench.Curation.Text;
+using SelectBench.Encoders.Text;
 using SelectBench.Data;
 using SelectBench.Encoders;
 using Match = SelectBench.Curation.Strategies.ClassQuerySearch.ClassMatch;

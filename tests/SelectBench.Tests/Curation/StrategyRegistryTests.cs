@@ -9,9 +9,11 @@ public class StrategyRegistryTests
     [Fact]
     public void TheFiveStrategyFamiliesAndImportAreRegisteredByName()
     {
-        Assert.Equal(["class-query-search", "crowd-schema", "embedding-search", "expert", "import", "synthetic"], StrategyRegistry.Names);
-        Assert.IsType<EmbeddingSearch>(StrategyRegistry.Create("embedding-search"));
-        var e = Assert.Throws<SelectBenchException>(() => StrategyRegistry.Create("laion-magic"));
+        // The library's own strategies; a test may register more (Architecture/RegistryConformanceTests).
+        var library = ShiftStrategies.Registry.Entries.Where(e => e.Implementation.Assembly == typeof(ShiftCurator).Assembly).Select(e => e.Name);
+        Assert.Equal(["class-query-search", "crowd-schema", "embedding-search", "expert", "import", "synthetic"], library);
+        Assert.IsType<EmbeddingSearch>(ShiftStrategies.Registry.Create("embedding-search"));
+        var e = Assert.Throws<SelectBenchException>(() => ShiftStrategies.Registry.Create("laion-magic"));
         Assert.Contains("expert", e.Message);
     }
 
@@ -24,7 +26,7 @@ public class StrategyRegistryTests
             exclusive: false
             pool: web
             """, "shifts.la");
-        var strategy = (EmbeddingSearch)StrategyRegistry.Create("embedding-search", section, "shifts.la.settings");
+        var strategy = (EmbeddingSearch)ShiftStrategies.Registry.Create("embedding-search", section, "shifts.la.settings");
         Assert.Equal(new EmbeddingSearchSettings(Pool: "web", NeighboursPerQuery: 2, SimilarityFloor: 0.25, Exclusive: false), strategy.Settings);
     }
 
@@ -32,7 +34,7 @@ public class StrategyRegistryTests
     public void JsonSectionsBindToo()
     {
         var section = SettingsBinder.ParseJson("""{ "aggregation": "majority", "tie_break": "drop", "max_images": 50 }""", "x");
-        var strategy = (CrowdSchema)StrategyRegistry.Create("crowd-schema", section, "x");
+        var strategy = (CrowdSchema)ShiftStrategies.Registry.Create("crowd-schema", section, "x");
         Assert.Equal(new CrowdSchemaSettings(Aggregation: "majority", TieBreak: "drop", MaxImages: 50), strategy.Settings);
     }
 
@@ -44,14 +46,14 @@ public class StrategyRegistryTests
     public void BadSettingsNameTheFieldTheValueAndWhatIsAllowed(string yaml, string expected)
     {
         var section = SettingsBinder.ParseYaml(yaml, "shifts.la");
-        var e = Assert.Throws<SelectBenchException>(() => StrategyRegistry.Create("embedding-search", section, "shifts.la.settings"));
+        var e = Assert.Throws<SelectBenchException>(() => ShiftStrategies.Registry.Create("embedding-search", section, "shifts.la.settings"));
         Assert.StartsWith(expected, e.Message);
     }
 
     [Fact]
     public void EnumLikeSettingsListTheAllowedValues()
     {
-        var e = Assert.Throws<SelectBenchException>(() => StrategyRegistry.Create("crowd-schema",
+        var e = Assert.Throws<SelectBenchException>(() => ShiftStrategies.Registry.Create("crowd-schema",
             SettingsBinder.ParseYaml("aggregation: glad", "c"), "c"));
         Assert.Equal("c.aggregation: 'glad' is not allowed; use one of 'dawid-skene', 'majority'.", e.Message);
     }

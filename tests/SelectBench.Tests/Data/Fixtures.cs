@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using Parquet;
+using Parquet.Schema;
 using SelectBench.Data;
 using SkiaSharp;
 
@@ -51,6 +53,46 @@ internal static class Fixtures
         var crc = new byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32(typed));
         s.Write(crc);
+    }
+
+    /// <summary>Three tiny images, one solid colour each, as encoded PNGs with labels 0, 1, 1 (classes "red", "blue").</summary>
+    public static readonly (string Class, byte[] Png)[] ThreeImages =
+        [("red", Png(4, 4, 255, 0, 0)), ("blue", Png(4, 4, 0, 0, 255)), ("blue", Png(4, 4, 0, 0, 200))];
+
+    /// <summary>An ImageFolder tree of <see cref="ThreeImages"/>: red/0.png, blue/1.png, blue/2.png.</summary>
+    public static string WriteImageFolder(string root)
+    {
+        for (int i = 0; i < ThreeImages.Length; i++)
+        {
+            var (cls, png) = ThreeImages[i];
+            Directory.CreateDirectory(Path.Combine(root, cls));
+            File.WriteAllBytes(Path.Combine(root, cls, $"{i}.png"), png);
+        }
+        return root;
+    }
+
+    /// <summary>A parquet file of <see cref="ThreeImages"/>: a binary "image" column and an int64 "label" column (0, 1, 1).</summary>
+    public static async Task<string> WriteParquet(string path)
+    {
+        var schema = new ParquetSchema(new DataField<byte[]>("image"), new DataField<long>("label"));
+        var leaves = schema.GetDataFields();
+        await using var fs = File.Create(path);
+        await using var writer = await ParquetWriter.CreateAsync(schema, fs);
+        using var group = writer.CreateRowGroup();
+        await group.WriteAsync(leaves[0], ThreeImages.Select(x => x.Png).ToArray());
+        await group.WriteAsync<long>(leaves[1], new long[] { 0, 1, 1 }.AsMemory());
+        return path;
+    }
+
+    /// <summary>A CIFAR-10 binary folder holding only test_batch.bin with two records (labels 3 and 5) and the class names.</summary>
+    public static string WriteCifar10Test(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        byte[] Record(byte label) => [label, .. Enumerable.Repeat((byte)(label * 10), 3 * 32 * 32)];
+        File.WriteAllBytes(Path.Combine(folder, "test_batch.bin"), [.. Record(3), .. Record(5)]);
+        File.WriteAllLines(Path.Combine(folder, "batches.meta.txt"),
+            ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]);
+        return folder;
     }
 
     /// <summary>CRC-32 (ISO-HDLC, polynomial 0xEDB88320) as the PNG spec defines it.</summary>

@@ -67,15 +67,15 @@ public class StratifiedSplitterTests
     public void BalancedSubsampleGivesNOverKPerClassAndSeededRemainder()
     {
         var labels = Labels(30, 40, 50, 60);
-        var pick = StratifiedSplitter.BalancedSubsample(labels, 4, 42, seed: 5);
+        var pick = ClassBalanced.BalancedSubsample(labels, 4, 42, seed: 5);
         Assert.Equal(42, pick.Length);
         Assert.Equal(pick.Length, pick.Distinct().Count());
         var counts = new int[4];
         foreach (var i in pick) counts[labels[i]]++;
         Assert.All(counts, c => Assert.InRange(c, 10, 11));
         Assert.Equal(2, counts.Count(c => c == 11));
-        Assert.Equal(pick, StratifiedSplitter.BalancedSubsample(labels, 4, 42, seed: 5));
-        var e = Assert.Throws<SelectBenchException>(() => StratifiedSplitter.PerClass(labels, 4, 31, 0));
+        Assert.Equal(pick, ClassBalanced.BalancedSubsample(labels, 4, 42, seed: 5));
+        var e = Assert.Throws<SelectBenchException>(() => ClassBalanced.PerClass(labels, 4, 31, 0));
         Assert.Contains("Class 0 has 30", e.Message);
     }
 
@@ -83,8 +83,8 @@ public class StratifiedSplitterTests
     public void SubsampleOfOneClassDoesNotDependOnOtherClasses()
     {
         // Per-class generators: adding samples of class 1 leaves class 0's choice unchanged.
-        var a = StratifiedSplitter.PerClass(Labels(20, 5), 2, 3, seed: 9).Where(i => i < 20);
-        var b = StratifiedSplitter.PerClass(Labels(20, 9), 2, 3, seed: 9).Where(i => i < 20);
+        var a = ClassBalanced.PerClass(Labels(20, 5), 2, 3, seed: 9).Where(i => i < 20);
+        var b = ClassBalanced.PerClass(Labels(20, 9), 2, 3, seed: 9).Where(i => i < 20);
         Assert.Equal(a, b);
     }
 }

@@ -13,6 +13,7 @@ public class EmbeddingCacheTests
         public int Calls { get; private set; }
         public string Name => name;
         public int Dimension => 2;
+        public void Dispose() { }
         public Embeddings Encode(ImageSet images)
         {
             Calls++;

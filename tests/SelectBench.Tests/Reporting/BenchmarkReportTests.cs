@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using SelectBench.Benchmark;
 using SelectBench.Reporting;
 using SelectBench.Statistics;
+using SelectBench.Common;
 
 namespace SelectBench.Tests.Reporting;
 

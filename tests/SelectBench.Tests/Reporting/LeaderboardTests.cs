@@ -1,4 +1,5 @@
 using SelectBench.Reporting;
+using SelectBench.Common;
 
 namespace SelectBench.Tests.Reporting;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using SelectBench.Running;
 using SelectBench.Running.TestJobs;
+using SelectBench.Common;
 
 namespace SelectBench.Tests.Running;
 

@@ -63,7 +63,9 @@ public sealed class AnalyseJobKind(AnalyseJobSettings settings) : IJobKind
         var expertAccuracy = hasReferenceEval
             ? context.DependencyResult<EvaluateJobKind.Result>(referenceEvalJob).PerClassRecall : null;
 
-        IImageEncoder encoder = encoderSpec == "ssl"
+        // The fixed encoder only when a metric reads one (the plan has an encoder job only then).
+        IImageEncoder? encoder = !EvalMetrics.AnyReads(evaluation.Suite, MetricInputs.Encoder) ? null
+            : encoderSpec == "ssl"
             ? SelfSupervisedEncoder.Load(Path.Combine(context.DependencyFolder(BenchmarkPlan.EncoderJob), BenchmarkInputs.EncoderFolder))
             : EncoderSpec.Resolve(encoderSpec, () => world.EncoderFitSet, context.Threads);
         try
@@ -73,6 +75,7 @@ public sealed class AnalyseJobKind(AnalyseJobSettings settings) : IJobKind
                 LabelSet = world.Labels,
                 BaseSet = world.Test,
                 Shift = shift.Images,
+                ShiftTargetSize = shift.Report.TargetSize,
                 ReferenceSet = reference.Images,
                 LeakageSets = world.LeakageSets,
                 Encoder = encoder,
@@ -80,17 +83,16 @@ public sealed class AnalyseJobKind(AnalyseJobSettings settings) : IJobKind
                 ReferenceClassifier = referenceClassifier,
                 ExpertPerClassAccuracy = expertAccuracy is { Length: > 0 } ? expertAccuracy : null,
                 ExpertClassCounts = reference.Report.ClassCounts,
-                Settings = evaluation.ToEvalSettings(null) with { NominalPerClass = evaluation.NominalPerClass ?? shift.Report.TargetSize / world.Labels.Count },
             };
             var work = Path.Combine(context.WorkDir, "suite");
-            var result = EvalSuite.Run(evaluation.Suite, inputs, work);
+            var result = EvalSuite.Run(evaluation.CreateMetrics(evaluation.Suite, $"job '{context.Job.Id}'"), inputs, work, cancellationToken: context.Cancellation);
             foreach (var (metric, seconds) in result.Seconds) context.Log.WriteLine($"{metric}: {seconds:F1} s");
             BenchmarkInputs.PublishContents(work, context.OutputDir);
-            context.WriteResult(new Result(result.Values, result.Seconds, encoder.Name));
+            context.WriteResult(new Result(result.Values, result.Seconds, encoder?.Name ?? "none"));
         }
         finally
         {
-            (encoder as IDisposable)?.Dispose();
+            encoder?.Dispose();
         }
     }
 }

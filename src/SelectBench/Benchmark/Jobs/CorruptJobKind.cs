@@ -24,8 +24,8 @@ public sealed class CorruptJobKind(CorruptJobSettings settings) : IJobKind
         var evaluation = settings.Evaluation;
         using var world = BenchmarkInputs.World(context);
         var cache = Path.Combine(context.OutputDir, BenchmarkInputs.CorruptionCacheFolder);
-        var corruption = evaluation.ToEvalSettings(cache).Corruption;
-        int images = CorruptionMetric.Precompute(world.Test, corruption);
+        var corruption = evaluation.Settings<CorruptionSettings>();
+        int images = CorruptionMetric.Precompute(world.Test, corruption, cache, context.Cancellation);
         context.WriteResult(new { Images = images, Sets = (corruption.Corruptions?.Count ?? Evaluation.Corruptions.Corruptions.Names.Count) * 5 });
     }
 }

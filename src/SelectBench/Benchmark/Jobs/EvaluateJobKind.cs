@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using SelectBench.Common;
 using SelectBench.Evaluation.Classifiers;
 using SelectBench.Evaluation.Metrics;
@@ -42,7 +41,7 @@ public sealed class EvaluateJobKind(EvaluateJobSettings settings) : IJobKind
         context.UseEngine();
         var checkpoint = BenchmarkInputs.Checkpoint(context, trainJob);
         using var classifier = ClassifierFiles.Open(checkpoint, world.Labels);
-        string? cache = evaluation.Suite.Contains("corruptions")
+        string? cache = EvalMetrics.AnyReads(evaluation.Suite, MetricInputs.CorruptedSets)
             ? Path.Combine(context.DependencyFolder(BenchmarkPlan.CorruptJob), BenchmarkInputs.CorruptionCacheFolder)
             : null;
         var inputs = new EvalInputs
@@ -53,29 +52,15 @@ public sealed class EvaluateJobKind(EvaluateJobSettings settings) : IJobKind
             BaseSet = world.Test,
             NaturalSets = world.NaturalSets,
             TransferTasks = world.TransferTasks,
-            Settings = evaluation.ToEvalSettings(cache),
+            CorruptedSetCacheFolder = cache,
         };
         // Metrics resume inside the work folder; the finished folder is published whole.
         var work = Path.Combine(context.WorkDir, "suite");
-        var result = EvalSuite.Run(evaluation.Suite, inputs, work);
+        var result = EvalSuite.Run(evaluation.CreateMetrics(evaluation.Suite, $"job '{context.Job.Id}'"), inputs, work, cancellationToken: context.Cancellation);
         foreach (var (metric, seconds) in result.Seconds) context.Log.WriteLine($"{metric}: {seconds:F1} s");
-        var perClass = ReadPerClassRecall(Path.Combine(work, "base", "result.json"));
-        var grid = ReadCorruptionGrid(Path.Combine(work, "corruptions", "result.json"));
+        var perClass = result.DetailsOf<BaseAccuracyDetails>(BaseAccuracyMetric.Name)?.PerClass.Select(c => c.Recall.Estimate).ToArray() ?? [];
+        var grid = result.DetailsOf<CorruptionDetails>(CorruptionMetric.Name)?.Top1ByCorruptionAndSeverity ?? new Dictionary<string, double[]>();
         BenchmarkInputs.PublishContents(work, context.OutputDir);
         context.WriteResult(new Result(result.Values, result.Seconds, perClass, grid));
-    }
-
-    private static double[] ReadPerClassRecall(string path)
-    {
-        if (!File.Exists(path)) return [];
-        var details = JsonNode.Parse(File.ReadAllText(path))?["details"]?["per_class"]?.AsArray();
-        return details?.Select(c => c!["recall"]!["estimate"]!.GetValue<double>()).ToArray() ?? [];
-    }
-
-    private static Dictionary<string, double[]> ReadCorruptionGrid(string path)
-    {
-        if (!File.Exists(path)) return [];
-        var grid = JsonNode.Parse(File.ReadAllText(path))?["details"]?["top1_by_corruption_and_severity"]?.AsObject();
-        return grid?.ToDictionary(p => p.Key, p => p.Value!.AsArray().Select(v => v!.GetValue<double>()).ToArray()) ?? [];
     }
 }

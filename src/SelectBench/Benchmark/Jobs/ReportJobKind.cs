@@ -72,7 +72,7 @@ public sealed class ReportJobKind(ReportJobSettings settings) : IJobKind
             {
                 var evalJob = BenchmarkPlan.EvaluateJob(fractionModels[i], seed);
                 if (!context.Job.DependsOn.Contains(evalJob)) continue;
-                top1[seed] = context.DependencyResult<EvaluateJobKind.Result>(evalJob).Values["base_top1"].Estimate;
+                top1[seed] = context.DependencyResult<EvaluateJobKind.Result>(evalJob).Values[ResultsAggregator.PrimaryMetric].Estimate;
                 images = context.DependencyResult<TrainJobKind.Result>(BenchmarkPlan.TrainJob(fractionModels[i], seed)).Images;
             }
             if (top1.Count > 0) fractionResults.Add(new FractionResults(fractions[i], images, top1));
@@ -114,7 +114,7 @@ public sealed class ReportJobKind(ReportJobSettings settings) : IJobKind
             var job = BenchmarkPlan.EvaluateJob(name, seed);
             if (!context.Job.DependsOn.Contains(job)) continue;
             evaluations[seed] = context.DependencyResult<EvaluateJobKind.Result>(job);
-            var errorsPath = Path.Combine(context.DependencyFolder(job), "corruptions", "corruption_errors.json");
+            var errorsPath = Path.Combine(context.DependencyFolder(job), CorruptionMetric.Name, CorruptionMetric.ErrorsFile);
             if (File.Exists(errorsPath)) errors[seed] = Json.Read<CorruptionReference>(errorsPath);
         }
         var analyseJob = BenchmarkPlan.AnalyseJob(name);

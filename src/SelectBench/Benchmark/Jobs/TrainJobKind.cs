@@ -42,7 +42,7 @@ public sealed class TrainJobKind(TrainJobSettings settings) : IJobKind
         var recipe = settings.Recipe with { Threads = context.Threads };
         context.UseEngine();
         var shift = BenchmarkInputs.Shift(context, shiftName);
-        var images = fraction < 1 ? StratifiedFraction(shift.Images, fraction, settings.FractionSeed) : shift.Images;
+        var images = fraction < 1 ? ClassBalanced.Fraction(shift.Images, fraction, settings.FractionSeed) : shift.Images;
         if (images.Count < 2)
             throw new SelectBenchException(
                 $"shift '{shiftName}' has {images.Count} image(s) (see {BenchmarkPlan.CurateJob(shiftName)}/result.json): too few to train. " +
@@ -55,24 +55,5 @@ public sealed class TrainJobKind(TrainJobSettings settings) : IJobKind
         BenchmarkInputs.Publish(work, Path.Combine(context.OutputDir, BenchmarkInputs.ModelFolder));
         context.WriteResult(new Result(shiftName, fraction, images.Count, recipe.Seed, metrics.Epochs, metrics.Seconds, metrics.ImagesPerSecond,
             metrics.FinalTrainLoss, metrics.FinalTrainAccuracy, Path.Combine(BenchmarkInputs.ModelFolder, Trainer.CheckpointFile)));
-    }
-
-    /// <summary>
-    /// round(fraction x n_c) images of every class c (at least one where the class has any), chosen with a
-    /// fixed seed, so every training seed of a fraction sees the same images and only the training varies.
-    /// </summary>
-    public static ImageSet StratifiedFraction(ImageSet set, double fraction, long seed)
-    {
-        var random = new Random((int)(seed ^ 0x5F3759DF));
-        var chosen = new List<int>();
-        foreach (var group in Enumerable.Range(0, set.Count).GroupBy(i => set.Labels[i]).OrderBy(g => g.Key))
-        {
-            var members = group.ToArray();
-            random.Shuffle(members);
-            int take = Math.Max(1, (int)Math.Round(fraction * members.Length, MidpointRounding.AwayFromZero));
-            chosen.AddRange(members.Take(take));
-        }
-        chosen.Sort();
-        return set.Select(chosen);
     }
 }

@@ -117,7 +117,7 @@ public static class SimulatedCrowd
         var weights = new double[k];
         for (int r = 0; r < k; r++) weights[rank[r]] = 1.0 / Math.Pow(r + 1, settings.ZipfExponent);
         double total = weights.Sum();
-        var byClass = ClassBalancedSample.ShuffledByClass(labelled.Labels, k, random);
+        var byClass = ClassBalanced.ShuffledByClass(labelled.Labels, k, random);
         var counts = Enumerable.Range(0, k).Select(c => Math.Min(byClass[c].Count, (int)Math.Round(settings.Images * weights[c] / total))).ToArray();
         var picked = Enumerable.Range(0, k).SelectMany(c => byClass[c].Take(counts[c])).ToList();
         SeededRandom.Shuffle(random, picked);

@@ -1,3 +1,5 @@
+using SelectBench.Common;
+
 namespace SelectBench.Curation.Generators;
 
 /// <summary>
@@ -7,15 +9,8 @@ namespace SelectBench.Curation.Generators;
 /// </summary>
 internal static class SampleSeeds
 {
-    /// <summary>SplitMix64 finaliser (Steele, Lea, Flood 2014; the constants of java.util.SplittableRandom).</summary>
-    public static long Mix(long seed, long stream, long index)
-    {
-        ulong z = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + (ulong)stream * 0xBF58476D1CE4E5B9UL + (ulong)index + 0x632BE59BD9B4E5F5UL);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        z ^= z >> 31;
-        return unchecked((long)(z & 0x7FFF_FFFF_FFFF_FFFFUL));
-    }
+    /// <summary>The seed of one generated image (<see cref="Seeds.GeneratedSample"/>).</summary>
+    public static long Mix(long seed, long stream, long index) => Seeds.GeneratedSample(seed, stream, index);
 
     /// <summary>Fills <paramref name="target"/> with N(0, 1) draws by the Box-Muller transform from a generator seeded by <paramref name="seed"/>.</summary>
     public static void FillGaussian(long seed, Span<float> target)

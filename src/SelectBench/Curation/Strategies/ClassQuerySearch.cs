@@ -22,7 +22,7 @@ public sealed record ClassQuerySearchSettings(
     string PromptTemplate = "a photo of a {class}.",
     double Threshold = 0.5,
     double Margin = 0.05,
-    int? PerClassCap = null) : IStrategySettings
+    int? PerClassCap = null) : ISettings
 {
     public void Validate(string where)
     {
@@ -45,7 +45,8 @@ public sealed record ClassQuerySearchSettings(
 /// confident matches stays small, so the shift may be imbalanced and smaller than N, as in the paper
 /// (LAIONet keeps captions naming one class with CLIP text similarity above 0.5; Shirali and Hardt 2023).
 /// </summary>
-[ShiftStrategy("class-query-search", typeof(ClassQuerySearchSettings))]
+[Registered("class-query-search", Settings = typeof(ClassQuerySearchSettings),
+    Description = "LA1000 txt2img analogue: one query per class (prototype or text); pool images above a threshold and margin")]
 public sealed class ClassQuerySearch(ClassQuerySearchSettings settings) : IShiftStrategy
 {
     public string Name => "class-query-search";
@@ -132,7 +133,7 @@ public sealed class ClassQuerySearch(ClassQuerySearchSettings settings) : IShift
     {
         var s = Settings;
         var set = context.RequireSet(s.PrototypeSet, "class-query-search prototypes");
-        var byClass = ClassBalancedSample.ShuffledByClass(set.Labels, context.Labels.Count, context.RandomFor("class-query-search/prototypes"));
+        var byClass = ClassBalanced.ShuffledByClass(set.Labels, context.Labels.Count, context.RandomFor("class-query-search/prototypes"));
         for (int c = 0; c < byClass.Length; c++)
             if (byClass[c].Count == 0)
                 throw new BadInputException(s.PrototypeSet, $"class '{context.Labels.Names[c]}' has no images to build a prototype from.");

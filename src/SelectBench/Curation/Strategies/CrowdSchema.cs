@@ -19,7 +19,7 @@ public sealed record CrowdSchemaSettings(
     int MaxIterations = 200,
     double Tolerance = 1e-3,
     double Smoothing = 0.01,
-    int? MaxImages = null) : IStrategySettings
+    int? MaxImages = null) : ISettings
 {
     public void Validate(string where)
     {
@@ -41,7 +41,8 @@ public sealed record CrowdSchemaSettings(
 /// Dawid-Skene learn how often each worker uses unmappable names, and keeps per-worker matrices small
 /// and comparable with the label set. The paper does not state OpenImages' mapping rules.
 /// </summary>
-[ShiftStrategy("crowd-schema", typeof(CrowdSchemaSettings))]
+[Registered("crowd-schema", Settings = typeof(CrowdSchemaSettings),
+    Description = "OI1000 analogue: crowd votes mapped into the label set, then aggregated (Dawid-Skene or majority)")]
 public sealed class CrowdSchema(CrowdSchemaSettings settings) : IShiftStrategy
 {
     public string Name => "crowd-schema";

@@ -21,7 +21,7 @@ public sealed record EmbeddingSearchSettings(
     bool Exclusive = true,
     bool Dedup = true,
     int SearchOversample = 4,
-    bool RefillQueries = true) : IStrategySettings
+    bool RefillQueries = true) : ISettings
 {
     public void Validate(string where)
     {
@@ -40,7 +40,8 @@ public sealed record EmbeddingSearchSettings(
 /// wins contested pool images by going first. The paper does not state k, threshold or dedup rules
 /// (reference/select-paper-facts.md); these are settings here.
 /// </summary>
-[ShiftStrategy("embedding-search", typeof(EmbeddingSearchSettings))]
+[Registered("embedding-search", Settings = typeof(EmbeddingSearchSettings),
+    Description = "LA1000 img2img analogue: each labelled query takes its nearest unused pool images by encoder cosine")]
 public sealed class EmbeddingSearch(EmbeddingSearchSettings settings) : IShiftStrategy
 {
     public string Name => "embedding-search";
@@ -73,7 +74,7 @@ public sealed class EmbeddingSearch(EmbeddingSearchSettings settings) : IShiftSt
         context.Progress("embedding-search: embed", 2, 2);
         using var search = context.SearchFactory(poolEmb);
 
-        var queriesByClass = ClassBalancedSample.ShuffledByClass(querySet.Labels, classes, context.RandomFor("embedding-search/queries"));
+        var queriesByClass = ClassBalanced.ShuffledByClass(querySet.Labels, classes, context.RandomFor("embedding-search/queries"));
         int queriesPerClass = (perClass + s.NeighboursPerQuery - 1) / s.NeighboursPerQuery;
         var nextQuery = new int[classes];
         var taken = new int[classes];

@@ -6,7 +6,7 @@ namespace SelectBench.Curation.Strategies;
 /// <param name="Source">Name of the labelled set to sample (the expert reservoir).</param>
 /// <param name="PerClass">Images per class; null means N/K.</param>
 /// <param name="AllowShortfall">When a class has too few images: false = error, true = take all it has and warn.</param>
-public sealed record ExpertSettings(string Source = "baseline", int? PerClass = null, bool AllowShortfall = false) : IStrategySettings
+public sealed record ExpertSettings(string Source = "baseline", int? PerClass = null, bool AllowShortfall = false) : ISettings
 {
     public void Validate(string where)
     {
@@ -19,7 +19,8 @@ public sealed record ExpertSettings(string Source = "baseline", int? PerClass = 
 /// The IN1000 analogue: a seeded class-balanced sample (N/K per class) of an expert-labelled set.
 /// Labels are taken as ground truth; each sample costs one expert label.
 /// </summary>
-[ShiftStrategy("expert", typeof(ExpertSettings))]
+[Registered("expert", Settings = typeof(ExpertSettings),
+    Description = "IN1000 analogue: a seeded class-balanced sample of an expert-labelled set")]
 public sealed class ExpertSample(ExpertSettings settings) : IShiftStrategy
 {
     public string Name => "expert";
@@ -29,7 +30,7 @@ public sealed class ExpertSample(ExpertSettings settings) : IShiftStrategy
     {
         var source = context.RequireSet(Settings.Source, "expert source");
         int perClass = Settings.PerClass ?? context.PerClassTarget;
-        var picked = ClassBalancedSample.Take(source.Labels, context.Labels.Count, perClass, context.RandomFor("expert"), out var shortfall);
+        var picked = ClassBalanced.Take(source.Labels, context.Labels.Count, perClass, context.RandomFor("expert"), out var shortfall);
         var warnings = new List<string>();
         for (int c = 0; c < shortfall.Length; c++)
         {

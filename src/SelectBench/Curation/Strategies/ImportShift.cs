@@ -11,7 +11,7 @@ namespace SelectBench.Curation.Strategies;
 /// <param name="MaxImages">Keep at most this many (a seeded random subset); null = all of them.</param>
 /// <param name="OnBadInput">"fail" or "skip" corrupt images.</param>
 public sealed record ImportSettings(string Source = "", int ImageSize = 0, int Channels = 3, double CostPerImage = 0,
-    int? MaxImages = null, string OnBadInput = "fail") : IStrategySettings
+    int? MaxImages = null, string OnBadInput = "fail") : ISettings
 {
     public void Validate(string where)
     {
@@ -28,7 +28,8 @@ public sealed record ImportSettings(string Source = "", int ImageSize = 0, int C
 /// candidate set. Labels are read against the run's label set (class names must match); true labels are
 /// unknown, so the noise audit reports n/a and the label-quality metric estimates noise instead.
 /// </summary>
-[ShiftStrategy("import", typeof(ImportSettings))]
+[Registered("import", Settings = typeof(ImportSettings),
+    Description = "A shift curated elsewhere (e.g. ImageNet++ shards), read from any data source as it is")]
 public sealed class ImportShift(ImportSettings settings) : IShiftStrategy
 {
     public string Name => "import";

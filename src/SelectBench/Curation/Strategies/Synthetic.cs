@@ -17,7 +17,7 @@ public sealed record SyntheticSettings(
     string PromptSet = "baseline",
     double Strength = 0.75,
     int? PerClass = null,
-    string PromptTemplate = "A photo of {class}") : IStrategySettings
+    string PromptTemplate = "A photo of {class}") : ISettings
 {
     public void Validate(string where)
     {
@@ -34,7 +34,8 @@ public sealed record SyntheticSettings(
 /// keeping each prompt image's label. The generator itself is pluggable (<see cref="Generators.IImageGenerator"/>).
 /// Each image costs one generation.
 /// </summary>
-[ShiftStrategy("synthetic", typeof(SyntheticSettings))]
+[Registered("synthetic", Settings = typeof(SyntheticSettings),
+    Description = "SD1000 analogues: a class-conditional generator, from class prompts (txt2img) or baseline images (img2img)")]
 public sealed class Synthetic(SyntheticSettings settings) : IShiftStrategy
 {
     public string Name => "synthetic";
@@ -60,7 +61,7 @@ public sealed class Synthetic(SyntheticSettings settings) : IShiftStrategy
         else
         {
             var promptSet = context.RequireSet(s.PromptSet, "synthetic img2img prompts");
-            var picked = ClassBalancedSample.Take(promptSet.Labels, context.Labels.Count, perClass, context.RandomFor("synthetic/prompts"), out var shortfall);
+            var picked = ClassBalanced.Take(promptSet.Labels, context.Labels.Count, perClass, context.RandomFor("synthetic/prompts"), out var shortfall);
             for (int c = 0; c < shortfall.Length; c++)
                 if (shortfall[c] > 0) warnings.Add($"class '{context.Labels.Names[c]}' has only {perClass - shortfall[c]} prompt images in '{s.PromptSet}'.");
             var prompts = promptSet.Select(picked);

@@ -42,7 +42,7 @@ public sealed record SelfSupervisedState(
 /// Encode returns the backbone's pooled features (before the projection head, as SimCLR section 4.2
 /// recommends); L2-normalise them for cosine kNN.
 /// </summary>
-public sealed class SelfSupervisedEncoder : IImageEncoder, IDisposable
+public sealed class SelfSupervisedEncoder : IImageEncoder
 {
     private const string WeightsFile = "ssl_weights.dat", StateFile = "ssl.json";
     private readonly SimClrNetwork _network;

@@ -30,7 +30,7 @@ public sealed record OnnxClassifierOptions(
 {
     /// <summary>torchvision's ImageNet normalisation at 224 x 224 (the paper's released ResNet-50 checkpoints).</summary>
     public static OnnxClassifierOptions ImageNet { get; } = new(
-        Channels: 3, Height: 224, Width: 224, Mean: [0.485f, 0.456f, 0.406f], Std: [0.229f, 0.224f, 0.225f]);
+        Channels: 3, Height: 224, Width: 224, Mean: ImageNetStatistics.Mean, Std: ImageNetStatistics.Std);
 }
 
 /// <summary>

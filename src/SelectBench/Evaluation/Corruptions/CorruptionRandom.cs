@@ -1,3 +1,5 @@
+using SelectBench.Common;
+
 namespace SelectBench.Evaluation.Corruptions;
 
 /// <summary>
@@ -25,26 +27,13 @@ public sealed class CorruptionRandom
     /// The generator for one image of a batch: its seed is a hash of (seed, corruption, severity, image
     /// index), so the output does not depend on which thread handles which image, nor on batch order.
     /// </summary>
-    public static CorruptionRandom ForImage(long seed, int corruptionIndex, int severity, long imageIndex)
-    {
-        ulong h = (ulong)seed;
-        h = Mix(h ^ 0x9E3779B97F4A7C15UL * (ulong)(corruptionIndex + 1));
-        h = Mix(h ^ 0xC2B2AE3D27D4EB4FUL * (ulong)severity);
-        h = Mix(h ^ 0x165667B19E3779F9UL * (ulong)(imageIndex + 1));
-        return new CorruptionRandom(h);
-    }
-
-    private static ulong Mix(ulong z)
-    {
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    public static CorruptionRandom ForImage(long seed, int corruptionIndex, int severity, long imageIndex) =>
+        new(Seeds.CorruptedImage(seed, corruptionIndex, severity, imageIndex));
 
     private static ulong SplitMix64(ref ulong x)
     {
-        x += 0x9E3779B97F4A7C15UL;
-        return Mix(x);
+        x += Seeds.Golden;
+        return Seeds.Finalise(x);
     }
 
     public ulong NextUInt64()

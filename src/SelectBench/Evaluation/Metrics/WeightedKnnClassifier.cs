@@ -10,7 +10,7 @@ namespace SelectBench.Evaluation.Metrics;
 /// SSL kNN settings. Defaults follow the SELECT paper (memory bank of 5 or 10 images per class; we default
 /// to 10) and DINO's eval_knn.py (T = 0.07, k in {10, 20, 100, 200}).
 /// </summary>
-public sealed record KnnSettings(int ImagesPerClass = 10, double Temperature = 0.07, int Seed = 0, int[]? Ks = null)
+public sealed record KnnSettings(int ImagesPerClass = 10, double Temperature = WeightedKnnClassifier.DefaultTemperature, int Seed = 0, int[]? Ks = null)
 {
     public static readonly int[] DefaultKs = [10, 20, 100, 200];
     public int[] EffectiveKs => Ks ?? DefaultKs;
@@ -38,10 +38,13 @@ public sealed record KnnAccuracy(int K, int EffectiveK, double Top1, double Top5
 /// </summary>
 public sealed class WeightedKnnClassifier
 {
+    /// <summary>The softmax temperature of the vote weights exp(cos / T): DINO's eval_knn.py default (Caron et al. 2021).</summary>
+    public const double DefaultTemperature = 0.07;
+
     readonly KnnMemoryBank _bank;
     readonly double _temperature;
 
-    public WeightedKnnClassifier(KnnMemoryBank bank, double temperature = 0.07)
+    public WeightedKnnClassifier(KnnMemoryBank bank, double temperature = DefaultTemperature)
     {
         if (!(temperature > 0)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "The kNN temperature must be positive.");
         if (bank.Count == 0) throw new BadInputException("kNN memory bank", "is empty; it needs at least one class with images per class > 0.");

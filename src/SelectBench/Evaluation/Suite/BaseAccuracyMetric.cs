@@ -6,46 +6,76 @@ using SelectBench.Statistics;
 
 namespace SelectBench.Evaluation.Suite;
 
+/// <summary>Settings of the base-accuracy metric.</summary>
+/// <param name="Bootstrap">Percentile-bootstrap resamples of every interval (the run config's <c>evaluation.bootstrap</c>).</param>
+public sealed record BaseAccuracySettings(int Bootstrap = 1000) : ISettings
+{
+    public void Validate(string where)
+    {
+        if (Bootstrap < 10) throw new SelectBenchException($"{where}.bootstrap: {Bootstrap} is not allowed; give at least 10 resamples.");
+    }
+}
+
+/// <summary>The base metric's details: what its result.json holds beside the values, read back by the benchmark.</summary>
+/// <param name="PerClass">Recall and precision of each class, in label-set order.</param>
+public sealed record BaseAccuracyDetails(int[][] ConfusionMatrix, IReadOnlyList<ClassAccuracy> PerClass, int Images);
+
+/// <summary>One class's recall (its per-class accuracy) and precision, with bootstrap intervals.</summary>
+public sealed record ClassAccuracy(string Class, Interval Recall, Interval Precision);
+
 /// <summary>
-/// Base accuracy (DESIGN section 5; SELECT Table 2 "IN-val top-1"): top-1 on the base eval set, plus top-5,
+/// Base accuracy (docs/metrics.md; SELECT Table 2 "IN-val top-1"): top-1 on the base eval set, plus top-5,
 /// balanced accuracy and per-class precision and recall, each with a percentile-bootstrap 95% interval
 /// over the test images. Exports probabilities and labels (.npy) and a per-sample CSV.
 /// </summary>
-[EvalMetric("base")]
-public sealed class BaseAccuracyMetric : IEvalMetric
+[Registered(Name, Description = "top-1, top-5 and balanced accuracy on the base eval set, per-class recall and precision", Settings = typeof(BaseAccuracySettings))]
+public sealed class BaseAccuracyMetric(BaseAccuracySettings settings) : IEvalMetric
 {
-    public IReadOnlyList<string> Requires => ["model", "base set"];
+    public const string Name = "base";
+    public const string Top1Key = "base_top1";
+    public const string Top5Key = "base_top5";
+    public const string BalancedAccuracyKey = "base_balanced_accuracy";
 
-    public MetricResult Evaluate(EvalInputs inputs, string folder)
+    public MetricDeclaration Declaration { get; } = new(MetricScope.Model, MetricInputs.Model | MetricInputs.BaseSet,
+        "Base accuracy", [new MetricPanel("accuracy", [Top1Key, Top5Key, BalancedAccuracyKey])], [Top1Key, Top5Key, BalancedAccuracyKey])
     {
-        var classifier = SuiteInputs.Classifier(inputs, "base");
-        var set = SuiteInputs.BaseSet(inputs, "base");
-        SuiteInputs.CheckLabels(classifier, inputs.LabelSet, "base");
-        SuiteInputs.CheckSet(set, inputs.LabelSet, "base");
+        Order = 10,
+        InDefaultSuite = true,
+        Console = [new(Top1Key, "top-1")],
+        Headline = [Top1Key],
+        RankAgreement = [Top1Key],
+    };
+
+    public MetricResult Compute(EvalInputs inputs, string folder, CancellationToken cancellationToken)
+    {
+        var classifier = SuiteInputs.Classifier(inputs, Name);
+        var set = SuiteInputs.BaseSet(inputs, Name);
+        SuiteInputs.CheckLabels(classifier, inputs.LabelSet, Name);
+        SuiteInputs.CheckSet(set, inputs.LabelSet, Name);
         int k = inputs.LabelSet.Count;
         var probs = classifier.PredictProbabilities(set);
         var labels = set.Labels;
-        ClassificationMetrics.Export(folder, "base", probs, labels, k);
+        ClassificationMetrics.Export(folder, Name, probs, labels, k);
         WritePerSampleCsv(Path.Combine(folder, "base_samples.csv"), set.Ids, labels, probs, k, inputs.LabelSet.Names);
 
         var report = ClassificationMetrics.Compute(probs, labels, k);
-        var boot = inputs.Settings.Bootstrap;
+        var boot = new BootstrapSettings(Resamples: settings.Bootstrap);
         var predictions = ClassificationMetrics.Predictions(probs, labels.Length, k);
         Interval Boot(double estimate, Func<int[], double> statistic) =>
             Bootstrap.Percentile(labels.Length, statistic, boot) with { Estimate = estimate };
 
         var values = new Dictionary<string, Interval>
         {
-            ["base_top1"] = Boot(report.Top1, idx => Accuracy(idx, labels, predictions)),
-            ["base_top5"] = Boot(report.Top5, idx => ClassificationMetrics.TopK(Gather(probs, idx, k), Gather(labels, idx), k, Math.Min(5, k))),
-            ["base_balanced_accuracy"] = Boot(report.BalancedAccuracy,
+            [Top1Key] = Boot(report.Top1, idx => Accuracy(idx, labels, predictions)),
+            [Top5Key] = Boot(report.Top5, idx => ClassificationMetrics.TopK(Gather(probs, idx, k), Gather(labels, idx), k, Math.Min(5, k))),
+            [BalancedAccuracyKey] = Boot(report.BalancedAccuracy,
                 idx => ClassificationMetrics.BalancedAccuracy(ClassificationMetrics.ConfusionMatrix(Gather(labels, idx), Gather(predictions, idx), k))),
         };
-        var (recall, precision) = PerClassIntervals(labels, predictions, k, report, boot);
+        var (recall, precision) = PerClassIntervals(labels, predictions, k, report, boot, cancellationToken);
         var perClass = Enumerable.Range(0, k)
-            .Select(c => new { @class = inputs.LabelSet.Names[c], recall = recall[c], precision = precision[c] })
+            .Select(c => new ClassAccuracy(inputs.LabelSet.Names[c], recall[c], precision[c]))
             .ToList();
-        return new MetricResult(values, new { report.ConfusionMatrix, per_class = perClass, images = labels.Length });
+        return new MetricResult(values, new BaseAccuracyDetails(report.ConfusionMatrix, perClass, labels.Length));
     }
 
     /// <summary>
@@ -54,7 +84,7 @@ public sealed class BaseAccuracyMetric : IEvalMetric
     /// Percentiles interpolate linearly as in <see cref="Bootstrap"/>; NaN replicates are dropped.
     /// </summary>
     private static (Interval[] Recall, Interval[] Precision) PerClassIntervals(int[] labels, int[] predictions, int k,
-        ClassificationReport report, BootstrapSettings settings)
+        ClassificationReport report, BootstrapSettings settings, CancellationToken cancellationToken)
     {
         int n = labels.Length;
         var recalls = Enumerable.Range(0, k).Select(_ => new List<double>(settings.Resamples)).ToArray();
@@ -65,6 +95,7 @@ public sealed class BaseAccuracyMetric : IEvalMetric
         var predicted = new int[k];
         for (int r = 0; r < settings.Resamples; r++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             Array.Clear(correct); Array.Clear(labelled); Array.Clear(predicted);
             for (int j = 0; j < n; j++)
             {

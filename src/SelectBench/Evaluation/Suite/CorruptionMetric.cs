@@ -14,30 +14,79 @@ namespace SelectBench.Evaluation.Suite;
 /// </summary>
 public sealed record CorruptionReference(string Model, double CleanError, IReadOnlyDictionary<string, double[]> Errors);
 
+/// <summary>Settings of the corruption metric (the run config's <c>evaluation.corruption_images</c> and <c>evaluation.corruptions</c>).</summary>
+/// <param name="CorruptionImages">Eval images corrupted per corruption and severity (a class-balanced subset of the base set); 0 = all.</param>
+/// <param name="Corruptions">Names to run; null = all 15.</param>
+public sealed record CorruptionSettings(int CorruptionImages = 0, IReadOnlyList<string>? Corruptions = null) : ISettings
+{
+    public void Validate(string where)
+    {
+        if (CorruptionImages < 0)
+            throw new SelectBenchException($"{where}.corruption_images: {CorruptionImages} is not allowed; give 0 (all) or more.");
+        foreach (var name in Corruptions ?? [])
+            SettingRules.OneOf(where, "corruptions", name, [.. Evaluation.Corruptions.Corruptions.Names]);
+    }
+}
+
+/// <summary>The corruption metric's details, read back by the benchmark for the mCE against the reference shift's model.</summary>
+/// <param name="Top1ByCorruptionAndSeverity">Corruption -> top-1 at severities 1..5.</param>
+public sealed record CorruptionDetails(int Images, double CleanTop1, IReadOnlyDictionary<string, double[]> Top1ByCorruptionAndSeverity,
+    string? CeNote = null, CorruptionErrorDetails? CorruptionErrors = null);
+
+/// <summary>CE and relative CE per corruption against a named reference model.</summary>
+public sealed record CorruptionErrorDetails(string Reference, IReadOnlyDictionary<string, double> Ce, IReadOnlyDictionary<string, double> RelativeCe);
+
 /// <summary>
-/// Synthetic distribution-shift robustness (DESIGN section 5; SELECT Table 2 "avg synthetic robustness"):
+/// Synthetic distribution-shift robustness (docs/corruptions.md; SELECT Table 2 "avg synthetic robustness"):
 /// the 15 ImageNet-C corruptions at severities 1-5 on the base set. Reports top-1 per corruption and
 /// severity and the paper's number, the mean top-1 over the 15 x 5 cells (<c>corruption_top1_mean</c>).
-/// With a reference model's errors it also reports, after Hendrycks and Dietterich 2019 (ICLR, sec. 3):
+/// With a reference model's errors (<see cref="EvalInputs.CorruptionReferencePath"/>) it also reports, after
+/// Hendrycks and Dietterich 2019 (ICLR, sec. 3):
 /// CE_c = sum_s E_{s,c} / sum_s E^ref_{s,c}, mCE = mean_c CE_c, and relative
 /// CE_c = sum_s (E_{s,c} - E_clean) / sum_s (E^ref_{s,c} - E^ref_clean), relative mCE = its mean.
 /// Corrupted sets are cached on disk (<see cref="CorruptedSetCache"/>) so every model shares them.
 /// </summary>
-[EvalMetric("corruptions")]
-public sealed class CorruptionMetric : IEvalMetric
+[Registered(Name, Description = "top-1 under the 15 ImageNet-C corruptions at 5 severities; CE and mCE against a reference model",
+    Settings = typeof(CorruptionSettings))]
+public sealed class CorruptionMetric(CorruptionSettings settings) : IEvalMetric
 {
-    public IReadOnlyList<string> Requires => ["model", "base set"];
+    public const string Name = "corruptions";
+    public const string Top1MeanKey = "corruption_top1_mean";
+    public const string CleanTop1Key = "corruption_clean_top1";
+    public const string MceKey = "mce";
+    public const string RelativeMceKey = "relative_mce";
 
-    public MetricResult Evaluate(EvalInputs inputs, string folder)
+    /// <summary>The reference errors every evaluated model writes (<see cref="CorruptionReference"/>), so it can normalise later evaluations.</summary>
+    public const string ErrorsFile = "corruption_errors.json";
+
+    /// <summary>Seed of the class-balanced subset and of the random corruptions: one for every model, so all see the same sets.</summary>
+    public const long Seed = 0;
+
+    /// <summary>Top-1 under one corruption, averaged over the severities.</summary>
+    public static string Top1Key(string corruption) => $"corruption_{corruption}_top1";
+
+    public MetricDeclaration Declaration { get; } = new(MetricScope.Model, MetricInputs.Model | MetricInputs.BaseSet,
+        "Corruptions", [new MetricPanel("top-1", [CleanTop1Key, Top1MeanKey]), new MetricPanel("mCE", [MceKey, RelativeMceKey])],
+        [Top1MeanKey, CleanTop1Key, MceKey, RelativeMceKey])
     {
-        var classifier = SuiteInputs.Classifier(inputs, "corruptions");
-        var full = SuiteInputs.BaseSet(inputs, "corruptions");
-        SuiteInputs.CheckLabels(classifier, inputs.LabelSet, "corruptions");
-        SuiteInputs.CheckSet(full, inputs.LabelSet, "corruptions");
-        var settings = inputs.Settings.Corruption;
-        var clean = SuiteInputs.Subsample(full, settings.Images, (int)settings.Seed);
+        Uses = MetricInputs.CorruptedSets | MetricInputs.CorruptionReference,
+        Order = 30,
+        InDefaultSuite = true,
+        Console = [new(Top1MeanKey, "corrupt")],
+        Headline = [Top1MeanKey],
+        RankAgreement = [Top1MeanKey],
+        LowerIsBetter = [MceKey, RelativeMceKey],
+    };
+
+    public MetricResult Compute(EvalInputs inputs, string folder, CancellationToken cancellationToken)
+    {
+        var classifier = SuiteInputs.Classifier(inputs, Name);
+        var full = SuiteInputs.BaseSet(inputs, Name);
+        SuiteInputs.CheckLabels(classifier, inputs.LabelSet, Name);
+        SuiteInputs.CheckSet(full, inputs.LabelSet, Name);
+        var clean = ClassBalanced.AtMost(full, settings.CorruptionImages, (int)Seed);
         var names = settings.Corruptions ?? Corruptions.Corruptions.Names;
-        var cache = settings.CacheFolder is { } root ? new CorruptedSetCache(root) : null;
+        var cache = inputs.CorruptedSetCacheFolder is { } root ? new CorruptedSetCache(root) : null;
         int k = inputs.LabelSet.Count;
 
         double cleanTop1 = Top1(classifier, clean, k);
@@ -50,8 +99,9 @@ public sealed class CorruptionMetric : IEvalMetric
                 var row = new double[Corruptions.Corruptions.Severities.Count];
                 foreach (var severity in Corruptions.Corruptions.Severities)
                 {
-                    var corrupted = cache?.GetOrCreate(clean, corruption, severity, settings.Seed)
-                                    ?? CorruptionSuite.Corrupt(clean, corruption, severity, settings.Seed);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var corrupted = cache?.GetOrCreate(clean, corruption, severity, Seed)
+                                    ?? CorruptionSuite.Corrupt(clean, corruption, severity, Seed);
                     row[severity - 1] = Top1(classifier, corrupted, k);
                     progress.Advance(status: $"{name} s{severity} top1={row[severity - 1]:F3}");
                 }
@@ -63,48 +113,42 @@ public sealed class CorruptionMetric : IEvalMetric
         var values = new Dictionary<string, Interval>
         {
             // The paper's number: the plain mean over the 15 x 5 cells. Intervals come from seeds, not cells.
-            ["corruption_top1_mean"] = Interval.Point(cells.Average(), cells.Length),
-            ["corruption_clean_top1"] = Interval.Point(cleanTop1, clean.Count),
+            [Top1MeanKey] = Interval.Point(cells.Average(), cells.Length),
+            [CleanTop1Key] = Interval.Point(cleanTop1, clean.Count),
         };
         foreach (var (name, row) in top1)
-            values[$"corruption_{name}_top1"] = Interval.Point(row.Average(), row.Length);
+            values[Top1Key(name)] = Interval.Point(row.Average(), row.Length);
 
         var mine = new CorruptionReference(classifier.Name, 1 - cleanTop1, top1.ToDictionary(p => p.Key, p => p.Value.Select(a => 1 - a).ToArray()));
-        AtomicFile.WriteJson(Path.Combine(folder, "corruption_errors.json"), mine);
-        object? ce = null;
-        if (settings.ReferenceErrorsPath is { } refPath)
+        AtomicFile.WriteJson(Path.Combine(folder, ErrorsFile), mine);
+        CorruptionErrorDetails? ce = null;
+        if (inputs.CorruptionReferencePath is { } refPath)
         {
             var reference = Json.Read<CorruptionReference>(refPath);
             var (perCorruption, mce, relative) = CorruptionErrors(mine, reference, refPath);
-            values["mce"] = Interval.Point(mce, perCorruption.Count);
-            values["relative_mce"] = Interval.Point(relative.Values.Average(), relative.Count);
-            ce = new { reference = reference.Model, ce = perCorruption, relative_ce = relative };
+            values[MceKey] = Interval.Point(mce, perCorruption.Count);
+            values[RelativeMceKey] = Interval.Point(relative.Values.Average(), relative.Count);
+            ce = new CorruptionErrorDetails(reference.Model, perCorruption, relative);
         }
-        return new MetricResult(values, new
-        {
-            images = clean.Count,
-            clean_top1 = cleanTop1,
-            top1_by_corruption_and_severity = top1,
-            ce_note = settings.ReferenceErrorsPath == null ? "no reference model given: CE and mCE not computed" : null,
-            corruption_errors = ce,
-        });
+        return new MetricResult(values, new CorruptionDetails(clean.Count, cleanTop1, top1,
+            inputs.CorruptionReferencePath == null ? "no reference model given: CE and mCE not computed" : null, ce));
     }
 
     /// <summary>
-    /// Fills the corrupted-set cache for a base set exactly as <see cref="Evaluate"/> will read it, so that models
-    /// evaluated in parallel only read the cache (a benchmark run does this once, before any evaluation).
+    /// Fills the corrupted-set cache in <paramref name="cacheFolder"/> for a base set exactly as <see cref="Compute"/> will
+    /// read it, so that models evaluated in parallel only read the cache (a benchmark run does this once, before any evaluation).
     /// </summary>
-    public static int Precompute(ImageSet full, CorruptionSettings settings)
+    public static int Precompute(ImageSet full, CorruptionSettings settings, string cacheFolder, CancellationToken cancellationToken = default)
     {
-        var root = settings.CacheFolder ?? throw new ArgumentException("CorruptionSettings.CacheFolder is needed to precompute corrupted sets.");
-        var clean = SuiteInputs.Subsample(full, settings.Images, (int)settings.Seed);
-        var cache = new CorruptedSetCache(root);
+        var clean = ClassBalanced.AtMost(full, settings.CorruptionImages, (int)Seed);
+        var cache = new CorruptedSetCache(cacheFolder);
         var names = settings.Corruptions ?? Corruptions.Corruptions.Names;
         using var progress = new ProgressBar("corrupting", names.Count * Corruptions.Corruptions.Severities.Count);
         foreach (var name in names)
         foreach (var severity in Corruptions.Corruptions.Severities)
         {
-            cache.GetOrCreate(clean, Corruptions.Corruptions.Get(name), severity, settings.Seed);
+            cancellationToken.ThrowIfCancellationRequested();
+            cache.GetOrCreate(clean, Corruptions.Corruptions.Get(name), severity, Seed);
             progress.Advance(status: $"{name} s{severity}");
         }
         return clean.Count;

@@ -1,27 +1,52 @@
 using System.Diagnostics;
+using System.Text.Json;
 using SelectBench.Common;
-using SelectBench.Evaluation.Metrics;
 using SelectBench.Statistics;
 
 namespace SelectBench.Evaluation.Suite;
 
-/// <summary>What one suite run produced: every metric's values, and the seconds each family took.</summary>
-public sealed record SuiteResult(IReadOnlyDictionary<string, Interval> Values, IReadOnlyDictionary<string, double> Seconds);
+/// <summary>What one suite run produced: every metric's values, the seconds each family took, and each metric's details.</summary>
+public sealed record SuiteResult(IReadOnlyDictionary<string, Interval> Values, IReadOnlyDictionary<string, double> Seconds)
+{
+    /// <summary>Each metric's details, by metric name: the metric's own record when it ran now, stored JSON when it resumed.</summary>
+    public IReadOnlyDictionary<string, object?> Details { get; init; } = new Dictionary<string, object?>();
+
+    /// <summary>A metric's details as its typed record (e.g. <see cref="BaseAccuracyDetails"/>), or null when the metric did not run.</summary>
+    public T? DetailsOf<T>(string metric) where T : class => Details.GetValueOrDefault(metric) switch
+    {
+        T typed => typed,
+        JsonElement stored => stored.Deserialize<T>(Json.Options),
+        _ => null,
+    };
+}
 
 /// <summary>
-/// Runs named metrics over one set of inputs. Each metric writes its exports into
+/// Runs metrics over one set of inputs. Each metric writes its exports into
 /// <c>&lt;out&gt;/&lt;metric&gt;/</c> and its values into <c>&lt;out&gt;/&lt;metric&gt;/result.json</c>; the
 /// merged values go to <c>&lt;out&gt;/metrics.json</c>. A metric whose result file exists is not run again,
-/// so an interrupted evaluation resumes where it stopped.
+/// so an interrupted evaluation resumes where it stopped. Every metric's required inputs
+/// (<see cref="MetricDeclaration.Requires"/>) are checked before any metric runs.
 /// </summary>
 public static class EvalSuite
 {
     private sealed record StoredResult(string Metric, double Seconds, IReadOnlyDictionary<string, Interval> Values, object? Details);
 
-    public static SuiteResult Run(IReadOnlyList<string> metrics, EvalInputs inputs, string outputFolder, bool force = false)
+    /// <summary>Runs registered metrics by name, each with its default settings.</summary>
+    public static SuiteResult Run(IReadOnlyList<string> metrics, EvalInputs inputs, string outputFolder, bool force = false,
+        CancellationToken cancellationToken = default)
     {
         if (metrics.Count == 0) throw new SelectBenchException($"No metrics to run. Known metrics: {string.Join(", ", EvalMetrics.Names)}.");
-        var instances = metrics.Distinct().Select(m => (Name: m, Metric: EvalMetrics.Create(m))).ToList();
+        return Run(metrics.Distinct().Select(EvalMetrics.Create).ToList(), inputs, outputFolder, force, cancellationToken);
+    }
+
+    /// <summary>Runs registered metrics, each with the settings it was created with.</summary>
+    public static SuiteResult Run(IReadOnlyList<IEvalMetric> metrics, EvalInputs inputs, string outputFolder, bool force = false,
+        CancellationToken cancellationToken = default)
+    {
+        if (metrics.Count == 0) throw new SelectBenchException($"No metrics to run. Known metrics: {string.Join(", ", EvalMetrics.Names)}.");
+        var instances = metrics.Select(m => (Name: EvalMetrics.NameOf(m), Metric: m)).DistinctBy(m => m.Name).ToList();
+        foreach (var (name, metric) in instances)
+            SuiteInputs.Check(inputs, metric.Declaration.Requires, name);
         Directory.CreateDirectory(outputFolder);
         inputs = inputs with
         {
@@ -30,8 +55,10 @@ public static class EvalSuite
         };
         var values = new Dictionary<string, Interval>();
         var seconds = new Dictionary<string, double>();
+        var details = new Dictionary<string, object?>();
         foreach (var (name, metric) in instances)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var folder = Path.Combine(outputFolder, name);
             var resultPath = Path.Combine(folder, "result.json");
             StoredResult stored;
@@ -43,14 +70,15 @@ public static class EvalSuite
             {
                 Directory.CreateDirectory(folder);
                 var clock = Stopwatch.StartNew();
-                var result = metric.Evaluate(inputs, folder);
+                var result = metric.Compute(inputs, folder, cancellationToken);
                 stored = new StoredResult(name, clock.Elapsed.TotalSeconds, result.Values, result.Details);
                 AtomicFile.WriteJson(resultPath, stored);
             }
             foreach (var (key, value) in stored.Values) values[key] = value;
             seconds[name] = stored.Seconds;
+            details[name] = stored.Details;
         }
         AtomicFile.WriteJson(Path.Combine(outputFolder, "metrics.json"), new { values, seconds });
-        return new SuiteResult(values, seconds);
+        return new SuiteResult(values, seconds) { Details = details };
     }
 }

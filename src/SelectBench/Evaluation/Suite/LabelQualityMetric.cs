@@ -8,8 +8,21 @@ using SelectBench.Embedding;
 
 namespace SelectBench.Evaluation.Suite;
 
+/// <summary>Settings of the label-quality metric (the run config's <c>evaluation.quality</c>, and the kNN temperature of <c>evaluation.knn</c>).</summary>
+public sealed record LabelQualitySettings(QualitySettings? Quality = null, KnnSuiteSettings? Knn = null) : ISettings
+{
+    public QualitySettings Quality { get; init; } = Quality ?? new QualitySettings();
+    public KnnSuiteSettings Knn { get; init; } = Knn ?? new KnnSuiteSettings();
+
+    public void Validate(string where)
+    {
+        Quality.Validate($"{where}.quality");
+        Knn.Validate($"{where}.knn");
+    }
+}
+
 /// <summary>
-/// Label quality (DESIGN section 5): the estimated label-noise rate by confident learning (Northcutt et al.
+/// Label quality (docs/metrics.md#label-quality): the estimated label-noise rate by confident learning (Northcutt et al.
 /// 2021; see <see cref="ConfidentLearning"/>) on out-of-sample probabilities, overall and per class, with the
 /// flagged samples exported as CSV; the true noise rate where samples carry a hidden true label
 /// (FashionMNIST++); near-duplicates inside the shift and leakage of shift images into the eval sets.
@@ -17,48 +30,69 @@ namespace SelectBench.Evaluation.Suite;
 /// encoder (each fold is predicted from the others), not from K-fold training of the recipe: it costs
 /// seconds instead of K trainings, and the encoder never saw the shift's labels.
 /// </summary>
-[EvalMetric("label-quality")]
-public sealed class LabelQualityMetric : IEvalMetric
+[Registered(Name, Description = "estimated and true label-noise rate, near-duplicates in the shift, leakage into the eval sets",
+    Settings = typeof(LabelQualitySettings))]
+public sealed class LabelQualityMetric(LabelQualitySettings settings) : IEvalMetric
 {
-    public IReadOnlyList<string> Requires => ["shift", "encoder"];
+    public const string Name = "label-quality";
+    public const string NoiseEstimateKey = "label_noise_est";
+    public const string NoiseTrueKey = "label_noise_true";
+    public const string DistractorRateKey = "distractor_rate";
+    public const string NearDuplicatesKey = "near_duplicates";
+    public const string LeakageKey = "leakage";
 
-    public MetricResult Evaluate(EvalInputs inputs, string folder)
+    public MetricDeclaration Declaration { get; } = new(MetricScope.Shift, MetricInputs.Shift | MetricInputs.Encoder, "Label quality",
+        [new MetricPanel("rate", [NoiseTrueKey, NoiseEstimateKey, DistractorRateKey]), new MetricPanel("images", [NearDuplicatesKey, LeakageKey])],
+        [NoiseEstimateKey, NearDuplicatesKey, NoiseTrueKey, DistractorRateKey, LeakageKey])
     {
-        var shift = SuiteInputs.Shift(inputs, "label-quality");
-        var encoder = SuiteInputs.Encoder(inputs, "label-quality");
+        Uses = MetricInputs.LeakageSets,
+        Order = 70,
+        InDefaultSuite = true,
+        Console = [new(NoiseTrueKey, "noise")],
+        Headline = [NoiseTrueKey, NoiseEstimateKey],
+        RankAgreement = [NoiseEstimateKey, NoiseTrueKey],
+        LowerIsBetter = [NoiseTrueKey, NoiseEstimateKey, NearDuplicatesKey, LeakageKey],
+    };
+
+    public MetricResult Compute(EvalInputs inputs, string folder, CancellationToken cancellationToken)
+    {
+        var shift = SuiteInputs.Shift(inputs, Name);
+        var encoder = SuiteInputs.Encoder(inputs, Name);
         SuiteInputs.CheckSet(shift, inputs.LabelSet, "shift");
-        var q = inputs.Settings.Quality;
+        var q = settings.Quality;
         int k = inputs.LabelSet.Count;
         var embeddings = SuiteInputs.Embed(inputs, encoder, shift, "the shift");
-        var probs = CrossValidatedKnnProbabilities(embeddings, shift.Labels, k, q.CrossValidationFolds, q.NeighbourK, inputs.Settings.Knn.Temperature, q.Seed);
+        var probs = CrossValidatedKnnProbabilities(embeddings, shift.Labels, k, q.CrossValidationFolds, q.NeighbourK, settings.Knn.Temperature, q.Seed,
+            cancellationToken);
         Npy.Write(Path.Combine(folder, "label_quality_oos_probabilities.npy"), probs, shift.Count, k);
         var issues = ConfidentLearning.FindLabelIssues(probs, shift.Labels, k);
         WriteFlagged(Path.Combine(folder, "label_issues.csv"), shift, issues, probs, k);
 
         var values = new Dictionary<string, Interval>
         {
-            ["label_noise_est"] = Interval.Point(issues.NoiseRate, shift.Count),
+            [NoiseEstimateKey] = Interval.Point(issues.NoiseRate, shift.Count),
         };
         var duplicates = NearDuplicates.Find(embeddings, q.DuplicateThreshold);
-        values["near_duplicates"] = Interval.Point(duplicates.Dropped.Length, shift.Count);
+        values[NearDuplicatesKey] = Interval.Point(duplicates.Dropped.Length, shift.Count);
         object? audit = null;
         if (shift.Provenance is { } provenance && provenance.Any(p => p.TrueLabel != SampleProvenance.UnknownLabel))
         {
             var a = ShiftAudit.Compute(shift.Labels, provenance, k);
-            values["label_noise_true"] = Interval.Point(a.NoiseRate, a.Audited);
-            values["distractor_rate"] = Interval.Point(a.DistractorRate, a.Audited);
+            values[NoiseTrueKey] = Interval.Point(a.NoiseRate, a.Audited);
+            values[DistractorRateKey] = Interval.Point(a.DistractorRate, a.Audited);
             audit = a;
         }
         var leakage = new List<object>();
         int leakedTotal = 0;
         foreach (var set in inputs.LeakageSets)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var evalEmbeddings = SuiteInputs.Embed(inputs, encoder, set.Images, $"eval set '{set.Name}'");
             var report = NearDuplicates.FindLeakage(embeddings, evalEmbeddings, q.DuplicateThreshold);
             leakedTotal += report.Leaked.Length;
             leakage.Add(new { set = set.Name, leaked = report.Leaked.Length, shift_ids = report.Leaked.Take(50).Select(i => shift.Ids[i]) });
         }
-        if (inputs.LeakageSets.Count > 0) values["leakage"] = Interval.Point(leakedTotal, shift.Count);
+        if (inputs.LeakageSets.Count > 0) values[LeakageKey] = Interval.Point(leakedTotal, shift.Count);
         return new MetricResult(values, new
         {
             method = $"confident learning on {q.CrossValidationFolds}-fold cross-validated weighted kNN (k={q.NeighbourK}) over encoder '{encoder.Name}'",
@@ -71,7 +105,8 @@ public sealed class LabelQualityMetric : IEvalMetric
     }
 
     /// <summary>Probabilities for every sample from a weighted kNN fitted on the other folds (seeded fold assignment).</summary>
-    public static float[] CrossValidatedKnnProbabilities(Embeddings embeddings, int[] labels, int classes, int folds, int k, double temperature, int seed)
+    public static float[] CrossValidatedKnnProbabilities(Embeddings embeddings, int[] labels, int classes, int folds, int k, double temperature, int seed,
+        CancellationToken cancellationToken = default)
     {
         int n = embeddings.Count;
         if (n < 2) throw new SelectBenchException("Label quality needs at least two images in the shift.");
@@ -83,6 +118,7 @@ public sealed class LabelQualityMetric : IEvalMetric
         var result = new float[(long)n * classes];
         for (int f = 0; f < folds; f++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var train = Enumerable.Range(0, n).Where(i => fold[i] != f).ToArray();
             var test = Enumerable.Range(0, n).Where(i => fold[i] == f).ToArray();
             var knn = new WeightedKnnClassifier(WeightedKnnClassifier.FullBank(embeddings.Rows(train), train.Select(i => labels[i]).ToArray(), classes), temperature);

@@ -4,28 +4,55 @@ using SelectBench.Statistics;
 
 namespace SelectBench.Evaluation.Suite;
 
+/// <summary>Settings of the natural-shift metric.</summary>
+/// <param name="Bootstrap">Percentile-bootstrap resamples of every interval (the run config's <c>evaluation.bootstrap</c>).</param>
+public sealed record NaturalOodSettings(int Bootstrap = 1000) : ISettings
+{
+    public void Validate(string where)
+    {
+        if (Bootstrap < 10) throw new SelectBenchException($"{where}.bootstrap: {Bootstrap} is not allowed; give at least 10 resamples.");
+    }
+}
+
 /// <summary>
-/// Natural distribution-shift robustness (DESIGN section 5; SELECT Table 2 "avg natural robustness"):
+/// Natural distribution-shift robustness (docs/metrics.md; SELECT Table 2 "avg natural robustness"):
 /// top-1 on each natural-shift set with a bootstrap interval, and their mean. A set that covers only a
 /// subset of classes is scored by predicting among that subset only (the ImageNet-R / ImageNet-A
 /// convention: the logits of the other classes are ignored).
 /// </summary>
-[EvalMetric("natural")]
-public sealed class NaturalOodMetric : IEvalMetric
+[Registered(Name, Description = "top-1 on each natural-shift eval set and their mean", Settings = typeof(NaturalOodSettings))]
+public sealed class NaturalOodMetric(NaturalOodSettings settings) : IEvalMetric
 {
-    public IReadOnlyList<string> Requires => ["model", "natural sets"];
+    public const string Name = "natural";
+    public const string MeanKey = "natural_ood_mean";
+    public const string SetPrefix = "natural_", SetSuffix = "_top1";
 
-    public MetricResult Evaluate(EvalInputs inputs, string folder)
+    /// <summary>Top-1 on one natural-shift set.</summary>
+    public static string SetKey(string set) => SetPrefix + Safe(set) + SetSuffix;
+
+    public MetricDeclaration Declaration { get; } = new(MetricScope.Model, MetricInputs.Model | MetricInputs.NaturalSets, "Natural OOD",
+        [new MetricPanel("top-1", [MeanKey], SetPrefix, SetSuffix)], [MeanKey])
     {
-        var classifier = SuiteInputs.Classifier(inputs, "natural");
-        SuiteInputs.CheckLabels(classifier, inputs.LabelSet, "natural");
+        Order = 20,
+        InDefaultSuite = true,
+        Console = [new(MeanKey, "natural")],
+        Headline = [MeanKey],
+        RankAgreement = [MeanKey],
+    };
+
+    public MetricResult Compute(EvalInputs inputs, string folder, CancellationToken cancellationToken)
+    {
+        var classifier = SuiteInputs.Classifier(inputs, Name);
+        SuiteInputs.CheckLabels(classifier, inputs.LabelSet, Name);
         if (inputs.NaturalSets.Count == 0)
-            throw new SelectBenchException("Metric 'natural' needs at least one natural-shift eval set.");
+            throw new SelectBenchException($"Metric '{Name}' needs at least one natural-shift eval set.");
         int k = inputs.LabelSet.Count;
         var values = new Dictionary<string, Interval>();
         var tops = new List<double>();
+        var bootstrap = new BootstrapSettings(Resamples: settings.Bootstrap);
         foreach (var set in inputs.NaturalSets)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             SuiteInputs.CheckSet(set.Images, inputs.LabelSet, set.Name);
             var subset = set.ClassSubset ?? Enumerable.Range(0, k).ToArray();
             foreach (var c in subset)
@@ -47,13 +74,13 @@ public sealed class NaturalOodMetric : IEvalMetric
                 int h = 0;
                 foreach (var i in idx) if (predictions[i] == labels[i]) h++;
                 return (double)h / idx.Length;
-            }, inputs.Settings.Bootstrap) with { Estimate = top1 };
-            values[$"natural_{Safe(set.Name)}_top1"] = interval;
+            }, bootstrap) with { Estimate = top1 };
+            values[SetKey(set.Name)] = interval;
             tops.Add(top1);
         }
         double mean = tops.Average();
         // The mean's interval: the mean of the per-set bounds (the sets are scored independently).
-        values["natural_ood_mean"] = new Interval(mean,
+        values[MeanKey] = new Interval(mean,
             values.Values.Average(v => v.Low), values.Values.Average(v => v.High), tops.Count);
         return new MetricResult(values, new { sets = inputs.NaturalSets.Select(s => new { s.Name, images = s.Images.Count, classes = s.ClassSubset?.Count ?? k }) });
     }

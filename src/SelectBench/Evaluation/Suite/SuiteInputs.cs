@@ -8,6 +8,34 @@ namespace SelectBench.Evaluation.Suite;
 /// <summary>Checks and shared conversions the metrics use on <see cref="EvalInputs"/>.</summary>
 internal static class SuiteInputs
 {
+    /// <summary>Refuses inputs that lack what <paramref name="required"/> names, with a message that says what to give.</summary>
+    public static void Check(EvalInputs inputs, MetricInputs required, string metric)
+    {
+        bool Needs(MetricInputs input) => (required & input) != 0;
+        if (Needs(MetricInputs.Model)) Classifier(inputs, metric);
+        if (Needs(MetricInputs.Checkpoint) && inputs.CheckpointPath == null)
+            throw new SelectBenchException($"Metric '{metric}' fine-tunes the model, so it needs a SelectBench checkpoint (an ONNX model cannot be fine-tuned).");
+        if (Needs(MetricInputs.BaseSet)) BaseSet(inputs, metric);
+        if (Needs(MetricInputs.NaturalSets) && inputs.NaturalSets.Count == 0)
+            throw new SelectBenchException($"Metric '{metric}' needs at least one natural-shift eval set.");
+        if (Needs(MetricInputs.CorruptedSets) && inputs.CorruptedSetCacheFolder == null)
+            throw new SelectBenchException($"Metric '{metric}' needs the folder of corrupted sets made for this base set.");
+        if (Needs(MetricInputs.TransferTasks) && inputs.TransferTasks.Count == 0)
+            throw new SelectBenchException($"Metric '{metric}' needs at least one transfer task.");
+        if (Needs(MetricInputs.Shift)) Shift(inputs, metric);
+        if (Needs(MetricInputs.ReferenceSet) && inputs.ReferenceSet == null)
+            throw new SelectBenchException($"Metric '{metric}' needs a reference set (the expert baseline) to compare the shift with.");
+        if (Needs(MetricInputs.ReferenceModel) && inputs.ReferenceClassifier == null)
+            throw new SelectBenchException($"Metric '{metric}' needs a reference model (one trained on the expert shift).");
+        if (Needs(MetricInputs.Encoder)) Encoder(inputs, metric);
+        if (Needs(MetricInputs.LeakageSets) && inputs.LeakageSets.Count == 0)
+            throw new SelectBenchException($"Metric '{metric}' needs at least one eval set to check for leaked shift images.");
+        if (Needs(MetricInputs.ExpertPerClass) && (inputs.ExpertPerClassAccuracy == null || inputs.ExpertClassCounts == null))
+            throw new SelectBenchException($"Metric '{metric}' needs the expert model's per-class accuracy and the expert shift's class counts.");
+        if (Needs(MetricInputs.CorruptionReference) && inputs.CorruptionReferencePath == null)
+            throw new SelectBenchException($"Metric '{metric}' needs a reference model's corruption errors (--corruption-reference corruption_errors.json).");
+    }
+
     public static IImageClassifier Classifier(EvalInputs inputs, string metric) =>
         inputs.Classifier ?? throw new SelectBenchException($"Metric '{metric}' needs a model: give --model <checkpoint|onnx>.");
 
@@ -51,23 +79,5 @@ internal static class SuiteInputs
     {
         if (!set.LabelSet.SameAs(expected))
             throw new SelectBenchException($"Eval set '{name}' uses classes ({string.Join(", ", set.LabelSet.Names.Take(5))}, ...) that differ from the label set ({string.Join(", ", expected.Names.Take(5))}, ...). Map it to the label set first.");
-    }
-
-    /// <summary>
-    /// At most <paramref name="max"/> images, deterministic by seed (all when max is 0 or larger): class-balanced
-    /// when every class has its share, otherwise a seeded uniform sample (imbalanced sets such as a hard set).
-    /// </summary>
-    public static ImageSet Subsample(ImageSet set, int max, int seed)
-    {
-        if (max <= 0 || max >= set.Count) return set;
-        var counts = set.ClassCounts();
-        int share = (max + counts.Length - 1) / counts.Length;
-        if (counts.All(c => c >= share))
-            return set.Select(StratifiedSplitter.BalancedSubsample(set.Labels, set.LabelSet.Count, max, seed));
-        var order = Enumerable.Range(0, set.Count).ToArray();
-        new Random(seed).Shuffle(order);
-        var picked = order.Take(max).ToArray();
-        Array.Sort(picked);
-        return set.Select(picked);
     }
 }

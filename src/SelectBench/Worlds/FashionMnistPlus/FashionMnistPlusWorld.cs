@@ -312,8 +312,8 @@ public sealed class FashionMnistPlusWorld : IDisposable
     {
         var expert = ImageSetStore.Load(l.Expert);
         var test = ImageSetStore.Load(l.Test);
-        var train = expert.Select(StratifiedSplitter.BalancedSubsample(expert.Labels, expert.LabelSet.Count, Math.Min(s.TransferTrainImages, expert.Count), unchecked((int)s.Seed)));
-        var testPart = test.Select(StratifiedSplitter.BalancedSubsample(test.Labels, test.LabelSet.Count, Math.Min(s.TransferTestImages, test.Count), unchecked((int)s.Seed)));
+        var train = expert.Select(ClassBalanced.BalancedSubsample(expert.Labels, expert.LabelSet.Count, Math.Min(s.TransferTrainImages, expert.Count), unchecked((int)s.Seed)));
+        var testPart = test.Select(ClassBalanced.BalancedSubsample(test.Labels, test.LabelSet.Count, Math.Min(s.TransferTestImages, test.Count), unchecked((int)s.Seed)));
         var tasks = new[]
         {
             FashionMnistPlus.TransferTasks.CoarseCategories(train, testPart),
@@ -387,9 +387,9 @@ public sealed class FashionMnistPlusWorld : IDisposable
             var (train, test) = FashionMnist.Load(folder);
             int seed = unchecked((int)settings.Seed);
             if (settings.TrainImages is { } n && n < train.Count)
-                train = train.Select(StratifiedSplitter.BalancedSubsample(train.Labels, train.LabelSet.Count, n, seed));
+                train = train.Select(ClassBalanced.BalancedSubsample(train.Labels, train.LabelSet.Count, n, seed));
             if (settings.TestImages is { } m && m < test.Count)
-                test = test.Select(StratifiedSplitter.BalancedSubsample(test.Labels, test.LabelSet.Count, m, seed));
+                test = test.Select(ClassBalanced.BalancedSubsample(test.Labels, test.LabelSet.Count, m, seed));
             _data = (train, test);
             return _data.Value;
         }

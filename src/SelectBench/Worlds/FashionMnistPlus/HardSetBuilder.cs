@@ -74,7 +74,7 @@ public static class HardSetBuilder
                                                                     long seed, string modelsFolder)
     {
         int trainCount = Math.Min(settings.TrainImages, expert.Count);
-        var subset = StratifiedSplitter.BalancedSubsample(expert.Labels, expert.LabelSet.Count, trainCount, unchecked((int)seed));
+        var subset = ClassBalanced.BalancedSubsample(expert.Labels, expert.LabelSet.Count, trainCount, unchecked((int)seed));
         var train = expert.Select(subset);
         var probabilities = new List<float[]>();
         for (int m = 0; m < settings.Models; m++)

@@ -76,6 +76,7 @@ public sealed class EvalSuiteTests
     {
         public string Name => "nan";
         public int Dimension => 2;
+        public void Dispose() { }
         public SelectBench.Embedding.Embeddings Encode(ImageSet images) =>
             new(Enumerable.Repeat(float.NaN, images.Count * 2).ToArray(), images.Count, 2);
     }
@@ -128,8 +129,7 @@ public sealed class EvalSuiteTests
         var referencePath = Path.Combine(dir, "ref.json");
         AtomicFile.WriteJson(referencePath, new CorruptionReference("ref", 0.5,
             SelectBench.Evaluation.Corruptions.Corruptions.Names.ToDictionary(n => n, _ => new[] { 0.5, 0.5, 0.5, 0.5, 0.5 })));
-        var settings = new EvalSettings { Corruption = new CorruptionSettings(ReferenceErrorsPath: referencePath) };
-        var second = EvalSuite.Run(["corruptions"], new EvalInputs { LabelSet = Ten, Classifier = clf, BaseSet = set, Settings = settings }, TinyData.TempFolder("corr2"));
+        var second = EvalSuite.Run(["corruptions"], new EvalInputs { LabelSet = Ten, Classifier = clf, BaseSet = set, CorruptionReferencePath = referencePath }, TinyData.TempFolder("corr2"));
         Assert.Equal(0.0, second.Values["mce"].Estimate);
     }
 
@@ -151,9 +151,10 @@ public sealed class EvalSuiteTests
         {
             LabelSet = Ten, Shift = noisy, BaseSet = baseSet, ReferenceSet = shift, Encoder = new PixelEncoder(),
             LeakageSets = [new NaturalEvalSet("shift-copy", shift.Select([0, 1, 2]))],
-            Settings = new EvalSettings { Quality = new QualitySettings(NeighbourK: 10) },
         };
-        var r = EvalSuite.Run(["knn", "label-quality", "image-quality", "analytics"], inputs, TinyData.TempFolder("quality"));
+        var quality = new QualitySettings(NeighbourK: 10);
+        var r = EvalSuite.Run([new SslKnnMetric(new SslKnnSettings()), new LabelQualityMetric(new LabelQualitySettings(quality)),
+            new ImageQualityMetric(new ImageQualitySettings(quality)), new DatasetAnalyticsMetric(new DatasetAnalyticsSettings())], inputs, TinyData.TempFolder("quality"));
         Assert.True(r.Values["knn_top1_k20"].Estimate >= 0.85, $"kNN top-1 {r.Values["knn_top1_k20"].Estimate}");
         Assert.Equal(Enumerable.Range(0, 200).Count(i => i % 11 == 3) / 200.0, r.Values["label_noise_true"].Estimate, 10);
         Assert.InRange(r.Values["label_noise_est"].Estimate, 0.06, 0.13);
@@ -175,8 +176,8 @@ public sealed class EvalSuiteTests
         static ImageSet Halves(ImageSet s) => new(s.Pixels, s.Labels.Select(l => l < 8 && l / 4 == 0 ? 0 : 1).ToArray(),
             new LabelSet(["top", "bottom"]), 1, 8, 8, s.Ids);
         var task = new TransferTask("halves", Halves(TinyData.Blocks(100, 7, size: 8)), Halves(TinyData.Blocks(60, 8, size: 8)));
-        var settings = new EvalSettings { Transfer = new TransferSettings(Steps: 60, LearningRate: 0.05, DecayEvery: 40, BatchSize: 20, InputSize: 0, Momentum: 0.9) };
-        var r = EvalSuite.Run(["transfer"], new EvalInputs { LabelSet = Ten, CheckpointPath = trained.CheckpointPath, TransferTasks = [task], Settings = settings }, Path.Combine(dir, "eval"));
+        var settings = new TransferMetricSettings(new TransferSettings(Steps: 60, LearningRate: 0.05, DecayEvery: 40, BatchSize: 20, InputSize: 0, Momentum: 0.9));
+        var r = EvalSuite.Run([new TransferMetric(settings)], new EvalInputs { LabelSet = Ten, CheckpointPath = trained.CheckpointPath, TransferTasks = [task] }, Path.Combine(dir, "eval"));
         var top1 = r.Values["transfer_halves_top1"];
         Assert.True(top1.Estimate > 0.8, $"transfer top-1 {top1.Estimate}");
         Assert.Equal(1.96 * Math.Sqrt(top1.Estimate * (1 - top1.Estimate) / 60), (top1.High - top1.Low) / 2, 6);

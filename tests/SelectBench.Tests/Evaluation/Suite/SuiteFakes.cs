@@ -19,6 +19,7 @@ internal sealed class PixelEncoder : IImageEncoder
 {
     public string Name => "pixels";
     public int Dimension { get; private set; }
+    public void Dispose() { }
     public Embeddings Encode(ImageSet images)
     {
         Dimension = images.ImageSize;

@@ -1,7 +1,6 @@
-using SelectBench.Encoders;
 using SelectBench.Embedding;
 
-namespace SelectBench.Curation.Text;
+namespace SelectBench.Encoders.Text;
 
 /// <summary>
 /// A text tower whose embeddings share a space with an image encoder (CLIP-style), so a class prompt can

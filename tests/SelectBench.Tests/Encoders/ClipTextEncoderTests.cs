@@ -1,7 +1,7 @@
 using SelectBench.Common;
-using SelectBench.Curation.Text;
+using SelectBench.Encoders.Text;
 
-namespace SelectBench.Tests.Curation;
+namespace SelectBench.Tests.Encoders;
 
 /// <summary>
 /// No CLIP text model can be downloaded here, so only the construction path is tested: missing files and a

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
 using SelectBench.Common;
 
-namespace SelectBench.Curation.Text;
+namespace SelectBench.Encoders.Text;
 
 /// <summary>
 /// CLIP's text tokenisation with Microsoft.ML.Tokenizers' BPE on CLIP's vocab.json and merges.txt:
