@@ -67,7 +67,7 @@ public sealed class AnalyseJobKind : IJobKind
                 Settings = evaluation.ToEvalSettings(null) with { NominalPerClass = evaluation.NominalPerClass ?? shift.Report.TargetSize / world.Labels.Count },
             };
             var work = Path.Combine(context.WorkDir, "suite");
-            var result = EvalSuite.Run(evaluation.Suite, inputs, work);
+            var result = EvalSuite.Run(evaluation.Suite, inputs, work, onNote: context.Log.WriteLine);
             foreach (var (metric, seconds) in result.Seconds) context.Log.WriteLine($"{metric}: {seconds:F1} s");
             BenchmarkInputs.PublishContents(work, context.OutputDir);
             context.WriteResult(new Result(result.Values, result.Seconds, encoder.Name));

@@ -48,7 +48,7 @@ public sealed class EvaluateJobKind : IJobKind
         };
         // Metrics resume inside the work folder; the finished folder is published whole.
         var work = Path.Combine(context.WorkDir, "suite");
-        var result = EvalSuite.Run(evaluation.Suite, inputs, work);
+        var result = EvalSuite.Run(evaluation.Suite, inputs, work, onNote: context.Log.WriteLine);
         foreach (var (metric, seconds) in result.Seconds) context.Log.WriteLine($"{metric}: {seconds:F1} s");
         var perClass = ReadPerClassRecall(Path.Combine(work, "base", "result.json"));
         var grid = ReadCorruptionGrid(Path.Combine(work, "corruptions", "result.json"));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SelectBench.Common;
+using SelectBench.Evaluation.Classifiers;
 using SelectBench.Evaluation.Metrics;
 using SelectBench.Statistics;
 
@@ -18,9 +19,13 @@ public static class EvalSuite
 {
     private sealed record StoredResult(string Metric, double Seconds, IReadOnlyDictionary<string, Interval> Values, object? Details);
 
-    public static SuiteResult Run(IReadOnlyList<string> metrics, EvalInputs inputs, string outputFolder, bool force = false)
+    /// <param name="onNote">Receives how eval sets are fitted to the classifier (a resize); null prints them.</param>
+    public static SuiteResult Run(IReadOnlyList<string> metrics, EvalInputs inputs, string outputFolder, bool force = false,
+        Action<string>? onNote = null)
     {
         if (metrics.Count == 0) throw new SelectBenchException($"No metrics to run. Known metrics: {string.Join(", ", EvalMetrics.Names)}.");
+        foreach (var note in CheckClassifierInputs(inputs))
+            (onNote ?? (n => Console.WriteLine($"input:  {n}")))(note);
         var instances = metrics.Distinct().Select(m => (Name: m, Metric: EvalMetrics.Create(m))).ToList();
         Directory.CreateDirectory(outputFolder);
         inputs = inputs with
@@ -52,5 +57,18 @@ public static class EvalSuite
         }
         AtomicFile.WriteJson(Path.Combine(outputFolder, "metrics.json"), new { values, seconds });
         return new SuiteResult(values, seconds);
+    }
+
+    /// <summary>
+    /// Every set a classifier of the inputs is fed, checked against what it takes (<see cref="ClassifierInput"/>):
+    /// a channel mismatch is refused before any metric runs; the notes say which sets are resized.
+    /// </summary>
+    private static List<string> CheckClassifierInputs(EvalInputs inputs)
+    {
+        var notes = new List<string?> { ClassifierInput.Check(inputs.Classifier, inputs.BaseSet, "base set") };
+        foreach (var natural in inputs.NaturalSets)
+            notes.Add(ClassifierInput.Check(inputs.Classifier, natural.Images, $"natural set '{natural.Name}'"));
+        notes.Add(ClassifierInput.Check(inputs.ReferenceClassifier, inputs.Shift, "shift (scored by the reference classifier)"));
+        return notes.OfType<string>().ToList();
     }
 }
