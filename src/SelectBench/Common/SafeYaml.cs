@@ -83,59 +83,59 @@ public static class SafeYaml
             switch (current)
             {
                 case AnchorAlias alias:
-                {
-                    parser.MoveNext();
-                    if (!anchors.TryGetValue(alias.Value.Value, out var anchored))
-                        throw new SelectBenchException($"{where}: line {alias.Start.Line}: the alias *{alias.Value.Value} refers to no anchor before it; define '&{alias.Value.Value}' on an earlier value.");
-                    Count(anchored.Nodes, alias.Start);
-                    count = anchored.Nodes;
-                    return Copy(anchored.Value);
-                }
+                    {
+                        parser.MoveNext();
+                        if (!anchors.TryGetValue(alias.Value.Value, out var anchored))
+                            throw new SelectBenchException($"{where}: line {alias.Start.Line}: the alias *{alias.Value.Value} refers to no anchor before it; define '&{alias.Value.Value}' on an earlier value.");
+                        Count(anchored.Nodes, alias.Start);
+                        count = anchored.Nodes;
+                        return Copy(anchored.Value);
+                    }
                 case Scalar scalar:
-                {
-                    parser.MoveNext();
-                    Count(1, scalar.Start);
-                    count = 1;
-                    var value = ScalarValue(scalar);
-                    Remember(scalar, value, count);
-                    return value;
-                }
+                    {
+                        parser.MoveNext();
+                        Count(1, scalar.Start);
+                        count = 1;
+                        var value = ScalarValue(scalar);
+                        Remember(scalar, value, count);
+                        return value;
+                    }
                 case SequenceStart start:
-                {
-                    parser.MoveNext();
-                    Count(1, start.Start);
-                    count = 1;
-                    CheckTag(start);
-                    var list = new List<object?>();
-                    while (!parser.TryConsume<SequenceEnd>(out _))
                     {
-                        list.Add(ReadNode(depth + 1, out var itemCount));
-                        count += itemCount;
+                        parser.MoveNext();
+                        Count(1, start.Start);
+                        count = 1;
+                        CheckTag(start);
+                        var list = new List<object?>();
+                        while (!parser.TryConsume<SequenceEnd>(out _))
+                        {
+                            list.Add(ReadNode(depth + 1, out var itemCount));
+                            count += itemCount;
+                        }
+                        Remember(start, list, count);
+                        return list;
                     }
-                    Remember(start, list, count);
-                    return list;
-                }
                 case MappingStart start:
-                {
-                    parser.MoveNext();
-                    Count(1, start.Start);
-                    count = 1;
-                    CheckTag(start);
-                    var map = new Dictionary<string, object?>(StringComparer.Ordinal);
-                    var lines = new Dictionary<string, long>(StringComparer.Ordinal);
-                    while (!parser.TryConsume<MappingEnd>(out _))
                     {
-                        var keyStart = parser.Current!.Start;
-                        var key = ReadKey(depth + 1, out var keyCount);
-                        if (lines.TryGetValue(key, out var firstLine))
-                            throw new SelectBenchException($"{where}: line {keyStart.Line}: the key '{key}' is given twice in one mapping (first on line {firstLine}); the later one would silently replace the earlier. Keep one of them (or rename one).");
-                        lines[key] = keyStart.Line;
-                        map[key] = ReadNode(depth + 1, out var valueCount);
-                        count += keyCount + valueCount;
+                        parser.MoveNext();
+                        Count(1, start.Start);
+                        count = 1;
+                        CheckTag(start);
+                        var map = new Dictionary<string, object?>(StringComparer.Ordinal);
+                        var lines = new Dictionary<string, long>(StringComparer.Ordinal);
+                        while (!parser.TryConsume<MappingEnd>(out _))
+                        {
+                            var keyStart = parser.Current!.Start;
+                            var key = ReadKey(depth + 1, out var keyCount);
+                            if (lines.TryGetValue(key, out var firstLine))
+                                throw new SelectBenchException($"{where}: line {keyStart.Line}: the key '{key}' is given twice in one mapping (first on line {firstLine}); the later one would silently replace the earlier. Keep one of them (or rename one).");
+                            lines[key] = keyStart.Line;
+                            map[key] = ReadNode(depth + 1, out var valueCount);
+                            count += keyCount + valueCount;
+                        }
+                        Remember(start, map, count);
+                        return map;
                     }
-                    Remember(start, map, count);
-                    return map;
-                }
                 default:
                     throw new SelectBenchException($"{where}: line {current.Start.Line}: unexpected YAML ({current.GetType().Name}); write a mapping of 'key: value' lines.");
             }

@@ -68,7 +68,10 @@ public sealed class ClassifierInputTests
         var small = Colour(TinyData.Blocks(10, 2, size: 4));
         EvalSuite.Run(["natural"], new EvalInputs
         {
-            LabelSet = grey.LabelSet, Classifier = classifier, BaseSet = Colour(grey), NaturalSets = [new NaturalEvalSet("small", small)],
+            LabelSet = grey.LabelSet,
+            Classifier = classifier,
+            BaseSet = Colour(grey),
+            NaturalSets = [new NaturalEvalSet("small", small)],
         }, TinyData.TempFolder("resize-suite"), onNote: notes.Add);
         Assert.Equal([$"natural set 'small': images are resized from 4x4 to 8x8 (bilinear) for {classifier.Name}."], notes);
     }
