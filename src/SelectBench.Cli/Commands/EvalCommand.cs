@@ -90,6 +90,7 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
         var images = data.Images;
         Console.WriteLine($"data:   {data.Description}: {images.Count:N0} images {images.Channels}x{images.Height}x{images.Width}");
         using var classifier = Open(s, images.LabelSet);
+        if (ClassifierInput.Check(classifier, images, $"'{s.Data}'") is { } fitted) Console.WriteLine($"input:  {fitted}");
         if (classifier.LabelSet.Count != images.LabelSet.Count)
             throw new SelectBenchException($"{s.Model} predicts {classifier.LabelSet.Count} classes but '{s.Data}' has {images.LabelSet.Count}; evaluate on data with the model's label set.");
         if (!classifier.LabelSet.Names.SequenceEqual(images.LabelSet.Names))

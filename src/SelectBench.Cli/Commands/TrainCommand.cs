@@ -137,7 +137,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         Console.WriteLine($"train:  {train.Count:N0} images{(validation != null ? $", validation {validation.Count:N0}" : "")}{(test != null ? $", test {test.Count:N0}" : "")}");
         Console.WriteLine($"recipe: {recipe.Model} x{recipe.Width.ToString(CultureInfo.InvariantCulture)}, {recipe.Epochs} epochs, batch {recipe.BatchSize}, lr {recipe.LearningRate.ToString(CultureInfo.InvariantCulture)}, seed {recipe.Seed}, {recipe.Device}");
 
-        var trainer = new Trainer(recipe, new TrainerOptions(Force: s.Force, StopAfterEpochs: s.StopAfter));
+        var trainer = new Trainer(recipe, new TrainerOptions(Force: s.Force, StopAfterEpochs: s.StopAfter, SkippedTrainingInputs: trainSource.Skipped));
         var result = trainer.Train(train, validation, test, s.Out);
         if (result.Metrics is null)
         {
