@@ -159,6 +159,7 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         var images = data.Images;
         Console.WriteLine($"data:   {data.Description}: {images.Count:N0} images {images.Channels}x{images.Height}x{images.Width}");
         using var classifier = ClassifierFiles.Open(s.Model!, images.LabelSet, s.Device, OnnxOptions(s));
+        if (ClassifierInput.Check(classifier, images, $"'{s.Data}'") is { } fitted) Console.WriteLine($"input:  {fitted}");
         var result = ClassifierEvaluation.Run(classifier, images, data.Description, s.Out,
             warning => Console.Error.WriteLine($"selectbench: warning: {warning}"));
         var inv = CultureInfo.InvariantCulture;

@@ -120,7 +120,8 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         Console.WriteLine($"train:  {train.Count:N0} images{(validation != null ? $", validation {validation.Count:N0}" : "")}{(test != null ? $", test {test.Count:N0}" : "")}");
         Console.WriteLine($"recipe: {recipe.Model} x{recipe.Width.ToString(CultureInfo.InvariantCulture)}, {recipe.Epochs} epochs, batch {recipe.BatchSize}, lr {recipe.LearningRate.ToString(CultureInfo.InvariantCulture)}, seed {recipe.Seed}, {recipe.Device}");
 
-        var trainer = new Trainer(recipe, new TrainerOptions(Force: s.Force, StopAfterEpochs: s.StopAfter, Cancellation: linked.Token));
+        var trainer = new Trainer(recipe, new TrainerOptions(Force: s.Force, StopAfterEpochs: s.StopAfter, Cancellation: linked.Token,
+            SkippedTrainingInputs: data.Skipped));
         TrainingResult result;
         try
         {

@@ -3,7 +3,6 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using SelectBench.Common;
-using YamlDotNet.Serialization;
 
 namespace SelectBench.Common;
 
@@ -14,19 +13,8 @@ namespace SelectBench.Common;
 /// </summary>
 public static class SettingsBinder
 {
-    /// <summary>Parses a YAML mapping into plain dictionaries, lists and scalar strings.</summary>
-    public static IReadOnlyDictionary<string, object?> ParseYaml(string yaml, string where)
-    {
-        try
-        {
-            var raw = new DeserializerBuilder().Build().Deserialize<Dictionary<object, object?>>(yaml);
-            return Normalise(raw ?? new Dictionary<object, object?>());
-        }
-        catch (YamlDotNet.Core.YamlException e)
-        {
-            throw new SelectBenchException($"{where}: not a YAML mapping ({e.Message}).", e);
-        }
-    }
+    /// <summary>Parses a YAML mapping into plain dictionaries, lists and scalar strings (through <see cref="SafeYaml"/>).</summary>
+    public static IReadOnlyDictionary<string, object?> ParseYaml(string yaml, string where) => SafeYaml.ParseMapping(yaml, where);
 
     /// <summary>Parses a JSON object into plain dictionaries, lists and scalar strings.</summary>
     public static IReadOnlyDictionary<string, object?> ParseJson(string json, string where)
@@ -143,16 +131,6 @@ public static class SettingsBinder
         string s => $"'{s}'",
         IReadOnlyList<object?> => "a list",
         _ => "a mapping",
-    };
-
-    private static Dictionary<string, object?> Normalise(Dictionary<object, object?> map) =>
-        map.ToDictionary(kv => kv.Key.ToString()!, kv => NormaliseValue(kv.Value), StringComparer.Ordinal);
-
-    private static object? NormaliseValue(object? v) => v switch
-    {
-        Dictionary<object, object?> m => Normalise(m),
-        List<object?> l => l.Select(NormaliseValue).ToList(),
-        _ => v?.ToString(),
     };
 
     private static object? FromJson(JsonElement e) => e.ValueKind switch

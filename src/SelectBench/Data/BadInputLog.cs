@@ -25,9 +25,13 @@ public sealed class BadInputLog
             var hint = " (pass --on-bad-input skip to leave such items out and list them in the summary)";
             throw inner == null ? new BadInputException(item, reason + hint) : new BadInputException(item, reason + hint, inner);
         }
-        lock (_gate) _skipped.Add(new SkippedInput(item, reason));
-        _options.Warn($"skipped {item}: {reason}");
+        var skipped = new SkippedInput(item, reason);
+        lock (_gate) _skipped.Add(skipped);
+        _options.Warn(Warning(skipped));
     }
+
+    /// <summary>The warning a skip prints, the same whether the set is decoded now or its skips are replayed from the cache.</summary>
+    internal static string Warning(SkippedInput skipped) => $"skipped {skipped.Item}: {skipped.Reason}";
 
     public void Report(BadInputException e) => Report(e.Item, e.Message.StartsWith(e.Item + ": ", StringComparison.Ordinal) ? e.Message[(e.Item.Length + 2)..] : e.Message, e);
 

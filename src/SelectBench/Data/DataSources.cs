@@ -73,8 +73,10 @@ public static class DataSources
             try
             {
                 var m = ImageSetStore.ReadManifest(folder);
-                return new DataLoadResult(ImageSetStore.Load(folder), (m.Skipped ?? []).Select(ParseSkipped).ToArray(),
-                                          source.Description, folder, FromCache: true);
+                var cached = new DataLoadResult(ImageSetStore.Load(folder), DataCache.LoadSkipped(folder, m, ParseSkipped),
+                                                source.Description, folder, FromCache: true);
+                foreach (var skipped in cached.Skipped) options.Warn(BadInputLog.Warning(skipped)); // as the decode printed them
+                return cached;
             }
             catch (SelectBenchException e)
             {
@@ -85,7 +87,7 @@ public static class DataSources
         var (decoded, skippedItems) = source.Read(options);
         try
         {
-            ImageSetStore.Save(decoded, folder, source.Description, skippedItems.Select(s => s.ToString()).ToArray());
+            DataCache.Save(decoded, folder, source.Description, skippedItems);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

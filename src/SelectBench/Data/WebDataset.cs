@@ -15,8 +15,12 @@ namespace SelectBench.Data;
 /// name). Member names are only ever used as keys, never as file-system paths; names that are absolute or
 /// climb with "..", and link members, are rejected as bad input all the same, so a hostile shard is reported.
 /// Without a given label set, <c>classes.txt</c> beside the first shard (one class per line, as
-/// <see cref="WebDatasetWriter"/> writes it) names the classes; otherwise integer labels give classes 0..max
-/// and string labels their sorted distinct values.
+/// <see cref="WebDatasetWriter"/> writes it) names the classes; otherwise integer labels give classes 0..K-1,
+/// which must each have a sample, and string labels their sorted distinct values.
+/// Refused as bad input (docs/data.md, "Refusals"): a sample key given twice in a shard (a later label member
+/// would silently relabel the sample; under skip both samples are left out), and without classes.txt an
+/// integer label that leaves classes without samples (label 999 among 0 and 1 would make 998 empty classes;
+/// under skip the samples above the first empty class are left out).
 /// </summary>
 [Registered("webdataset", Description = "WebDataset .tar shards: one .tar file, a brace pattern such as shards/{00000..00123}.tar, or a folder of .tar files")]
 public sealed class WebDatasetReader : IImageSetReader
@@ -58,6 +62,10 @@ public sealed class WebDatasetReader : IImageSetReader
         var provisional = new Dictionary<string, int>(StringComparer.Ordinal);
         var builder = new ImageSetBuilder(options, log);
         var batch = new List<EncodedSample>(BatchSize);
+        // The builder gets each sample's number as its id; decoding may leave samples out, and the number
+        // traces every decoded image back to its id and its label member.
+        var ids = new List<string>();
+        var labelMembers = new List<string>();
         foreach (var shard in shards)
         {
             foreach (var sample in ReadShard(shard, log))
@@ -79,24 +87,57 @@ public sealed class WebDatasetReader : IImageSetReader
                     provisional[raw] = label;
                 }
                 var bytes = sample.Image!;
-                batch.Add(new EncodedSample($"{item}.{sample.ImageExtension}", sample.Id ?? $"{Path.GetFileNameWithoutExtension(shard)}/{sample.Key}", label, () => bytes));
+                var number = ids.Count.ToString(CultureInfo.InvariantCulture);
+                ids.Add(sample.Id ?? $"{Path.GetFileNameWithoutExtension(shard)}/{sample.Key}");
+                labelMembers.Add(item + (sample.Cls != null ? ".cls" : ".json"));
+                batch.Add(new EncodedSample($"{item}.{sample.ImageExtension}", number, label, () => bytes));
                 if (batch.Count == BatchSize) { builder.AddBatch(batch); batch.Clear(); }
             }
         }
         if (batch.Count > 0) builder.AddBatch(batch);
-        var labelSet = fixedLabels;
-        if (labelSet == null)
-        {
-            var (set, map) = LabelSetFromRaw(provisional);
-            builder.Relabel(map);
-            labelSet = set;
-        }
-        return (builder.Build(labelSet, $"WebDataset {shards[0]}{(shards.Count > 1 ? $" (+{shards.Count - 1} shards)" : "")}"), log.Skipped);
+        var source = $"WebDataset {shards[0]}{(shards.Count > 1 ? $" (+{shards.Count - 1} shards)" : "")}";
+        var decoded = builder.Build(fixedLabels ?? LabelSet.Numbered(Math.Max(1, provisional.Count)), source);
+        var numbers = decoded.Ids.Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray();
+        var realIds = numbers.Select(n => ids[n]).ToArray();
+        if (fixedLabels != null)
+            return (new ImageSet(decoded.Pixels, decoded.Labels, fixedLabels, decoded.Channels, decoded.Height, decoded.Width, realIds), log.Skipped);
+
+        var (labelSet, map) = LabelSetFromRaw(provisional);
+        var labels = decoded.Labels.Select(p => map[p]).ToArray();
+        var relabelled = new ImageSet(decoded.Pixels, labels, labelSet, decoded.Channels, decoded.Height, decoded.Width, realIds);
+        if (provisional.Keys.Any(k => k.StartsWith("name:", StringComparison.Ordinal))) return (relabelled, log.Skipped);
+        return (WithoutEmptyClasses(relabelled, numbers.Select(n => labelMembers[n]).ToArray(), log, source), log.Skipped);
     }
 
-    private sealed class RawSample(string key)
+    /// <summary>
+    /// Integer labels without classes.txt must be 0..K-1 with a sample of every class: a stray label (999 among 0
+    /// and 1) would otherwise make a 1000-class set with 998 empty classes, and a 1000-class model. The first
+    /// sample above the first empty class is refused under Fail; under Skip every such sample is left out.
+    /// </summary>
+    private static ImageSet WithoutEmptyClasses(ImageSet set, string[] labelMembers, BadInputLog log, string source)
+    {
+        var counts = set.ClassCounts();
+        int firstEmpty = Array.IndexOf(counts, 0);
+        if (firstEmpty < 0) return set;
+        var empty = Enumerable.Range(0, counts.Length).Where(c => counts[c] == 0).ToArray();
+        var keep = new List<int>(set.Count);
+        for (int i = 0; i < set.Count; i++)
+        {
+            if (set.Labels[i] < firstEmpty) { keep.Add(i); continue; }
+            log.Report(labelMembers[i],
+                $"label {set.Labels[i]} makes the classes 0..{counts.Length - 1}, but {empty.Length} of them have no sample " +
+                $"({string.Join(", ", empty.Take(5))}{(empty.Length > 5 ? ", ..." : "")}); without {ClassesFile} the labels must be 0..K-1 " +
+                $"with a sample of each class. Add {ClassesFile} beside the shards naming the classes (line i names class i), or correct the label.");
+        }
+        if (keep.Count == 0) throw new SelectBenchException($"{source}: no readable images ({log.Skipped.Count} skipped as bad input).");
+        var kept = set.Select(keep);
+        return new ImageSet(kept.Pixels, kept.Labels, LabelSet.Numbered(firstEmpty), kept.Channels, kept.Height, kept.Width, kept.Ids);
+    }
+
+    private sealed class RawSample(string key, (string Name, int Index) firstMember)
     {
         public string Key { get; } = key;
+        public (string Name, int Index) FirstMember { get; } = firstMember;
         public byte[]? Image { get; set; }
         public string? ImageExtension { get; set; }
         public byte[]? Cls { get; set; }
@@ -104,11 +145,19 @@ public sealed class WebDatasetReader : IImageSetReader
         public string? Id { get; set; }
     }
 
-    /// <summary>Reads one shard's samples in member order. A broken shard reports what it could not read and keeps what came before.</summary>
+    /// <summary>
+    /// Reads one shard's samples in member order. A broken shard reports what it could not read and keeps what came
+    /// before. A sample's members are consecutive and each extension appears once (webdataset groups members by
+    /// key as they come); a key that comes back after another sample, or repeats a member, is a duplicate sample
+    /// key: refused naming both members, or under Skip both samples are left out and both members reported.
+    /// </summary>
     private static List<RawSample> ReadShard(string shard, BadInputLog log)
     {
         var samples = new List<RawSample>();
         var byKey = new Dictionary<string, RawSample>(StringComparer.Ordinal);
+        var memberNames = new Dictionary<string, (string Name, int Index)>(StringComparer.Ordinal); // key.ext (lower case) -> the member
+        var duplicateKeys = new HashSet<string>(StringComparer.Ordinal);
+        string? currentKey = null;
         int members = 0;
         try
         {
@@ -131,11 +180,22 @@ public sealed class WebDatasetReader : IImageSetReader
                 ext = ext!.ToLowerInvariant();
                 bool isImage = ImageExtensions.Contains(ext);
                 if (!isImage && ext is not ("cls" or "json")) continue;
+                if (duplicateKeys.Contains(key)) continue; // already reported with the member it repeats
+                bool returns = key != currentKey && byKey.ContainsKey(key);
+                currentKey = key;
+                if (returns || memberNames.ContainsKey($"{key}.{ext}"))
+                {
+                    var earlier = memberNames.TryGetValue($"{key}.{ext}", out var same) ? same : byKey[key].FirstMember;
+                    duplicateKeys.Add(key);
+                    ReportDuplicate(shard, key, earlier, (name, members), log);
+                    continue;
+                }
+                memberNames[$"{key}.{ext}"] = (name, members);
                 if (entry.Length > MaxMemberBytes) { log.Report(item, $"member is {entry.Length:N0} bytes, above the {MaxMemberBytes:N0}-byte limit."); continue; }
                 var data = ReadAll(entry.DataStream, entry.Length);
                 if (!byKey.TryGetValue(key, out var sample))
                 {
-                    sample = new RawSample(key);
+                    sample = new RawSample(key, memberNames[$"{key}.{ext}"]);
                     byKey[key] = sample;
                     samples.Add(sample);
                 }
@@ -152,6 +212,7 @@ public sealed class WebDatasetReader : IImageSetReader
         {
             log.Report(shard, $"shard is truncated or corrupt after {members} members ({e.Message.ReplaceLineEndings(" ")}); the samples before that point are kept.", e);
         }
+        samples.RemoveAll(sample => duplicateKeys.Contains(sample.Key));
         foreach (var sample in samples)
         {
             if (sample.Json != null) sample.Id = TryReadId(sample.Json);
@@ -164,6 +225,19 @@ public sealed class WebDatasetReader : IImageSetReader
             else complete.Add(sample);
         }
         return complete;
+    }
+
+    /// <summary>
+    /// Refuses a duplicate sample key under Fail; under Skip reports both members (both samples are left out).
+    /// Members are named with their position in the shard, as two members may have the same name.
+    /// </summary>
+    private static void ReportDuplicate(string shard, string key, (string Name, int Index) earlier, (string Name, int Index) later, BadInputLog log)
+    {
+        const string Why = "a later label member would silently relabel the sample. Give each sample a key of its own";
+        log.Report($"{shard}:{later.Name}",
+            $"sample key '{key}' is used twice: this member (member {later.Index}) repeats the sample of {shard}:{earlier.Name} (member {earlier.Index}); {Why}.");
+        log.Report($"{shard}:{earlier.Name}",
+            $"sample key '{key}' is used twice: {shard}:{later.Name} (member {later.Index}) repeats this sample (member {earlier.Index}); {Why}.");
     }
 
     private static byte[] ReadAll(Stream? stream, long length)

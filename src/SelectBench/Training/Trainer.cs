@@ -20,8 +20,10 @@ namespace SelectBench.Training;
 /// <param name="EvalBatchSize">Batch size for validation and test passes.</param>
 /// <param name="Cancellation">Checked before every step (Ctrl-C in a run): training stops with
 /// OperationCanceledException and resumes from the last epoch checkpoint when rerun.</param>
+/// <param name="SkippedTrainingInputs">The inputs the data loader left out of the training data (the skip policy,
+/// <see cref="DataLoadResult.Skipped"/>), recorded in metrics.json; null when the caller does not know (the field is then left out).</param>
 public sealed record TrainerOptions(bool Force = false, bool ShowProgress = true, int? StopAfterEpochs = null, int EvalBatchSize = 256,
-    CancellationToken Cancellation = default);
+    CancellationToken Cancellation = default, IReadOnlyList<SkippedInput>? SkippedTrainingInputs = null);
 
 /// <summary>The final metrics JSON (snake_case). <c>top1</c> is the test top-1 (DESIGN section 5 "base accuracy").</summary>
 public sealed record TrainingMetrics(
@@ -42,7 +44,8 @@ public sealed record TrainingMetrics(
     double FinalTrainLoss,
     double FinalTrainAccuracy,
     string RecipeHash,
-    bool ResumedFromCheckpoint);
+    bool ResumedFromCheckpoint,
+    IReadOnlyList<SkippedInput>? SkippedTrainingInputs = null);
 
 /// <summary>What <see cref="Trainer.Train"/> produced. <see cref="Metrics"/> is null when the run stopped early.</summary>
 public sealed record TrainingResult(string Folder, string CheckpointPath, int EpochsDone, TrainingMetrics? Metrics);
@@ -272,7 +275,7 @@ public sealed class Trainer
             ImagesPerSecond: trainSeconds > 0 ? imagesSeen / trainSeconds : 0,
             TrainImages: train.Count, TestImages: test?.Count, Model: recipe.Model, Seed: recipe.Seed,
             FinalTrainLoss: last?.TrainLoss ?? double.NaN, FinalTrainAccuracy: last?.TrainAccuracy ?? double.NaN,
-            RecipeHash: recipeHash, ResumedFromCheckpoint: resumed is not null);
+            RecipeHash: recipeHash, ResumedFromCheckpoint: resumed is not null, SkippedTrainingInputs: options.SkippedTrainingInputs);
         AtomicFile.WriteJson(Path.Combine(outDir, MetricsFile), metrics);
         return new TrainingResult(outDir, checkpointPath, epochsDone, metrics);
     }

@@ -1,4 +1,5 @@
 using SelectBench.Engine;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -41,17 +42,28 @@ public sealed record CheckpointMetadata(
 }
 
 /// <summary>
-/// The SelectBench checkpoint file: a data format, never code. Layout: the ASCII magic
-/// "SELECTBENCH-CKPT", an int32 format version, an int32-length UTF-8 JSON <see cref="CheckpointMetadata"/>,
-/// then an int64-length section with the model's state dict in TorchSharp's own format
-/// (<c>Module.save</c>: names, shapes, dtypes and raw values), then an int64-length section with the
-/// optimizer's state (SGD momentum buffers, <c>save_state_dict</c>; see <see cref="OptimizerStateFiles"/>), which is empty in export-only files.
+/// The SelectBench checkpoint file: a data format, never code (docs/training.md, "Checkpoint format and resume").
+/// Layout: the ASCII magic "SELECTBENCH-CKPT", an int32 format version, then (format 2) the SHA-256 of each of
+/// the three sections below, 32 bytes each, in their order; then an int32-length UTF-8 JSON
+/// <see cref="CheckpointMetadata"/>, an int64-length section with the model's state dict in TorchSharp's own
+/// format (<c>Module.save</c>: names, shapes, dtypes and raw values), and an int64-length section with the
+/// optimizer's state (SGD momentum buffers, <c>save_state_dict</c>; see <see cref="OptimizerStateFiles"/>), which is
+/// empty in export-only files. A section whose bytes do not match their checksum is refused: flipped weight
+/// bytes still load as a network, and would only show as a lower accuracy. Format 1 (no checksums) is still read.
 /// Written atomically (temp file + rename), so a kill never leaves a half-written checkpoint.
 /// </summary>
 public static class TrainingCheckpoint
 {
     private static readonly byte[] Magic = Encoding.ASCII.GetBytes("SELECTBENCH-CKPT");
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
+
+    /// <summary>Checkpoints written before the sections had checksums; read without verifying.</summary>
+    private const int UncheckedFormatVersion = 1;
+
+    private const int ChecksumLength = 32;
+
+    /// <summary>The sections in file order, as an error names them.</summary>
+    private static readonly string[] SectionNames = ["metadata", "weights", "optimizer state"];
 
     public static void Save(string path, CheckpointMetadata metadata, nn.Module model, optim.Optimizer? optimizer)
     {
@@ -74,6 +86,9 @@ public static class TrainingCheckpoint
             using var w = new BinaryWriter(s, Encoding.UTF8, leaveOpen: true);
             w.Write(Magic);
             w.Write(FormatVersion);
+            w.Write(SHA256.HashData(meta));
+            w.Write(SHA256.HashData(modelBytes));
+            w.Write(SHA256.HashData(optimizerBytes));
             w.Write(meta.Length);
             w.Write(meta);
             w.Write((long)modelBytes.Length);
@@ -87,7 +102,8 @@ public static class TrainingCheckpoint
     public static CheckpointMetadata ReadMetadata(string path)
     {
         using var fs = OpenChecked(path, out var reader);
-        return ReadMeta(path, reader);
+        var checksums = ReadChecksums(path, reader);
+        return ReadMeta(path, reader, checksums);
     }
 
     /// <summary>Rebuilds the network from the metadata and loads its weights (on the CPU).</summary>
@@ -105,9 +121,10 @@ public static class TrainingCheckpoint
         string path, Func<ClassifierNet, optim.Optimizer>? optimizerFactory, Device? device = null)
     {
         using var fs = OpenChecked(path, out var reader);
-        var meta = ReadMeta(path, reader);
-        var modelBytes = ReadSection(path, reader, "model");
-        var optimizerBytes = ReadSection(path, reader, "optimizer");
+        var checksums = ReadChecksums(path, reader);
+        var meta = ReadMeta(path, reader, checksums);
+        var modelBytes = ReadSection(path, reader, 1, checksums);
+        var optimizerBytes = ReadSection(path, reader, 2, checksums);
         var model = ModelZoo.Create(meta.Model);
         try
         {
@@ -157,16 +174,38 @@ public static class TrainingCheckpoint
         return fs;
     }
 
-    private static CheckpointMetadata ReadMeta(string path, BinaryReader reader)
+    /// <summary>The format version, then (format 2) the three section checksums; null for a format-1 file.</summary>
+    private static byte[][]? ReadChecksums(string path, BinaryReader reader)
     {
         try
         {
             int version = reader.ReadInt32();
-            if (version != FormatVersion) throw new BadInputException(path, $"checkpoint format version {version} is not supported (this build reads {FormatVersion}).");
+            if (version == UncheckedFormatVersion) return null;
+            if (version != FormatVersion)
+                throw new BadInputException(path, $"checkpoint format version {version} is not supported (this build reads {UncheckedFormatVersion} and {FormatVersion}).");
+            var checksums = new byte[SectionNames.Length][];
+            for (int i = 0; i < checksums.Length; i++)
+            {
+                checksums[i] = reader.ReadBytes(ChecksumLength);
+                if (checksums[i].Length != ChecksumLength) throw new BadInputException(path, "truncated checkpoint (header).");
+            }
+            return checksums;
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new BadInputException(path, "truncated checkpoint (header).", e);
+        }
+    }
+
+    private static CheckpointMetadata ReadMeta(string path, BinaryReader reader, byte[][]? checksums)
+    {
+        try
+        {
             int length = reader.ReadInt32();
             if (length <= 0 || length > 64 << 20) throw new BadInputException(path, "corrupt checkpoint header.");
             var bytes = reader.ReadBytes(length);
             if (bytes.Length != length) throw new BadInputException(path, "truncated checkpoint.");
+            Verify(path, bytes, 0, checksums);
             return JsonSerializer.Deserialize<CheckpointMetadata>(bytes, Json.Options)
                    ?? throw new BadInputException(path, "empty checkpoint metadata.");
         }
@@ -176,18 +215,30 @@ public static class TrainingCheckpoint
         }
     }
 
-    private static byte[] ReadSection(string path, BinaryReader reader, string what)
+    private static byte[] ReadSection(string path, BinaryReader reader, int section, byte[][]? checksums)
     {
+        var what = SectionNames[section];
+        byte[] bytes;
         try
         {
             long length = reader.ReadInt64();
             if (length < 0 || length > reader.BaseStream.Length - reader.BaseStream.Position)
                 throw new BadInputException(path, $"truncated checkpoint ({what} section).");
-            return reader.ReadBytes((int)length);
+            bytes = reader.ReadBytes((int)length);
         }
         catch (EndOfStreamException e)
         {
             throw new BadInputException(path, $"truncated checkpoint ({what} section).", e);
         }
+        Verify(path, bytes, section, checksums);
+        return bytes;
+    }
+
+    private static void Verify(string path, byte[] bytes, int section, byte[][]? checksums)
+    {
+        if (checksums is null || SHA256.HashData(bytes).AsSpan().SequenceEqual(checksums[section])) return;
+        var doNotMatch = section == 1 ? "do not match their" : "does not match its";
+        throw new BadInputException(path,
+            $"the {SectionNames[section]} of {Path.GetFileName(path)} {doNotMatch} checksum: the file is damaged; retrain or copy it again.");
     }
 }

@@ -23,7 +23,8 @@ public sealed record TrainingDataSettings(
 
 /// <summary>The images a training run uses: the training set after hold-outs and subsetting, and its validation and test sets.</summary>
 /// <param name="Description">The training source's description.</param>
-public sealed record TrainingData(ImageSet Train, ImageSet? Validation, ImageSet? Test, string Description)
+/// <param name="Skipped">The inputs of the training source the loader left out (the skip policy), for training's metrics.json.</param>
+public sealed record TrainingData(ImageSet Train, ImageSet? Validation, ImageSet? Test, string Description, IReadOnlyList<SkippedInput> Skipped)
 {
     /// <summary>
     /// Loads the training source and resolves the test set (the explicit test source, else the training source's
@@ -60,7 +61,7 @@ public sealed record TrainingData(ImageSet Train, ImageSet? Validation, ImageSet
             if (n < 2 || n > train.Count) throw new SelectBenchException($"--subset must be between 2 and the {train.Count:N0} training images, not {n}.");
             train = train.Select(ClassBalanced.BalancedSubsample(train.Labels, train.LabelSet.Count, n, settings.DataSeed));
         }
-        return new TrainingData(train, validation, test, source.Description);
+        return new TrainingData(train, validation, test, source.Description, source.Skipped);
     }
 
     /// <summary>The explicit test source, else the :test split of the training source, else a stratified hold-out.</summary>

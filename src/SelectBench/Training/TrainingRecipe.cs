@@ -175,11 +175,11 @@ public sealed record TrainingRecipe(
             node = ext switch
             {
                 ".json" => JsonNode.Parse(File.ReadAllText(path)),
-                ".yaml" or ".yml" => YamlToJson(File.ReadAllText(path)),
+                ".yaml" or ".yml" => YamlToJson(File.ReadAllText(path), $"Recipe file '{path}'"),
                 _ => throw new SelectBenchException($"Recipe file '{path}': use a .json, .yaml or .yml file."),
             };
         }
-        catch (Exception e) when (e is JsonException or YamlDotNet.Core.YamlException)
+        catch (JsonException e)
         {
             throw new SelectBenchException($"Recipe file '{path}' cannot be parsed: {e.Message}", e);
         }
@@ -215,18 +215,15 @@ public sealed record TrainingRecipe(
         }
     }
 
-    private static JsonNode? YamlToJson(string yaml)
+    private static JsonNode? YamlToJson(string yaml, string where)
     {
-        var reader = new YamlDotNet.Serialization.DeserializerBuilder().Build();
-        var data = reader.Deserialize<object?>(yaml);
-        return ToNode(data);
+        return ToNode(SafeYaml.Parse(yaml, where));
 
         static JsonNode? ToNode(object? o) => o switch
         {
             null => null,
-            IDictionary<object, object?> map => new JsonObject(map.Select(kv =>
-                KeyValuePair.Create(Convert.ToString(kv.Key, CultureInfo.InvariantCulture)!, ToNode(kv.Value)))),
-            IList<object?> list => new JsonArray(list.Select(ToNode).ToArray()),
+            IReadOnlyDictionary<string, object?> map => new JsonObject(map.Select(kv => KeyValuePair.Create(kv.Key, ToNode(kv.Value)))),
+            IReadOnlyList<object?> list => new JsonArray(list.Select(ToNode).ToArray()),
             string s when bool.TryParse(s, out var b) => JsonValue.Create(b),
             string s when long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) => JsonValue.Create(l),
             string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => JsonValue.Create(d),

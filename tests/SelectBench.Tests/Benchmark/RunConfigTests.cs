@@ -107,4 +107,45 @@ public class RunConfigTests
         Assert.DoesNotContain("embedding-search", json);
         Assert.Contains("\"target_size\":\"50\"", json);
     }
+
+    [Fact]
+    public void ADuplicateNameIsRefusedNamingBothLines()
+    {
+        var e = Assert.Throws<SelectBenchException>(() => RunConfig.Parse(Minimal + "\nname: other", "dup.yaml"));
+        Assert.Contains("dup.yaml", e.Message);
+        Assert.Contains("'name'", e.Message);
+        Assert.Contains("first on line 1", e.Message);
+        Assert.Contains("line 7", e.Message);
+    }
+
+    [Fact]
+    public void TwoShiftsNamedExpertAreRefused()
+    {
+        // The second 'expert' used to replace the first, so the reference shift silently ran as crowd-schema.
+        const string yaml = """
+            name: t
+            world: { profile: tiny }
+            curation:
+              target_size: 50
+              shifts:
+                expert: { strategy: expert, settings: { source: E } }
+                expert: { strategy: crowd-schema }
+            """;
+        var e = Assert.Throws<SelectBenchException>(() => RunConfig.Parse(yaml, "shifts.yaml"));
+        Assert.Contains("shifts.yaml", e.Message);
+        Assert.Contains("'expert'", e.Message);
+        Assert.Contains("line 7", e.Message);
+        Assert.Contains("first on line 6", e.Message);
+    }
+
+    [Fact]
+    public void EveryShippedConfigHasNoDuplicateKeys()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "SelectBench.sln"))) root = root.Parent!;
+        var files = Directory.GetFiles(Path.Combine(root.FullName, "configs"), "*.yaml");
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+            Assert.NotNull(SafeYaml.ParseMapping(File.ReadAllText(file), file));
+    }
 }

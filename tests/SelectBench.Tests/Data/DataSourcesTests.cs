@@ -81,4 +81,30 @@ public class DataSourcesTests
         Assert.Equal(first.Images.Pixels, second.Images.Pixels);
         Assert.Equal("test/09999", second.Images.Ids[^1]);
     }
+
+    [Fact]
+    public void ASetFromTheCachePrintsItsSkippedInputsAsTheDecodeDid()
+    {
+        using var tmp = new TempFolder();
+        var root = tmp.File("tree");
+        Directory.CreateDirectory(Path.Combine(root, "cat"));
+        Directory.CreateDirectory(Path.Combine(root, "dog"));
+        File.WriteAllBytes(Path.Combine(root, "cat", "a.png"), Fixtures.Png(8, 8, 255, 0, 0));
+        File.WriteAllBytes(Path.Combine(root, "cat", "bad: truncated.png"), Fixtures.Png(8, 8, 0, 0, 0)[..20]); // ": " in the item
+        File.WriteAllBytes(Path.Combine(root, "dog", "c.png"), Fixtures.Png(8, 8, 0, 0, 255));
+        var warnings = new List<string>();
+        var options = new DataLoadOptions(BadInputPolicy.Skip, CacheRoot: tmp.File("cache"), OnWarning: warnings.Add);
+
+        var fresh = DataSources.Load(root, options);
+        Assert.False(fresh.FromCache);
+        var printed = warnings.ToList();
+        Assert.Contains("bad: truncated.png", Assert.Single(printed));
+        warnings.Clear();
+
+        var cached = DataSources.Load(root, options);
+        Assert.True(cached.FromCache);
+        Assert.Equal(printed, warnings); // the same lines, although nothing was decoded
+        Assert.Equal(fresh.Skipped, cached.Skipped); // item and reason exactly, ": " in the file name included
+        Assert.True(File.Exists(Path.Combine(cached.CacheFolder!, DataCache.SkippedFile)));
+    }
 }

@@ -64,7 +64,7 @@ public class WebDatasetTests
     {
         using var tmp = new TempFolder();
         var shard = tmp.File("s.tar");
-        WriteTar(shard, ("ok.png", Fixtures.Png(4, 4, 1, 2, 3)), ("ok.cls", "1"u8.ToArray()), (hostile, Fixtures.Png(4, 4, 0, 0, 0)));
+        WriteTar(shard, ("ok.png", Fixtures.Png(4, 4, 1, 2, 3)), ("ok.cls", "0"u8.ToArray()), (hostile, Fixtures.Png(4, 4, 0, 0, 0)));
         var e = Assert.Throws<BadInputException>(() => WebDatasetReader.Read([shard], new DataLoadOptions(UseCache: false)));
         Assert.Contains(hostile, e.Item);
         var (set, skipped) = WebDatasetReader.Read([shard], Skip());
@@ -136,5 +136,94 @@ public class WebDatasetTests
         Assert.False(WebDatasetReader.IsSafeName("C:/x.png"));
         Assert.Equal(("dir/00042", "seg.png"), WebDatasetReader.SplitKey("dir/00042.seg.png"));
         Assert.Equal((null, null), WebDatasetReader.SplitKey("dir/README"));
+    }
+
+    [Fact]
+    public void ALabelThatLeavesEmptyClassesIsRefusedWithoutClassesTxt()
+    {
+        // Label 999 among 0 and 1 used to make a 1000-class set with 998 empty classes.
+        using var tmp = new TempFolder();
+        var shard = tmp.File("s.tar");
+        WriteTar(shard,
+            ("a.png", Fixtures.Png(4, 4, 1, 1, 1)), ("a.cls", "0"u8.ToArray()),
+            ("b.png", Fixtures.Png(4, 4, 2, 2, 2)), ("b.cls", "1"u8.ToArray()),
+            ("c.png", Fixtures.Png(4, 4, 3, 3, 3)), ("c.cls", "999"u8.ToArray()),
+            ("d.png", Fixtures.Png(4, 4, 4, 4, 4)), ("d.cls", "1"u8.ToArray()));
+        var e = Assert.Throws<BadInputException>(() => WebDatasetReader.Read([shard], new DataLoadOptions(UseCache: false)));
+        Assert.Equal($"{shard}:c.cls", e.Item);
+        Assert.Contains("label 999", e.Message);
+        Assert.Contains("997 of them have no sample (2, 3, 4, 5, 6, ...)", e.Message);
+        Assert.Contains("Add classes.txt", e.Message);
+
+        var (set, skipped) = WebDatasetReader.Read([shard], Skip());
+        Assert.Equal(2, set.LabelSet.Count);
+        Assert.Equal([0, 1, 1], set.Labels);
+        Assert.Equal(["s/a", "s/b", "s/d"], set.Ids);
+        Assert.Equal($"{shard}:c.cls", skipped.Single().Item);
+
+        // Named classes make any index below their count valid, empty classes included.
+        File.WriteAllText(Path.Combine(tmp.Path, "classes.txt"), string.Join('\n', Enumerable.Range(0, 1000).Select(i => $"c{i}")));
+        Assert.Equal(1000, WebDatasetReader.Read([shard], new DataLoadOptions(UseCache: false)).Set.LabelSet.Count);
+    }
+
+    [Fact]
+    public void LabelsStartingAtOneAreRefusedWithoutClassesTxt()
+    {
+        using var tmp = new TempFolder();
+        var shard = tmp.File("s.tar");
+        WriteTar(shard, ("a.png", Fixtures.Png(4, 4, 1, 1, 1)), ("a.cls", "1"u8.ToArray()), ("b.png", Fixtures.Png(4, 4, 2, 2, 2)), ("b.cls", "2"u8.ToArray()));
+        var e = Assert.Throws<BadInputException>(() => WebDatasetReader.Read([shard], new DataLoadOptions(UseCache: false)));
+        Assert.Contains("label 1 makes the classes 0..2", e.Message);
+    }
+
+    [Fact]
+    public void ADuplicateSampleKeyIsRefusedNamingBothMembers()
+    {
+        // The later x.cls used to relabel the sample x.
+        using var tmp = new TempFolder();
+        var shard = tmp.File("s.tar");
+        WriteTar(shard,
+            ("x.png", Fixtures.Png(4, 4, 1, 1, 1)), ("x.cls", "0"u8.ToArray()),
+            ("y.png", Fixtures.Png(4, 4, 2, 2, 2)), ("y.cls", "1"u8.ToArray()),
+            ("z.png", Fixtures.Png(4, 4, 3, 3, 3)), ("z.cls", "0"u8.ToArray()),
+            ("x.png", Fixtures.Png(4, 4, 4, 4, 4)), ("x.cls", "1"u8.ToArray()));
+        var e = Assert.Throws<BadInputException>(() => WebDatasetReader.Read([shard], new DataLoadOptions(UseCache: false)));
+        Assert.Equal($"{shard}:x.png", e.Item);
+        Assert.Contains("sample key 'x' is used twice", e.Message);
+        Assert.Contains("(member 7)", e.Message);
+        Assert.Contains($"{shard}:x.png (member 1)", e.Message);
+
+        var warnings = new List<string>();
+        var (set, skipped) = WebDatasetReader.Read([shard], Skip(warnings));
+        Assert.Equal(["s/y", "s/z"], set.Ids);
+        Assert.Equal([1, 0], set.Labels);
+        Assert.Equal(2, skipped.Count);
+        Assert.All(skipped, s => Assert.Equal($"{shard}:x.png", s.Item));
+        Assert.Contains(skipped, s => s.Reason.Contains("member 7") && s.Reason.Contains("repeats this sample (member 1)"));
+        Assert.Equal(2, warnings.Count);
+    }
+
+    [Fact]
+    public void ARepeatedLabelMemberInOneSampleIsADuplicate()
+    {
+        using var tmp = new TempFolder();
+        var shard = tmp.File("s.tar");
+        WriteTar(shard,
+            ("x.png", Fixtures.Png(4, 4, 1, 1, 1)), ("x.cls", "0"u8.ToArray()), ("x.cls", "1"u8.ToArray()),
+            ("y.png", Fixtures.Png(4, 4, 2, 2, 2)), ("y.cls", "0"u8.ToArray()));
+        var e = Assert.Throws<BadInputException>(() => WebDatasetReader.Read([shard], new DataLoadOptions(UseCache: false)));
+        Assert.Equal($"{shard}:x.cls", e.Item);
+        Assert.Contains($"{shard}:x.cls (member 2)", e.Message);
+        var (set, _) = WebDatasetReader.Read([shard], Skip());
+        Assert.Equal(["s/y"], set.Ids);
+    }
+
+    [Fact]
+    public void TwoImageFormatsOfOneSampleAreNotADuplicate()
+    {
+        using var tmp = new TempFolder();
+        var shard = tmp.File("s.tar");
+        WriteTar(shard, ("x.png", Fixtures.Png(4, 4, 1, 1, 1)), ("x.jpg", Fixtures.Jpeg(4, 4, 1, 1, 1)), ("x.cls", "0"u8.ToArray()));
+        Assert.Equal(1, WebDatasetReader.Read([shard], new DataLoadOptions(UseCache: false)).Set.Count);
     }
 }

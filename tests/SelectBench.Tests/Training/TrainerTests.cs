@@ -1,4 +1,5 @@
 using SelectBench.Common;
+using SelectBench.Data;
 using SelectBench.Evaluation;
 using SelectBench.Training;
 using static TorchSharp.torch;
@@ -144,5 +145,38 @@ public sealed class TrainerTests
         var weights = tensor(new float[] { 3, 1 });
         // Sample weights 3 and 2: (3 ln2 + 2 ln2) / 5 = ln2.
         Assert.Equal(Math.Log(2), Trainer.SoftTargetCrossEntropy(logits, targets, weights).item<float>(), 5);
+    }
+
+    [Fact]
+    public void Metrics_record_the_skipped_training_inputs_whether_or_not_the_set_was_cached()
+    {
+        var root = TinyData.TempFolder("skips");
+        var data = Path.Combine(root, "data");
+        var blocks = TinyData.Blocks(20, 11, size: 8);
+        for (int i = 0; i < blocks.Count; i++)
+        {
+            var folder = Directory.CreateDirectory(Path.Combine(data, $"c{blocks.Labels[i] % 2}")).FullName;
+            File.WriteAllBytes(Path.Combine(folder, $"{i:D2}.png"), ImageCodec.Encode(blocks.Image(i), 1, 8, 8));
+        }
+        File.WriteAllBytes(Path.Combine(data, "c0", "broken.png"), [0x89, (byte)'P', (byte)'N', (byte)'G']);
+        var options = new DataLoadOptions(BadInputPolicy.Skip, new ImageTransform(Channels: 1), CacheRoot: Path.Combine(root, "cache"), OnWarning: _ => { });
+
+        string[] SkipsInMetrics(DataLoadResult loaded, string name)
+        {
+            var result = new Trainer(Tiny with { Epochs = 1, WarmupEpochs = 0 }, Quiet with { SkippedTrainingInputs = loaded.Skipped })
+                .Train(loaded.Images, null, null, Path.Combine(root, name));
+            Assert.Equal(loaded.Skipped, result.Metrics!.SkippedTrainingInputs);
+            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(result.Folder, Trainer.MetricsFile)));
+            return json.RootElement.GetProperty("skipped_training_inputs").EnumerateArray()
+                .Select(s => $"{s.GetProperty("item").GetString()}: {s.GetProperty("reason").GetString()}").ToArray();
+        }
+
+        var fresh = DataSources.Load(data, options);
+        var cached = DataSources.Load(data, options);
+        Assert.False(fresh.FromCache);
+        Assert.True(cached.FromCache);
+        var freshSkips = SkipsInMetrics(fresh, "fresh");
+        Assert.Contains("broken.png", Assert.Single(freshSkips));
+        Assert.Equal(freshSkips, SkipsInMetrics(cached, "cached"));
     }
 }

@@ -85,7 +85,7 @@ public sealed class AnalyseJobKind(AnalyseJobSettings settings) : IJobKind
                 ExpertClassCounts = reference.Report.ClassCounts,
             };
             var work = Path.Combine(context.WorkDir, "suite");
-            var result = EvalSuite.Run(evaluation.CreateMetrics(evaluation.Suite, $"job '{context.Job.Id}'"), inputs, work, cancellationToken: context.Cancellation);
+            var result = EvalSuite.Run(evaluation.CreateMetrics(evaluation.Suite, $"job '{context.Job.Id}'"), inputs, work, cancellationToken: context.Cancellation, onNote: context.Log.WriteLine);
             foreach (var (metric, seconds) in result.Seconds) context.Log.WriteLine($"{metric}: {seconds:F1} s");
             BenchmarkInputs.PublishContents(work, context.OutputDir);
             context.WriteResult(new Result(result.Values, result.Seconds, encoder?.Name ?? "none"));

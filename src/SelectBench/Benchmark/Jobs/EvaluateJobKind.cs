@@ -56,7 +56,7 @@ public sealed class EvaluateJobKind(EvaluateJobSettings settings) : IJobKind
         };
         // Metrics resume inside the work folder; the finished folder is published whole.
         var work = Path.Combine(context.WorkDir, "suite");
-        var result = EvalSuite.Run(evaluation.CreateMetrics(evaluation.Suite, $"job '{context.Job.Id}'"), inputs, work, cancellationToken: context.Cancellation);
+        var result = EvalSuite.Run(evaluation.CreateMetrics(evaluation.Suite, $"job '{context.Job.Id}'"), inputs, work, cancellationToken: context.Cancellation, onNote: context.Log.WriteLine);
         foreach (var (metric, seconds) in result.Seconds) context.Log.WriteLine($"{metric}: {seconds:F1} s");
         var perClass = result.DetailsOf<BaseAccuracyDetails>(BaseAccuracyMetric.Name)?.PerClass.Select(c => c.Recall.Estimate).ToArray() ?? [];
         var grid = result.DetailsOf<CorruptionDetails>(CorruptionMetric.Name)?.Top1ByCorruptionAndSeverity ?? new Dictionary<string, double[]>();

@@ -18,6 +18,8 @@ namespace SelectBench.Evaluation.Classifiers;
 /// <param name="Output">"probabilities", "logits" (softmax applied), or "auto": rows that are non-negative
 /// and sum to 1 are taken as probabilities, anything else as logits.</param>
 /// <param name="BatchSize">Images per inference call (when the model's batch dimension is dynamic).</param>
+/// <param name="ConvertChannels">Feed images whose channels differ from the model's: grey is copied into each colour
+/// channel, colour is averaged to grey. Off, such a pairing is refused (<see cref="ClassifierInput"/>).</param>
 public sealed record OnnxClassifierOptions(
     string? InputName = null,
     int? Channels = null,
@@ -26,7 +28,8 @@ public sealed record OnnxClassifierOptions(
     float[]? Mean = null,
     float[]? Std = null,
     string Output = "auto",
-    int BatchSize = 64)
+    int BatchSize = 64,
+    bool ConvertChannels = false)
 {
     /// <summary>torchvision's ImageNet normalisation at 224 x 224 (the paper's released ResNet-50 checkpoints).</summary>
     public static OnnxClassifierOptions ImageNet { get; } = new(
@@ -35,8 +38,9 @@ public sealed record OnnxClassifierOptions(
 
 /// <summary>
 /// Any ONNX image classifier (run by ONNX Runtime) behind <see cref="IImageClassifier"/>, so models trained
-/// elsewhere get the same eval suite (DESIGN section 2). Input: N x C x H x W float32. Images are resized
-/// and their channels replicated or averaged to fit, then normalised. The model's class count must equal
+/// elsewhere get the same eval suite (docs/metrics.md). Input: N x C x H x W float32. Images are resized
+/// (and, with <see cref="OnnxClassifierOptions.ConvertChannels"/>, their channels replicated or averaged) to fit, then
+/// normalised; <see cref="ClassifierInput"/> checks an eval set first. The model's class count must equal
 /// the label set's; the i-th output is taken to mean the label set's i-th class.
 /// </summary>
 public sealed class OnnxClassifier : IImageClassifier
@@ -49,6 +53,13 @@ public sealed class OnnxClassifier : IImageClassifier
 
     public string Name { get; }
     public LabelSet LabelSet { get; }
+
+    /// <summary>The input the model takes: the options' sizes, else the graph's fixed dimensions, else any.</summary>
+    public ClassifierInput Input => new(
+        options.Channels ?? Fixed(inputDims[1]), options.Height ?? Fixed(inputDims[2]), options.Width ?? Fixed(inputDims[3]),
+        options.ConvertChannels, ConversionHint: "set the ONNX option ConvertChannels (grey is copied into each colour channel, colour averaged to grey)");
+
+    private static int? Fixed(int dimension) => dimension > 0 ? dimension : null;
 
     public OnnxClassifier(string modelPath, LabelSet labelSet, OnnxClassifierOptions? options = null)
     {

@@ -9,7 +9,8 @@ namespace SelectBench.Evaluation.Classifiers;
 /// <summary>
 /// A SelectBench checkpoint (written by <see cref="Trainer"/>) as a classifier. The checkpoint carries
 /// the architecture, the label set and the input normalisation, so nothing else is needed. Images of
-/// another size or channel count are adapted (<see cref="ImageTensors.Conform"/>).
+/// another size or channel count are adapted (<see cref="ImageTensors.Conform"/>); callers check an eval set
+/// first with <see cref="ClassifierInput"/>, which refuses a channel mismatch.
 /// </summary>
 public sealed class TorchSharpClassifier : IImageClassifier
 {
@@ -20,6 +21,9 @@ public sealed class TorchSharpClassifier : IImageClassifier
     public CheckpointMetadata Metadata { get; }
     public ClassifierNet Model { get; }
     public int BatchSize { get; init; } = 256;
+
+    /// <summary>The input the network was trained on; a checkpoint has no channel-conversion setting.</summary>
+    public ClassifierInput Input => new(Metadata.Normalization.Mean.Length, Metadata.Height, Metadata.Width);
 
     private TorchSharpClassifier(string name, CheckpointMetadata metadata, ClassifierNet model, Device device)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using SelectBench.Common;
+using SelectBench.Evaluation.Classifiers;
 using SelectBench.Statistics;
 
 namespace SelectBench.Evaluation.Suite;
@@ -33,17 +34,20 @@ public static class EvalSuite
 
     /// <summary>Runs registered metrics by name, each with its default settings.</summary>
     public static SuiteResult Run(IReadOnlyList<string> metrics, EvalInputs inputs, string outputFolder, bool force = false,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, Action<string>? onNote = null)
     {
         if (metrics.Count == 0) throw new SelectBenchException($"No metrics to run. Known metrics: {string.Join(", ", EvalMetrics.Names)}.");
-        return Run(metrics.Distinct().Select(EvalMetrics.Create).ToList(), inputs, outputFolder, force, cancellationToken);
+        return Run(metrics.Distinct().Select(EvalMetrics.Create).ToList(), inputs, outputFolder, force, cancellationToken, onNote);
     }
 
     /// <summary>Runs registered metrics, each with the settings it was created with.</summary>
+    /// <param name="onNote">Receives how eval sets are fitted to the classifier (a resize); null prints them.</param>
     public static SuiteResult Run(IReadOnlyList<IEvalMetric> metrics, EvalInputs inputs, string outputFolder, bool force = false,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, Action<string>? onNote = null)
     {
         if (metrics.Count == 0) throw new SelectBenchException($"No metrics to run. Known metrics: {string.Join(", ", EvalMetrics.Names)}.");
+        foreach (var note in CheckClassifierInputs(inputs))
+            (onNote ?? (n => Console.WriteLine($"input:  {n}")))(note);
         var instances = metrics.Select(m => (Name: EvalMetrics.NameOf(m), Metric: m)).DistinctBy(m => m.Name).ToList();
         foreach (var (name, metric) in instances)
             SuiteInputs.Check(inputs, metric.Declaration.Requires, name);
@@ -80,5 +84,18 @@ public static class EvalSuite
         }
         AtomicFile.WriteJson(Path.Combine(outputFolder, "metrics.json"), new { values, seconds });
         return new SuiteResult(values, seconds) { Details = details };
+    }
+
+    /// <summary>
+    /// Every set a classifier of the inputs is fed, checked against what it takes (<see cref="ClassifierInput"/>):
+    /// a channel mismatch is refused before any metric runs; the notes say which sets are resized.
+    /// </summary>
+    private static List<string> CheckClassifierInputs(EvalInputs inputs)
+    {
+        var notes = new List<string?> { ClassifierInput.Check(inputs.Classifier, inputs.BaseSet, "base set") };
+        foreach (var natural in inputs.NaturalSets)
+            notes.Add(ClassifierInput.Check(inputs.Classifier, natural.Images, $"natural set '{natural.Name}'"));
+        notes.Add(ClassifierInput.Check(inputs.ReferenceClassifier, inputs.Shift, "shift (scored by the reference classifier)"));
+        return notes.OfType<string>().ToList();
     }
 }
