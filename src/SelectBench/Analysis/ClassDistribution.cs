@@ -16,7 +16,7 @@ public sealed record ClassDistributionSettings(int NominalPerClass = 1300, int? 
         LongTailThreshold ?? (int)Math.Round((double)PaperThreshold / PaperNominalPerClass * NominalPerClass, MidpointRounding.AwayFromZero);
 }
 
-/// <summary>Imbalance statistics of one shift's class counts (DESIGN section 5, "Dataset analytics").</summary>
+/// <summary>Imbalance statistics of one shift's class counts (docs/metrics.md, "Dataset analytics").</summary>
 public sealed record ClassDistributionStats(
     int Classes,
     long Images,

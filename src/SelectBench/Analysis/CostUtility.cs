@@ -1,7 +1,7 @@
 namespace SelectBench.Analysis;
 
 /// <summary>
-/// Cost-utility analysis (DESIGN section 5, beyond the paper): utility per unit cost and the Pareto
+/// Cost-utility analysis (docs/metrics.md, beyond the paper): utility per unit cost and the Pareto
 /// frontier of shifts, where a shift is on the frontier when no other shift is at most as costly and at
 /// least as useful with one of the two strictly better.
 /// </summary>

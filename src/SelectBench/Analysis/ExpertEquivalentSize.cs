@@ -4,7 +4,7 @@ using SelectBench.Statistics;
 namespace SelectBench.Analysis;
 
 /// <summary>
-/// The "exchange rate" of DESIGN section 5 (beyond the paper): train the expert recipe on fractions of the
+/// The "exchange rate" of docs/metrics.md (beyond the paper): train the expert recipe on fractions of the
 /// expert shift, fit accuracy = a + b·ln(images) by least squares, and express any shift's accuracy as the
 /// number of expert images that would give the same accuracy, n* = exp((acc − a) / b).
 /// The interval is a percentile bootstrap that resamples both the fit points and the shift's per-seed

@@ -21,7 +21,7 @@ public sealed record LeakageReport(double Threshold, float[] MaxSimilarity, int[
 
 /// <summary>
 /// Near-duplicate and leakage detection by cosine similarity of encoder embeddings (the post-steps of
-/// DESIGN section 3; the same idea as LAION's and DataComp's embedding-based dedup). Similarities come
+/// docs/curation.md; the same idea as LAION's and DataComp's embedding-based dedup). Similarities come
 /// from block-wise float32 matrix products of L2-normalised rows; a pair counts when cosine &gt;= t, with a
 /// 1e-6 tolerance so float round-off cannot split exact copies (cosine 0.99999994 against t = 1).
 /// </summary>

@@ -7,7 +7,7 @@ public sealed record ColumnCorrelation(string Name, string X, string Y, double P
 
 /// <summary>
 /// The five per-class correlations of the SELECT paper (Feuer et al. 2024, section "Dataset analytics";
-/// DESIGN section 5): precision vs count, accuracy vs confusion skewness, accuracy vs the expert model's
+/// docs/metrics.md): precision vs count, accuracy vs confusion skewness, accuracy vs the expert model's
 /// accuracy, precision vs recall, count vs expert count. Classes where either column is NaN are left out
 /// of that correlation. Without an expert table the two expert correlations are NaN with N = 0.
 /// </summary>

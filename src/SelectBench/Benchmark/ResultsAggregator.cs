@@ -25,7 +25,7 @@ public sealed record ShiftJobResults(
 public sealed record FractionResults(double Fraction, int Images, IReadOnlyDictionary<int, double> Top1BySeed);
 
 /// <summary>
-/// Turns per-job results into the run's statistics (DESIGN section 5, "Statistics"):
+/// Turns per-job results into the run's statistics (docs/metrics.md, "Statistics"):
 /// <list type="bullet">
 /// <item>a metric measured per trained model gets the mean over seeds and a 95% interval: Student-t across
 /// seeds with 3 or more seeds; with fewer, the hull of the per-seed intervals (each a bootstrap over test
@@ -291,7 +291,7 @@ public static class ResultsAggregator
             if (int.TryParse(key, NumberStyles.Integer, CultureInfo.InvariantCulture, out var kk)) knn[kk] = value;
         double nominal = (double)shift.Curation.TargetSize / k;
         return new ShiftDetail(shift.Name, shift.Curation.Strategy, shift.GridPng, shift.ClassNames, shift.Curation.ClassCounts,
-            // LT@t of the paper: t = 500/1300 of the nominal per-class size (DESIGN section 5).
+            // LT@t of the paper: t = 500/1300 of the nominal per-class size (docs/metrics.md).
             nominal * 500.0 / 1300.0, perClass, corruption, transfer, knn, natural, shift.Curation.Cost);
     }
 }

@@ -3,7 +3,7 @@ using SelectBench.Common;
 namespace SelectBench.Curation;
 
 /// <summary>
-/// Unit costs of curation, in US dollars (DESIGN section 3; issue 3 item 4). The defaults are ILLUSTRATIVE
+/// Unit costs of curation, in US dollars (docs/curation.md; issue 3 item 4). The defaults are ILLUSTRATIVE
 /// orders of magnitude from public price lists, not measurements; a config should set its own.
 /// </summary>
 /// <param name="ExpertLabel">Dollars per expert-verified label. Default 0.10: skilled annotators at roughly

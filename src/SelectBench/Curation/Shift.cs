@@ -5,7 +5,7 @@ using SelectBench.Embedding;
 namespace SelectBench.Curation;
 
 /// <summary>
-/// One candidate training set (DESIGN section 1): images with labels, per-sample provenance and cost,
+/// One candidate training set (docs/architecture.md#vocabulary): images with labels, per-sample provenance and cost,
 /// and the report of how it was built.
 /// </summary>
 /// <param name="Name">The shift's name in the run, e.g. "embedding-search-n2000".</param>

@@ -1,7 +1,7 @@
 namespace SelectBench.Data;
 
 /// <summary>
-/// Where one sample of a shift came from and what it cost (DESIGN section 3). Strategies fill what
+/// Where one sample of a shift came from and what it cost (docs/curation.md). Strategies fill what
 /// applies to them; the rest stays null.
 /// </summary>
 /// <param name="Source">The origin set or strategy, e.g. "fashion-mnist/train", "pool:W", "generator:cvae".</param>

@@ -17,7 +17,7 @@ public sealed record PixelPcaState(int Components, int Channels, int Height, int
 /// Whitened principal components of raw pixels: x = pixels / 255 (flattened C*H*W), centred by the fitted
 /// mean, projected on the top k eigenvectors of the covariance and divided by sqrt(eigenvalue + epsilon),
 /// so every output dimension has unit variance on the fitting set. The fast default encoder for small grey
-/// images (DESIGN section 1).
+/// images (docs/architecture.md#vocabulary).
 /// <para>Exact and CPU-independent for D up to <see cref="MaxExactDimension"/>: the covariance comes from exact
 /// integer pixel moments (<see cref="PixelCovariance"/>), the components from a deterministic Householder + QL
 /// eigen-solver (<see cref="SymmetricEigen"/>), and encoding sums over pixels in a fixed order in double. The same

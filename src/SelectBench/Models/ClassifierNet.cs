@@ -32,7 +32,7 @@ public abstract class ClassifierNet : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Replaces the classification head with a freshly initialised one for <paramref name="classes"/>
-    /// classes (transfer fine-tuning, DESIGN section 5). The body keeps its weights.
+    /// classes (transfer fine-tuning, docs/metrics.md). The body keeps its weights.
     /// </summary>
     public abstract void ReplaceHead(int classes, Generator? generator = null);
 }

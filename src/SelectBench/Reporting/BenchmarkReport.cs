@@ -8,7 +8,7 @@ using SelectBench.Statistics;
 namespace SelectBench.Reporting;
 
 /// <summary>
-/// The report of a finished run (issue 5, DESIGN section 7): one self-contained <c>report/index.html</c>
+/// The report of a finished run (issue 5, docs/architecture.md#results-contract): one self-contained <c>report/index.html</c>
 /// drawn from <see cref="BenchmarkResults"/> alone. Every part is a <c>&lt;section id=...&gt;</c> listed in
 /// <see cref="SectionIds"/>; a part whose data the run lacks shows a note instead of a chart.
 /// </summary>

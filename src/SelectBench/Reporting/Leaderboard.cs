@@ -8,7 +8,7 @@ using SelectBench.Evaluation.Suite;
 
 namespace SelectBench.Reporting;
 
-/// <summary>One metric of one shift: the mean over seeds (or the point estimate) with a 95% interval (DESIGN section 7).</summary>
+/// <summary>One metric of one shift: the mean over seeds (or the point estimate) with a 95% interval (docs/architecture.md#results-contract).</summary>
 public sealed record MetricSummary(double Mean, double CiLow, double CiHigh, int N)
 {
     public static MetricSummary Point(double value) => new(value, value, value, 1);

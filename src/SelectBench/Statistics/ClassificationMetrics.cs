@@ -2,7 +2,7 @@ using SelectBench.Common;
 
 namespace SelectBench.Statistics;
 
-/// <summary>All base-accuracy numbers of DESIGN section 5 for one set of predictions.</summary>
+/// <summary>All base-accuracy numbers of docs/metrics.md for one set of predictions.</summary>
 public sealed record ClassificationReport(
     double Top1,
     double Top5,

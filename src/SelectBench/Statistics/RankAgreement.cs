@@ -7,7 +7,7 @@ namespace SelectBench.Statistics;
 public sealed record RankAgreementMatrix(IReadOnlyList<string> Metrics, double[,] Kendall, double[,] Spearman, int Shifts);
 
 /// <summary>
-/// Rank agreement between metrics over the shifts (DESIGN section 5, "Rank agreement"): does a cheap metric
+/// Rank agreement between metrics over the shifts (docs/metrics.md, "Rank agreement"): does a cheap metric
 /// (image quality, kNN) order the shifts like an expensive one (trained accuracy)? Signs follow the raw
 /// values, so a lower-is-better metric such as FID agrees with accuracy through a negative coefficient.
 /// Shifts where either metric is missing (NaN) are left out of that pair.

@@ -4,8 +4,7 @@ namespace SelectBench.Statistics;
 
 /// <summary>
 /// Intervals and tests over a handful of repeated measurements (one value per training seed), used by
-/// the leaderboard for "mean with a 95% interval" and "paired comparison between shifts" (DESIGN
-/// section 5, "Seeds and intervals").
+/// the leaderboard for "mean with a 95% interval" and "paired comparison between shifts" (/// docs/metrics.md, "Seeds and intervals").
 /// </summary>
 public static class SeedStatistics
 {

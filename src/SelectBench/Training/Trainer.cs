@@ -25,7 +25,7 @@ namespace SelectBench.Training;
 public sealed record TrainerOptions(bool Force = false, bool ShowProgress = true, int? StopAfterEpochs = null, int EvalBatchSize = 256,
     CancellationToken Cancellation = default, IReadOnlyList<SkippedInput>? SkippedTrainingInputs = null);
 
-/// <summary>The final metrics JSON (snake_case). <c>top1</c> is the test top-1 (DESIGN section 5 "base accuracy").</summary>
+/// <summary>The final metrics JSON (snake_case). <c>top1</c> is the test top-1 (docs/metrics.md "base accuracy").</summary>
 public sealed record TrainingMetrics(
     double? Top1,
     double? Top5,

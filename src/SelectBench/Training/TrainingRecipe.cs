@@ -32,7 +32,7 @@ public sealed record AugmentationSettings(
 }
 
 /// <summary>
-/// The fixed training setup every shift gets (DESIGN section 1: "recipe"). Plain data with defaults;
+/// The fixed training setup every shift gets (docs/architecture.md#vocabulary: "recipe"). Plain data with defaults;
 /// <see cref="Validate"/> names the bad field. The recipe's hash (<see cref="Hash"/>) guards resume.
 /// </summary>
 /// <param name="Model">Zoo name (<see cref="ModelZoo.Names"/>).</param>

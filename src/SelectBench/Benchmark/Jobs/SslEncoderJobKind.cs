@@ -16,7 +16,7 @@ public sealed record SslEncoderJobSettings(SimClrSettings Ssl = null!) : ISettin
 
 /// <summary>
 /// Trains the run's fixed self-supervised encoder (SimCLR) on the world's encoder fit set (the unlabeled pool): the "fixed
-/// self-supervised representation" of the SSL kNN metric (DESIGN section 5), also used by label and image quality.
+/// self-supervised representation" of the SSL kNN metric (docs/metrics.md), also used by label and image quality.
 /// </summary>
 [Registered(KindName, Description = "Trains the run's fixed self-supervised encoder (SimCLR) on the world's encoder fit set", Settings = typeof(SslEncoderJobSettings))]
 public sealed class SslEncoderJobKind(SslEncoderJobSettings jobSettings) : IJobKind

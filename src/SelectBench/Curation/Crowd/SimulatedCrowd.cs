@@ -87,7 +87,7 @@ public sealed record CrowdSimulationSettings(
 }
 
 /// <summary>
-/// A SIMULATION of a crowd-labelled web source, for the FashionMNIST++ world (DESIGN section 4): draws a
+/// A SIMULATION of a crowd-labelled web source, for the FashionMNIST++ world (docs/world.md): draws a
 /// long-tailed sample from a labelled set, and has simulated workers vote in another taxonomy. Each
 /// worker names the true class with its reliability r, and otherwise a wrong class, mostly a visually
 /// similar one (per-worker random weights within the similar group); the chosen class is then named with

@@ -38,7 +38,7 @@ public sealed record SelfSupervisedState(
 
 /// <summary>
 /// A self-supervised image encoder trained by SelectBench on an unlabeled pool with SimCLR: the "fixed
-/// self-supervised representation" of the SSL kNN metric (DESIGN section 5; the paper uses DINO ResNet-50).
+/// self-supervised representation" of the SSL kNN metric (docs/metrics.md; the paper uses DINO ResNet-50).
 /// Encode returns the backbone's pooled features (before the projection head, as SimCLR section 4.2
 /// recommends); L2-normalise them for cosine kNN.
 /// </summary>

@@ -26,7 +26,7 @@ public sealed record WorldManifest(
     IReadOnlyDictionary<string, WorldPartRecord> Parts, bool Complete, string? Fingerprint, DateTime UpdatedUtc);
 
 /// <summary>
-/// The FashionMNIST++ world (DESIGN section 4), built once into a folder and loaded as typed sets:
+/// The FashionMNIST++ world (docs/world.md), built once into a folder and loaded as typed sets:
 /// E/G/W/H partition of Fashion-MNIST train, the pool W mixed with glyph distractors (labels hidden), a simulated
 /// crowd voting in another taxonomy over W's real images, a conditional VAE trained on G, eval sets (test, H,
 /// adversarially filtered hard set, edge-map rendition) and three transfer tasks. <see cref="Build"/> skips every

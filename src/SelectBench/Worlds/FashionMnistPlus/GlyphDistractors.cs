@@ -38,7 +38,7 @@ public enum GlyphSource
 }
 
 /// <summary>
-/// SIMULATION of the irrelevant images of a web crawl (DESIGN section 4): letters, digits and symbols rendered
+/// SIMULATION of the irrelevant images of a web crawl (docs/world.md): letters, digits and symbols rendered
 /// with SkiaSharp from the fonts on the machine under random rotation, scale, stretch, shift, outline and
 /// polarity, as 1 x Size x Size grey images. They belong to no class: provenance TrueLabel is
 /// <see cref="SampleProvenance.NotAClass"/> and Simulated is true. Without fonts it falls back to SkiaSharp's

@@ -14,7 +14,7 @@ namespace SelectBench.Worlds.FashionMnistPlus;
 public sealed record HardSetSelection(int[] Indices, int Misclassified, int[] ToppedUp, double[] ModelAccuracies);
 
 /// <summary>
-/// The adversarially filtered hard set of FashionMNIST++ (DESIGN section 4), built the way ImageNet-A was
+/// The adversarially filtered hard set of FashionMNIST++ (docs/world.md), built the way ImageNet-A was
 /// (Hendrycks et al. 2021, "Natural Adversarial Examples": keep the images that fixed reference classifiers get
 /// wrong): a test image is hard when at least MinWrong of the independently trained reference models
 /// misclassify it. ImageNet-A filtered against one ResNet-50; several seeds make the rule less dependent on one

@@ -8,13 +8,13 @@ using SkiaSharp;
 namespace SelectBench.Worlds.FashionMnistPlus;
 
 /// <summary>
-/// The three transfer tasks of FashionMNIST++ (DESIGN section 4), standing in for SELECT's 11 downstream
+/// The three transfer tasks of FashionMNIST++ (docs/world.md), standing in for SELECT's 11 downstream
 /// datasets: coarse categories (same domain, coarser labels), rotation angle (structure) and glyph letters
 /// (another domain).
 /// </summary>
 public static class TransferTasks
 {
-    /// <summary>The five coarse categories named in DESIGN section 4.</summary>
+    /// <summary>The five coarse categories named in docs/world.md.</summary>
     public static LabelSet CoarseLabels { get; } = new(["tops", "bottoms", "dresses", "footwear", "bags"]);
 
     /// <summary>Fashion-MNIST class id to coarse category: upper-body garments are tops, shoes are footwear.</summary>

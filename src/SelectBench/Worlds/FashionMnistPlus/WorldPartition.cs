@@ -4,8 +4,8 @@ using SelectBench.Data;
 namespace SelectBench.Worlds.FashionMnistPlus;
 
 /// <summary>
-/// Relative sizes of the four parts of the FashionMNIST++ train images (DESIGN section 4) and the distractor mix.
-/// The defaults are DESIGN's sizes for 60,000 images; any other total is split in the same proportions.
+/// Relative sizes of the four parts of the FashionMNIST++ train images (docs/world.md) and the distractor mix.
+/// The defaults are the world's sizes (docs/world.md) for 60,000 images; any other total is split in the same proportions.
 /// </summary>
 /// <param name="Expert">Weight of E, the expert reservoir (true labels; `expert` shift and queries).</param>
 /// <param name="Generator">Weight of G, the generator's training data.</param>
@@ -35,7 +35,7 @@ public sealed record WorldPartitionSettings(
 public sealed record WorldParts(ImageSet Expert, ImageSet GeneratorTraining, ImageSet WebPool, ImageSet HeldOut);
 
 /// <summary>
-/// The E/G/W/H partition of FashionMNIST++ (DESIGN section 4): class-stratified and seeded by
+/// The E/G/W/H partition of FashionMNIST++ (docs/world.md): class-stratified and seeded by
 /// <see cref="StratifiedSplitter"/>. With equally frequent classes (Fashion-MNIST) every part holds each class
 /// within one image of its share. Pool W is mixed with glyph distractors.
 /// </summary>

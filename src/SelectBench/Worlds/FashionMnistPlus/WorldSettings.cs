@@ -21,14 +21,14 @@ public sealed record ReferenceModelSettings(
     int BatchSize = 128);
 
 /// <summary>
-/// Everything that decides the content of a FashionMNIST++ world (DESIGN section 4). <see cref="ForProfile"/>
+/// Everything that decides the content of a FashionMNIST++ world (docs/world.md). <see cref="ForProfile"/>
 /// gives the three named profiles; world.json records the settings used, and a folder built with other
 /// settings is refused rather than mixed.
 /// </summary>
 /// <param name="Profile">tiny (CI and tests, seconds), quick (full partition, a few minutes) or standard.</param>
 /// <param name="Seed">Seeds the partition, distractors, crowd, generator, reference models and transfer tasks.</param>
 /// <param name="TrainImages">Class-balanced subset of the 60,000 train images to partition (null = all).
-/// E/G/W/H keep DESIGN's proportions 20:10:25:5 at any size.</param>
+/// E/G/W/H keep the world's proportions (docs/world.md) 20:10:25:5 at any size.</param>
 /// <param name="TestImages">Class-balanced subset of the 10,000 test images used as the base eval set (null = all).</param>
 /// <param name="DistractorFraction">Glyph distractors added to W, as a fraction of W's real images.</param>
 /// <param name="CrowdImages">Images the simulated crowd draws (long-tailed) from W's real images.</param>
