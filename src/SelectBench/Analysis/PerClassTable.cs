@@ -26,8 +26,8 @@ public sealed record PerClassRow(
     double ConfusionSkewness);
 
 /// <summary>
-/// Builds the per-class table of the SELECT paper (Feuer et al. 2024, section "Dataset analytics"; DESIGN
-/// section 5) from a confusion matrix (rows = true class, columns = predicted class) and the shift's class
+/// Builds the per-class table of the SELECT paper (Feuer et al. 2024, section "Dataset analytics";
+/// docs/metrics.md) from a confusion matrix (rows = true class, columns = predicted class) and the shift's class
 /// counts. Definitions:
 /// <list type="bullet">
 /// <item>accuracy: share of the class's eval images predicted as the class, the usual per-class accuracy.
