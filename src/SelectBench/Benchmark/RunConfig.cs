@@ -111,6 +111,9 @@ public sealed record RunEvaluationSettings(IReadOnlyList<string>? Suite = null, 
                 var hint = Suggest.Nearest(metric, EvalMetrics.Names) is { } near ? $"did you mean '{near}'? " : "";
                 throw new SelectBenchException($"{where}.suite: '{metric}' is not a metric; {hint}known: {string.Join(", ", EvalMetrics.Names)}.");
             }
+        // A CLIP pair in the config is a request for the CLIP metrics: the default suite gains them (an explicit suite is kept as given).
+        if (!own.ContainsKey("suite") && metrics.TryGetValue("clip", out var clip) && clip != null)
+            evaluation = evaluation with { Suite = [.. evaluation.Suite, ClipMetric.Name] };
         return evaluation with { MetricSettings = EvalMetrics.BindSection(metrics, where, OwnKeys) };
     }
 }

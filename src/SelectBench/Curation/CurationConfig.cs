@@ -2,20 +2,27 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using SelectBench.Common;
+using SelectBench.Encoders;
 
 namespace SelectBench.Curation;
 
 /// <summary>The encoder every strategy and post-step of a curation run embeds with.</summary>
-/// <param name="Kind">Only "pixel-pca": whitened pixel PCA (the fast default for small grey images).</param>
-/// <param name="Components">k, the embedding dimension.</param>
-/// <param name="FitOn">Name of the world set the PCA is fitted on (E: labelled, never a shift's output).</param>
-public sealed record CurationEncoderSettings(string Kind = "pixel-pca", int Components = 64, string FitOn = "E")
+/// <param name="Kind">"pixel-pca": whitened pixel PCA (the fast default for small grey images); "clip": the image tower
+/// of an ONNX CLIP pair (<paramref name="Clip"/>), whose text tower then embeds class-query-search's text queries in the
+/// same space (the paper's LA1000 txt2img shift).</param>
+/// <param name="Components">k, the embedding dimension of pixel PCA.</param>
+/// <param name="FitOn">Name of the world set the PCA is fitted on (E: labelled, never a shift's output); its label set is the run's.</param>
+/// <param name="Clip">The CLIP pair, for kind "clip".</param>
+public sealed record CurationEncoderSettings(string Kind = "pixel-pca", int Components = 64, string FitOn = "E", ClipPairSettings? Clip = null)
 {
     public void Validate(string where)
     {
-        SettingRules.OneOf(where, "kind", Kind, "pixel-pca");
+        SettingRules.OneOf(where, "kind", Kind, "pixel-pca", "clip");
         SettingRules.Positive(where, "components", Components);
         SettingRules.NotEmpty(where, "fit_on", FitOn);
+        if (Kind == "clip" && Clip == null)
+            throw new SelectBenchException($"{where}.clip: kind 'clip' needs the pair: clip: {{ image, text, vocab, merges }} (ONNX towers and CLIP's tokenizer files).");
+        Clip?.Validate($"{where}.clip");
     }
 }
 

@@ -61,12 +61,14 @@ public static class CurationRun
             throw new BadInputException(config.Encoder.FitOn, $"encoder.fit_on names no world set; use one of {string.Join(", ", sets.Keys.Order())}.");
 
         cancellation.ThrowIfCancellationRequested();
-        var encoder = LoadOrFitEncoder(config.Encoder, fitSet, Path.Combine(outDir, "encoder"), log);
+        using var clip = config.Encoder.Kind == "clip" ? new ClipPair(config.Encoder.Clip!, "curation.encoder.clip") : null;
+        IImageEncoder encoder = clip != null ? clip.Image : LoadOrFitEncoder(config.Encoder, fitSet, Path.Combine(outDir, "encoder"), log);
+        if (clip != null) log($"encoder: CLIP image tower {clip.Image.Name}; text queries use its text tower");
         var embeddingsFolder = Path.Combine(outDir, "embeddings");
         var context = new CurationContext(fitSet.LabelSet, config.TargetSize, config.Seed, sets,
             set => EmbeddingCache.GetOrCompute(encoder, set, embeddingsFolder),
             e => NearestNeighbourSearch.Create(e),
-            config.Costs, sources.Crowds, sources.Generators);
+            config.Costs, sources.Crowds, sources.Generators, textEncoder: clip?.Text);
 
         var results = new List<CuratedShift>();
         foreach (var spec in specs)

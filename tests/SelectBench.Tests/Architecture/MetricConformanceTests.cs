@@ -54,6 +54,8 @@ public sealed class MetricConformanceFixture : IDisposable
         };
         // Tiny settings where a default would be slow (1000 fine-tuning steps); every metric reads its keys from this one section.
         Section = EvalMetrics.With(null, new TransferMetricSettings(new TransferSettings(Steps: 3, BatchSize: 10, InputSize: 0)));
+        // The CLIP metric needs a pair: the random-weight fixture of scripts/clip-fixture.
+        Section = EvalMetrics.With(Section, new ClipMetricSettings(SelectBench.Tests.Encoders.ClipFixture.Settings()));
     }
 
     public string Folder { get; }
@@ -85,7 +87,7 @@ public sealed class MetricConformanceTests(MetricConformanceFixture fixture) : I
     public void TheBuiltInMetricsAndTheTestAssemblysMetricAreRegistered()
     {
         TestConfidenceMetric.Register();
-        Assert.Equal(["analytics", "base", "corruptions", "image-quality", "knn", "label-quality", "natural", "test-confidence", "transfer"],
+        Assert.Equal(["analytics", "base", "clip", "corruptions", "image-quality", "knn", "label-quality", "natural", "test-confidence", "transfer"],
             EvalMetrics.Names);
         Assert.Equal(["base", "natural", "corruptions", "transfer", "knn", "analytics", "label-quality", "image-quality"], EvalMetrics.DefaultSuite);
     }

@@ -157,7 +157,7 @@ public sealed class ClassQuerySearch(ClassQuerySearchSettings settings) : IShift
     private (Embeddings Vectors, string[] QueryIds, double Overhead) TextQueries(CurationContext context)
     {
         var encoder = context.TextEncoder ?? throw new SelectBenchException(
-            "class-query-search.queries: 'text' needs a text encoder in the same space as the image encoder (an ONNX CLIP text tower); none is configured. Use queries: prototypes.");
+            "class-query-search.queries: 'text' needs a text encoder in the same space as the image encoder; none is configured. Set the curation encoder to a CLIP pair (encoder: { kind: clip, clip: { image, text, vocab, merges } }) or use queries: prototypes.");
         var prompts = context.Labels.Names.Select(n => Settings.PromptTemplate.Replace("{class}", n, StringComparison.Ordinal)).ToArray();
         var emb = encoder.Encode(prompts).Normalised();
         return (emb, prompts.Select(p => $"text:{p}").ToArray(), 0);
