@@ -18,7 +18,7 @@ public static class IoErrors
     /// <summary>"no space left on device", "read-only file system", "permission denied", ...; null when the errno is not one of these.</summary>
     public static string? Cause(Exception e)
     {
-        foreach (var code in new[] { e.HResult, e.InnerException?.HResult ?? 0 })
+        foreach (var code in new[] { e.InnerException?.HResult ?? 0, e.HResult }) // the inner errno is the more precise
         {
             var cause = code switch
             {
