@@ -67,11 +67,22 @@ public static class CommandRegistry
         foreach (var example in attr.Examples) c.WithExample(example.Split(' ', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    /// <summary>
+    /// Errors the user can fix: bad options or input, and every file-system error (a read-only folder, a full disk),
+    /// which would otherwise end the process with exit 134 and a stack trace (docs/running.md, "Refusals").
+    /// </summary>
     public static bool IsUserError(Exception e) =>
         Unwrap(e) is SelectBenchException or CommandParseException or CommandRuntimeException
-            or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException;
+            or IOException or UnauthorizedAccessException;
 
-    public static string UserMessage(Exception e) => Unwrap(e).Message.ReplaceLineEndings(" ");
+    /// <summary>The error's message on one line; a file-system error (not a missing file) also names its cause.</summary>
+    public static string UserMessage(Exception e)
+    {
+        var error = Unwrap(e);
+        return error is (IOException or UnauthorizedAccessException) and not (FileNotFoundException or DirectoryNotFoundException)
+            ? IoErrors.Describe(error)
+            : error.Message.ReplaceLineEndings(" ");
+    }
 
     private static Exception Unwrap(Exception e) =>
         e is TargetInvocationException { InnerException: { } inner } ? Unwrap(inner) : e;

@@ -63,8 +63,10 @@ public sealed class LocalExecutor(IJobLauncher launcher, LocalExecutorOptions? o
     public RunSummary Run(RunFolder run, JobPlan plan, ForceSelector force, CancellationToken cancellation)
     {
         foreach (var job in plan.Jobs) JobKinds.Get(job.Kind); // unknown kinds fail before anything runs
+        var forced = force.Expand(plan);
+        RefuseMixedThreads(run, plan, forced);
         run.SavePlan(plan);
-        foreach (var id in force.Expand(plan)) run.Invalidate(id);
+        foreach (var id in forced) run.Invalidate(id);
 
         var outcomes = new Dictionary<string, JobOutcome>(StringComparer.Ordinal);
         var pending = plan.Jobs.ToList();
@@ -116,6 +118,29 @@ public sealed class LocalExecutor(IJobLauncher launcher, LocalExecutorOptions? o
         foreach (var job in pending)
             outcomes[job.Id] = new JobOutcome(job.Id, JobOutcomeKind.Cancelled, Error: "not started: the run was cancelled");
         return new RunSummary(plan.Jobs.Select(j => outcomes[j.Id]).ToList());
+    }
+
+    /// <summary>
+    /// libtorch's reductions depend on the thread count, so a job's numbers do too: a run resumed with another
+    /// --parallel would mix results of two thread counts in one leaderboard. Finished jobs record their count
+    /// (status.json's threads); a resume that would give a job another count is refused unless --force reruns
+    /// every such job (docs/running.md, "Refusals").
+    /// </summary>
+    private void RefuseMixedThreads(RunFolder run, JobPlan plan, IReadOnlySet<string> forced)
+    {
+        var mixed = plan.Jobs
+            .Where(j => !forced.Contains(j.Id) && run.IsDone(j))
+            .Select(j => (Job: j, Recorded: run.ReadStatus(j.Id)?.Threads, Now: j.Exclusive ? _options.AllThreads : _options.ThreadsPerJob))
+            .Where(x => x.Recorded is { } recorded && recorded != x.Now)
+            .ToList();
+        if (mixed.Count == 0) return;
+        var recordedCounts = string.Join(" or ", mixed.Select(x => x.Recorded!.Value).Distinct().Order());
+        var first = mixed[0];
+        throw new SelectBenchException(
+            $"{mixed.Count} finished job(s) in {run.Root} ran with {recordedCounts} thread(s) per job (e.g. '{first.Job.Id}': {first.Recorded}), " +
+            $"but this run would give them {first.Now}: libtorch's results depend on the thread count, so the leaderboard would mix both. " +
+            $"Resume with the --parallel that gave {first.Recorded} thread(s) per job, or rerun those jobs with --force " +
+            $"(e.g. --force {string.Join(" --force ", mixed.Select(x => x.Job.Stage).Distinct())}, or --force all).");
     }
 
     /// <summary>

@@ -17,23 +17,32 @@ public sealed class RunLock : IDisposable
 
     public static RunLock Acquire(RunFolder run)
     {
-        Directory.CreateDirectory(run.Root);
         var path = Path.Combine(run.Root, FileName);
+        FileStream? file = null;
         try
         {
-            var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            Directory.CreateDirectory(run.Root);
+            file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             file.SetLength(0);
             var text = System.Text.Encoding.UTF8.GetBytes($"{Environment.ProcessId} {Environment.MachineName} {DateTimeOffset.UtcNow:O}\n");
             file.Write(text);
             file.Flush();
             return new RunLock(file);
         }
-        catch (IOException)
+        catch (Exception e) when (IoErrors.IsIoError(e))
         {
-            throw new SelectBenchException(
-                $"{run.Root} is in use by another `selectbench run` (it holds {path}). Wait for it to finish, stop it, or give another --out.");
+            file?.Dispose(); // taken but not written (a full disk): release it now, not when the finalizer runs
+            if (e is IOException io && IsHeldByAnother(io))
+                throw new SelectBenchException(
+                    $"{run.Root} is in use by another `selectbench run` (it holds {path}). Wait for it to finish, stop it, or give another --out.");
+            // A read-only folder or a full disk is not another run: say that the lock cannot be written (docs/running.md).
+            throw new SelectBenchException(IoErrors.Describe(e, $"Cannot write the run lock {path}"), e);
         }
     }
+
+    /// <summary>Whether opening the lock failed because another open file holds it (flock's EWOULDBLOCK; a sharing violation on Windows).</summary>
+    internal static bool IsHeldByAnother(IOException e) =>
+        e.HResult is IoErrors.WouldBlock or unchecked((int)0x80070020) or unchecked((int)0x80070021);
 
     public void Dispose() => _file.Dispose();
 }
