@@ -26,6 +26,9 @@ namespace SelectBench.Benchmark;
 /// exactly when the world does.</param>
 public sealed record RunWorldSettings(string Profile = "quick", long Seed = 0, string? Path = null, string? Fingerprint = null)
 {
+    /// <summary>The profile is a known one (any long is a seed).</summary>
+    public void Validate(string where) => SettingRules.OneOf(where, "profile", Profile, [.. FashionMnistPlusSettings.Profiles]);
+
     public FashionMnistPlusSettings Resolve() => FashionMnistPlusSettings.ForProfile(Profile, Seed);
 
     /// <summary>Checks a world given by path (it exists and is finished; a pinned fingerprint matches) and fills in the full fingerprint.</summary>
@@ -67,6 +70,9 @@ public sealed record RunEvaluationSettings(IReadOnlyList<string>? Suite = null, 
     public IReadOnlyList<string> Suite { get; init; } = Suite ?? EvalMetrics.DefaultSuite;
     public SimClrSettings Ssl { get; init; } = Ssl ?? new SimClrSettings();
 
+    /// <summary>Checks the run's own keys; the metrics' keys are checked as they bind (<see cref="EvalMetrics.BindSection"/>).</summary>
+    public void Validate(string where) => Ssl.Validate($"{where}.ssl");
+
     /// <summary>
     /// The metrics' keys of the evaluation section, as <see cref="EvalMetrics.BindSection"/> writes them (every
     /// registered metric's settings with defaults filled in); null = every default. A job's settings carry the keys
@@ -105,6 +111,7 @@ public sealed record RunEvaluationSettings(IReadOnlyList<string>? Suite = null, 
         var own = section.Where(kv => OwnKeys.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         var metrics = section.Where(kv => !OwnKeys.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         var evaluation = SettingsBinder.Bind<RunEvaluationSettings>(own, where);
+        evaluation.Validate(where);
         foreach (var metric in evaluation.Suite)
             if (!EvalMetrics.Registry.Contains(metric))
             {
@@ -132,6 +139,13 @@ public sealed record RunEvaluationSettings(IReadOnlyList<string>? Suite = null, 
 public sealed record RunExecutorSettings(string Kind = Running.Executors.Local, int Parallel = 0, string? Partition = null, int CpusPerTask = 2,
     string TimeLimit = "04:00:00", int Gpus = 0, string? Account = null)
 {
+    public void Validate(string where)
+    {
+        if (Parallel < 0) throw new SelectBenchException($"{where}.parallel: {Parallel} is not allowed; give 0 (one job per core) or more.");
+        SettingRules.Positive(where, "cpus_per_task", CpusPerTask);
+        if (Gpus < 0) throw new SelectBenchException($"{where}.gpus: {Gpus} is not allowed; give 0 (none) or more.");
+    }
+
     /// <summary>The kind's registered name (an old name such as "in-process" resolves); an unknown kind is an error naming <paramref name="where"/>.</summary>
     public static string ResolveKind(string kind, string where) => Running.Executors.Resolve(kind, where);
 }
@@ -192,7 +206,7 @@ public sealed record RunConfig(
             : throw new SelectBenchException($"{where}: name is missing; give the run a name, e.g. 'name: my-benchmark'.");
         var worldSection = Section(root, "world", where);
         var world = SettingsBinder.Bind<RunWorldSettings>(worldSection, $"{where}: world");
-        SettingRules.OneOf($"{where}: world", "profile", world.Profile, [.. FashionMnistPlusSettings.Profiles]);
+        world.Validate($"{where}: world");
         world = world.ResolvePath(worldSection, $"{where}: world");
         SourceWorldSettings? data = null;
         if (root.ContainsKey("data"))
@@ -226,8 +240,7 @@ public sealed record RunConfig(
         BenchmarkPlan.CheckSuite(evaluation, $"{where}: evaluation.suite");
         var executor = SettingsBinder.Bind<RunExecutorSettings>(Section(root, "executor", where), $"{where}: executor");
         executor = executor with { Kind = RunExecutorSettings.ResolveKind(executor.Kind, $"{where}: executor.kind") };
-        if (executor.Parallel < 0) throw new SelectBenchException($"{where}: executor.parallel: {executor.Parallel}; give 0 (one job per core) or more.");
-        SettingRules.Positive($"{where}: executor", "cpus_per_task", executor.CpusPerTask);
+        executor.Validate($"{where}: executor");
         var reference = root.TryGetValue("reference_shift", out var r) && r is string rs ? rs : "expert";
         if (curation.Shifts.All(x => x.Name != reference))
             throw new SelectBenchException($"{where}: reference_shift '{reference}' is not one of the shifts ({string.Join(", ", curation.Shifts.Select(x => x.Name))}).");

@@ -41,6 +41,11 @@ public static class SafeYaml
         {
             throw new SelectBenchException($"{where}: not valid YAML ({e.Message}); fix the place it names.", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this, without a position, on some damaged input (found by FuzzTests).
+            throw new SelectBenchException($"{where}: not valid YAML ({e.Message}); check the file for stray or damaged characters.", e);
+        }
     }
 
     /// <summary>Parses a YAML document that must be a mapping (or empty, which gives an empty mapping).</summary>

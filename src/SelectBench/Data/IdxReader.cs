@@ -57,6 +57,8 @@ public static class IdxReader
             throw new BadInputException(imagesPath, $"has {images.Dimensions.Length} dimensions; an IDX image file has 3 (count, rows, cols).");
         if (labels.Dimensions.Length != 1)
             throw new BadInputException(labelsPath, $"has {labels.Dimensions.Length} dimensions; an IDX label file has 1 (count).");
+        if (images.Dimensions[1] < 1 || images.Dimensions[2] < 1)
+            throw new BadInputException(imagesPath, $"declares {images.Dimensions[1]}x{images.Dimensions[2]} images; rows and cols must be at least 1. The header is damaged.");
         int n = images.Dimensions[0];
         if (labels.Dimensions[0] != n)
             throw new BadInputException(labelsPath, $"holds {labels.Dimensions[0]} labels but {Path.GetFileName(imagesPath)} holds {n} images; the files do not belong together.");
@@ -129,8 +131,32 @@ public static class IdxReader
             total *= size;
             if (total >= MaxElements) throw new BadInputException(path, $"declares {string.Join("x", dims.Take(d + 1))} values, more than SelectBench reads from one IDX file.");
         }
-        var data = new byte[total];
-        stream.ReadExactly(data);
-        return new IdxArray(dims, data);
+        return new IdxArray(dims, ReadData(stream, total));
+    }
+
+    /// <summary>
+    /// The <paramref name="total"/> data bytes, allocated only as they arrive: a damaged header may declare 2 GB in a
+    /// file of 100 bytes (found by FuzzTests), and a truncated file must not cost the memory its header claims.
+    /// </summary>
+    private static byte[] ReadData(Stream stream, long total)
+    {
+        if (stream is FileStream file)
+        {
+            if (total > file.Length - file.Position) throw new EndOfStreamException();
+            var all = new byte[total];
+            stream.ReadExactly(all);
+            return all;
+        }
+        const int Chunk = 1 << 20;
+        var data = new byte[Math.Min(total, Chunk)];
+        long filled = 0;
+        while (filled < total)
+        {
+            if (filled == data.Length) Array.Resize(ref data, (int)Math.Min(total, 2L * data.Length));
+            int read = stream.Read(data, (int)filled, (int)Math.Min(data.Length - filled, Chunk));
+            if (read == 0) throw new EndOfStreamException();
+            filled += read;
+        }
+        return data;
     }
 }

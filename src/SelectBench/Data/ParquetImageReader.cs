@@ -61,6 +61,13 @@ public sealed class ParquetImageReader : IImageSetReader
                                                                            CancellationToken token = default) =>
         ReadAsync(files, options, token).GetAwaiter().GetResult();
 
+    /// <summary>
+    /// Whether an exception from Parquet.Net means a damaged file. It reports damage with many types (ParquetException,
+    /// ThriftProtocolException, IndexOutOfRangeException, even NullReferenceException: found by FuzzTests), so every
+    /// exception but ours and a cancellation counts.
+    /// </summary>
+    private static bool IsDamage(Exception e) => e is not (SelectBenchException or OperationCanceledException or OutOfMemoryException);
+
     private static async Task<(ImageSet, IReadOnlyList<SkippedInput>)> ReadAsync(IReadOnlyList<string> files, DataLoadOptions options, CancellationToken token)
     {
         if (files.Count == 0) throw new SelectBenchException("No parquet files given.");
@@ -72,15 +79,20 @@ public sealed class ParquetImageReader : IImageSetReader
         bool? stringLabels = null;
         foreach (var file in files)
         {
-            ParquetReader reader;
-            try { reader = await ParquetReader.CreateAsync(file, cancellationToken: token); }
-            catch (Exception e) when (e is IOException or InvalidDataException or FormatException or NotSupportedException or ArgumentException or InvalidOperationException)
+            ParquetReader? opened = null;
+            DataField[] fields;
+            try
             {
+                opened = await ParquetReader.CreateAsync(file, cancellationToken: token);
+                fields = opened.Schema.GetDataFields(); // the schema is read lazily: a damaged one fails here
+            }
+            catch (Exception e) when (IsDamage(e))
+            {
+                if (opened is not null) await opened.DisposeAsync();
                 throw new BadInputException(file, $"is not a readable parquet file ({e.Message.ReplaceLineEndings(" ")}).", e);
             }
-            await using (reader)
+            await using (var reader = opened)
             {
-                var fields = reader.Schema.GetDataFields();
                 var imageField = FindImageField(fields, columns.ImageColumn, file);
                 var labelField = fields.FirstOrDefault(f => f.Path.ToList().SequenceEqual([columns.LabelColumn]))
                     ?? throw new SelectBenchException($"{file}: no label column '{columns.LabelColumn}' (columns: {string.Join(", ", fields.Select(f => f.Path.ToString()))}); set the label column name.");
@@ -97,16 +109,29 @@ public sealed class ParquetImageReader : IImageSetReader
                 {
                     byte[]?[] images;
                     string?[] labels;
-                    using (var group = reader.OpenRowGroupReader(g))
+                    ParquetRowGroupReader group;
+                    try
                     {
-                        int rows = checked((int)group.RowCount);
+                        group = reader.OpenRowGroupReader(g);
+                    }
+                    catch (Exception e) when (IsDamage(e))
+                    {
+                        throw new BadInputException(file, $"row group {g} cannot be opened ({e.Message.ReplaceLineEndings(" ")}); the file is damaged.", e);
+                    }
+                    using (group)
+                    {
+                        // Every row holds an encoded image of several bytes, so a damaged footer claiming more rows than
+                        // the file has bytes is refused before its arrays are allocated.
+                        if (group.RowCount < 0 || group.RowCount > new FileInfo(file).Length)
+                            throw new BadInputException(file, $"row group {g} claims {group.RowCount} rows, more than the file's {new FileInfo(file).Length} bytes can hold; the file is damaged.");
+                        int rows = (int)group.RowCount;
                         images = new byte[rows][];
                         try
                         {
                             await group.ReadAsync(imageField, images.AsMemory()!, null, token);
                             labels = await ReadLabels(group, labelField, rows, token);
                         }
-                        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or IndexOutOfRangeException or ArgumentException or InvalidOperationException)
+                        catch (Exception e) when (IsDamage(e))
                         {
                             log.Report($"{file}[row group {g}]", $"could not be read ({e.Message.ReplaceLineEndings(" ")}).", e);
                             row0 += group.RowCount;
@@ -124,12 +149,17 @@ public sealed class ParquetImageReader : IImageSetReader
                         int label;
                         if (labelSet != null)
                         {
-                            label = isString ? labelSet.IndexOf(raw) : int.Parse(raw, CultureInfo.InvariantCulture);
+                            label = isString ? labelSet.IndexOf(raw) : int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var index) ? index : -1;
                             if (label < 0 || label >= labelSet.Count) { log.Report(item, $"label '{raw}' is outside the label set of {labelSet.Count} classes."); continue; }
                         }
                         else if (!provisional.TryGetValue(raw, out label))
                         {
                             if (!isString && raw.StartsWith('-')) { log.Report(item, $"label {raw} is negative."); continue; }
+                            if (!isString && !int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+                            {
+                                log.Report(item, $"label {raw} is too large for a class index.");
+                                continue;
+                            }
                             label = provisional.Count;
                             provisional[raw] = label;
                         }

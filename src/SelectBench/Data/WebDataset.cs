@@ -208,7 +208,8 @@ public sealed class WebDatasetReader : IImageSetReader
                 else sample.Json = data;
             }
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or IOException and not FileNotFoundException)
+        // System.Formats.Tar throws OverflowException on a damaged base-256 size or time field (found by FuzzTests).
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or OverflowException or IOException and not FileNotFoundException)
         {
             log.Report(shard, $"shard is truncated or corrupt after {members} members ({e.Message.ReplaceLineEndings(" ")}); the samples before that point are kept.", e);
         }

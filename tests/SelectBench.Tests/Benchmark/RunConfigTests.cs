@@ -74,6 +74,10 @@ public class RunConfigTests
     [InlineData("evaluation: { speed: 3 }", "evaluation.speed: unknown setting; allowed: suite, encoder, ssl, bootstrap")]
     [InlineData("evaluation: { bootstrap: 5 }", "evaluation.bootstrap: 5 is not allowed; give at least 10 resamples")]
     [InlineData("evaluation: { transfer: { steps: 0 } }", "evaluation.transfer.steps: 0 is not allowed")]
+    [InlineData("evaluation: { transfer: { steps: -3 } }", "evaluation.transfer.steps: -3 is not allowed")] // issue 12 item 5
+    [InlineData("evaluation: { knn: { images_per_class: [-2, 4] } }", "evaluation.knn.images_per_class: -2 is not allowed")]
+    [InlineData("evaluation: { ssl: { batch_size: 1 } }", "evaluation.ssl.batch_size: 1 is not allowed")]
+    [InlineData("executor: { gpus: -1 }", "executor.gpus: -1 is not allowed")]
     [InlineData("evaluation: { corruptions: [fgo] }", "evaluation.corruptions: 'fgo' is not allowed")]
     [InlineData("executor: { kind: kubernetes }", "executor.kind: 'kubernetes' is not an executor; use one of local, local-threads, slurm")]
     [InlineData("world: { profile: huge }", "profile")]

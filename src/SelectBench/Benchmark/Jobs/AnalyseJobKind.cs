@@ -26,6 +26,7 @@ public sealed record AnalyseJobSettings(string Shift = "", string ReferenceShift
         SettingRules.NotEmpty(where, "reference_shift", ReferenceShift);
         SettingRules.NotEmpty(where, "encoder", Encoder);
         if (Evaluation is null) throw new SelectBenchException($"{where}: evaluation settings are missing.");
+        Evaluation.Validate($"{where}.evaluation");
     }
 }
 

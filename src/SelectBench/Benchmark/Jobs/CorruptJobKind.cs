@@ -10,6 +10,7 @@ public sealed record CorruptJobSettings(RunEvaluationSettings Evaluation = null!
     public void Validate(string where)
     {
         if (Evaluation is null) throw new SelectBenchException($"{where}: evaluation settings are missing.");
+        Evaluation.Validate($"{where}.evaluation");
     }
 }
 

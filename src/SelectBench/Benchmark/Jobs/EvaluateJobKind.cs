@@ -16,6 +16,7 @@ public sealed record EvaluateJobSettings(string Model = "", RunEvaluationSetting
     {
         SettingRules.NotEmpty(where, "model", Model);
         if (Evaluation is null) throw new SelectBenchException($"{where}: evaluation settings are missing.");
+        Evaluation.Validate($"{where}.evaluation");
     }
 }
 

@@ -38,6 +38,9 @@ public sealed record ReportJobSettings(
             throw new SelectBenchException($"{where}: shifts, seeds, expert_fractions, fraction_models and settings are required; rerun `selectbench run` to rewrite the plan.");
         if (FractionModels.Count != ExpertFractions.Count)
             throw new SelectBenchException($"{where}: {FractionModels.Count} fraction_models for {ExpertFractions.Count} expert_fractions; give one model per fraction.");
+        foreach (var f in ExpertFractions)
+            if (!(f > 0 && f < 1))
+                throw new SelectBenchException($"{where}.expert_fractions: {f.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} is not allowed; give fractions in (0, 1).");
     }
 }
 

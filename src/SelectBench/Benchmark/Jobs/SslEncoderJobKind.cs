@@ -11,6 +11,7 @@ public sealed record SslEncoderJobSettings(SimClrSettings Ssl = null!) : ISettin
     public void Validate(string where)
     {
         if (Ssl is null) throw new SelectBenchException($"{where}: ssl settings are missing.");
+        Ssl.Validate($"{where}.ssl");
     }
 }
 

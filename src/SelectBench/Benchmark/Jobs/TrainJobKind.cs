@@ -19,7 +19,16 @@ public sealed record TrainJobSettings(string Shift = "", double Fraction = 1, lo
     {
         SettingRules.NotEmpty(where, "shift", Shift);
         if (!(Fraction > 0 && Fraction <= 1)) throw new SelectBenchException($"{where}.fraction: {Fraction.ToString("R", CultureInfo.InvariantCulture)} is not allowed; give a number in (0, 1].");
+        if (ExpectedImages < 0) throw new SelectBenchException($"{where}.expected_images: {ExpectedImages} is not allowed; give 0 or more.");
         if (Recipe is null) throw new SelectBenchException($"{where}: recipe is missing.");
+        try
+        {
+            Recipe.Validate();
+        }
+        catch (SelectBenchException e)
+        {
+            throw new SelectBenchException($"{where}.recipe: {e.Message}", e);
+        }
     }
 }
 

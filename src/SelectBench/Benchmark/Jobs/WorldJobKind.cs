@@ -11,6 +11,7 @@ public sealed record WorldJobSettings(RunWorldSettings? World = null, SourceWorl
     public void Validate(string where)
     {
         if (World is null && Data is null) throw new SelectBenchException($"{where}: world settings are missing.");
+        World?.Validate($"{where}.world");
     }
 }
 

@@ -16,6 +16,7 @@ public sealed record ImportSettings(string Source = "", int ImageSize = 0, int C
     public void Validate(string where)
     {
         SettingRules.NotEmpty(where, "source", Source);
+        if (ImageSize < 0) throw new SelectBenchException($"{where}.image_size: {ImageSize} is not allowed; give 0 (keep each image's size) or a positive side.");
         if (Channels is not (1 or 3)) throw new SelectBenchException($"{where}.channels: {Channels}; use 1 (grey) or 3 (RGB).");
         SettingRules.NonNegative(where, "cost_per_image", CostPerImage);
         if (MaxImages is { } m) SettingRules.Positive(where, "max_images", m);

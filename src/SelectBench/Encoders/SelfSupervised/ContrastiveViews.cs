@@ -1,4 +1,5 @@
 using TorchSharp;
+using SelectBench.Common;
 using SelectBench.Engine;
 using static TorchSharp.torch;
 
@@ -11,7 +12,19 @@ namespace SelectBench.Encoders.SelfSupervised;
 /// Gaussian pixel noise. Colour jitter's hue/saturation and the blur are left out: the images are grey and tiny.
 /// </summary>
 public sealed record ContrastiveAugmentation(
-    double MinCropArea = 0.35, double MaxAspectRatio = 4.0 / 3, double Brightness = 0.4, double Contrast = 0.4, double NoiseStd = 0.03, bool Flip = true);
+    double MinCropArea = 0.35, double MaxAspectRatio = 4.0 / 3, double Brightness = 0.4, double Contrast = 0.4, double NoiseStd = 0.03, bool Flip = true)
+{
+    public void Validate(string where)
+    {
+        if (!(MinCropArea > 0 && MinCropArea <= 1))
+            throw new SelectBenchException($"{where}.min_crop_area: {MinCropArea} is not allowed; give a fraction in (0, 1].");
+        if (!(MaxAspectRatio >= 1 && double.IsFinite(MaxAspectRatio)))
+            throw new SelectBenchException($"{where}.max_aspect_ratio: {MaxAspectRatio} is not allowed; give a finite ratio >= 1.");
+        SettingRules.InRange(where, "brightness", Brightness, 0, 1);
+        SettingRules.InRange(where, "contrast", Contrast, 0, 1);
+        SettingRules.NonNegative(where, "noise_std", NoiseStd);
+    }
+}
 
 internal static class ContrastiveViews
 {

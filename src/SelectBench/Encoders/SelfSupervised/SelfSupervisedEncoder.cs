@@ -29,7 +29,22 @@ public sealed record SimClrSettings(
     int Seed = 0,
     ContrastiveAugmentation? Augmentation = null,
     bool CosineDecay = false,
-    double WarmupEpochs = 0);
+    double WarmupEpochs = 0)
+{
+    /// <summary>Checks every field at config load (evaluation.ssl), each error naming it; <see cref="SelfSupervisedEncoder.Train"/> checks again.</summary>
+    public void Validate(string where)
+    {
+        SettingRules.Positive(where, "epochs", Epochs);
+        if (BatchSize < 2) throw new SelectBenchException($"{where}.batch_size: {BatchSize} is not allowed; give at least 2 (SimCLR contrasts the images of a batch).");
+        SettingRules.Positive(where, "learning_rate", LearningRate);
+        SettingRules.NonNegative(where, "weight_decay", WeightDecay);
+        SettingRules.Positive(where, "temperature", Temperature);
+        SettingRules.Positive(where, "width", Width);
+        SettingRules.Positive(where, "projection_dimension", ProjectionDimension);
+        SettingRules.NonNegative(where, "warmup_epochs", WarmupEpochs);
+        Augmentation?.Validate($"{where}.augmentation");
+    }
+}
 
 /// <summary>Saved next to the weights (ssl.json).</summary>
 public sealed record SelfSupervisedState(

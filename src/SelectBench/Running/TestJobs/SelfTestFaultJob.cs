@@ -16,6 +16,8 @@ public sealed record SelfTestFaultSettings(string Fault = "segfault", int Times 
     {
         if (!SelfTestFaultJob.Faults.Contains(Fault))
             throw new SelectBenchException($"{where}: fault '{Fault}' is not known; use one of {string.Join(", ", SelfTestFaultJob.Faults)}.");
+        if (Times < 0) throw new SelectBenchException($"{where}.times: {Times} is not allowed; give 0 or more.");
+        if (!double.IsFinite(Value)) throw new SelectBenchException($"{where}.value: {Value} is not allowed; give a finite number.");
     }
 }
 

@@ -12,6 +12,8 @@ public sealed record SelfTestSumSettings(double Value = 0, int Steps = 1, int St
     public void Validate(string where)
     {
         if (Steps < 1) throw new SelectBenchException($"{where}: steps must be at least 1, got {Steps}.");
+        if (!double.IsFinite(Value)) throw new SelectBenchException($"{where}.value: {Value} is not allowed; give a finite number.");
+        if (StepDelayMs < 0) throw new SelectBenchException($"{where}.step_delay_ms: {StepDelayMs} is not allowed; give 0 or more.");
     }
 }
 

@@ -92,7 +92,7 @@ public sealed record FashionMnistPlusSettings(
         if (r.TrainImages < 10) throw new SelectBenchException($"world.reference.train_images: {r.TrainImages}; use 10 or more.");
         if (r.BatchSize < 2) throw new SelectBenchException($"world.reference.batch_size: {r.BatchSize}; use 2 or more.");
         if (r.Epochs < 1) throw new SelectBenchException($"world.reference.epochs: {r.Epochs}; use 1 or more.");
-        if (!(r.Width > 0)) throw new SelectBenchException($"world.reference.width: {r.Width}; use a positive multiplier.");
+        if (!(r.Width > 0 && double.IsFinite(r.Width))) throw new SelectBenchException($"world.reference.width: {r.Width}; use a positive finite multiplier.");
         if (TransferTrainImages < 10 || TransferTestImages < 10)
             throw new SelectBenchException($"world.transfer_train_images/transfer_test_images: {TransferTrainImages}/{TransferTestImages}; use 10 or more.");
         if (GlyphTrainPerClass < 1 || GlyphTestPerClass < 1)
