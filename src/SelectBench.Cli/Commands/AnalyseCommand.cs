@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using SelectBench.Data;
 using SelectBench.Encoders;
+using SelectBench.Evaluation.Classifiers;
 using SelectBench.Benchmark;
 using Spectre.Console.Cli;
 
@@ -21,6 +22,10 @@ public sealed class AnalyseCommand : Command<AnalyseCommand.Settings>
         [CommandOption("--reference <SOURCE>")]
         [Description("Reference images for image quality (the expert baseline); image quality is skipped without it")]
         public string? Reference { get; init; }
+
+        [CommandOption("--classifier <FILE>")]
+        [Description("A checkpoint (.ckpt) or ONNX classifier (.onnx) of the shift's classes, e.g. one trained on the expert shift: image quality then reports the Inception Score of the shift under it (needs --reference)")]
+        public string? Classifier { get; init; }
 
         [CommandOption("--data <SOURCE>")]
         [Description("The base eval set: kNN queries and the leakage check")]
@@ -46,6 +51,8 @@ public sealed class AnalyseCommand : Command<AnalyseCommand.Settings>
         {
             if (string.IsNullOrWhiteSpace(Shift)) return Spectre.Console.ValidationResult.Error("--shift is required.");
             if (string.IsNullOrWhiteSpace(Out)) return Spectre.Console.ValidationResult.Error("--out is required.");
+            if (Classifier is not null && Reference is null)
+                return Spectre.Console.ValidationResult.Error("--classifier gives the Inception Score, which image quality reports: give --reference too.");
             return base.Validate();
         }
     }
@@ -56,7 +63,8 @@ public sealed class AnalyseCommand : Command<AnalyseCommand.Settings>
         var shift = DataSources.Load(s.Shift, options).Images;
         var baseSet = DataSources.Load(s.Data, options).Images;
         var reference = s.Reference is null ? null : DataSources.Load(s.Reference, options).Images;
-        var result = ShiftAnalysis.Run(shift, baseSet, reference, s.Encoder, s.NominalPerClass, s.Out, s.Force, cancellationToken);
+        using var classifier = s.Classifier is null ? null : ClassifierFiles.Open(s.Classifier, shift.LabelSet);
+        var result = ShiftAnalysis.Run(shift, baseSet, reference, s.Encoder, s.NominalPerClass, s.Out, s.Force, cancellationToken, classifier);
         SuiteTable.Print(result);
         Console.WriteLine($"wrote:  {Path.Combine(s.Out, "metrics.json")}, analytics/, label-quality/ (label_issues.csv), knn/{(reference is null ? "" : ", image-quality/")}");
         return 0;

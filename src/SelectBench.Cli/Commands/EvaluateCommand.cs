@@ -60,6 +60,10 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         [Description("Suite: reference images for image quality (the expert baseline)")]
         public string? Reference { get; init; }
 
+        [CommandOption("--classifier <FILE>")]
+        [Description("Suite: a reference classifier (.ckpt or .onnx, e.g. one trained on the expert shift) whose softmax on the shift gives image-quality's Inception Score; the --onnx-* options apply to it too")]
+        public string? Classifier { get; init; }
+
         [CommandOption("--encoder <SPEC>")]
         [Description("Suite: fixed encoder for knn, label and image quality: " + HelpText.Encoder)]
         [DefaultValue("pca")]
@@ -141,8 +145,8 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             if (string.IsNullOrWhiteSpace(Out)) return Spectre.Console.ValidationResult.Error("--out is required.");
             if (Suite is null && string.IsNullOrWhiteSpace(Model))
                 return Spectre.Console.ValidationResult.Error("--model is required: a .ckpt checkpoint or an .onnx model (or give --suite for the shift metrics).");
-            if (Suite is null && (Natural.Length > 0 || Transfer.Length > 0 || Shift is not null || Reference is not null))
-                return Spectre.Console.ValidationResult.Error("--natural, --transfer, --shift and --reference feed the metric suite: name its metrics with --suite.");
+            if (Suite is null && (Natural.Length > 0 || Transfer.Length > 0 || Shift is not null || Reference is not null || Classifier is not null))
+                return Spectre.Console.ValidationResult.Error("--natural, --transfer, --shift, --reference and --classifier feed the metric suite: name its metrics with --suite.");
             return base.Validate();
         }
     }
@@ -182,6 +186,7 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         var baseSet = DataSources.Load(s.Data, options).Images;
         var labels = baseSet.LabelSet;
         using var classifier = s.Model is null ? null : ClassifierFiles.Open(s.Model, labels, s.Device, OnnxOptions(s));
+        using var referenceClassifier = s.Classifier is null ? null : ClassifierFiles.Open(s.Classifier, labels, s.Device, OnnxOptions(s));
         var encoder = EvalMetrics.AnyReads(metrics, MetricInputs.Encoder) ? EncoderSpec.Resolve(s.Encoder, () => baseSet) : null;
         try
         {
@@ -195,6 +200,7 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
                 TransferTasks = s.Transfer.Select(t => ParseTransfer(t, options)).ToArray(),
                 Shift = s.Shift is null ? null : DataSources.Load(s.Shift, options).Images,
                 ReferenceSet = s.Reference is null ? null : DataSources.Load(s.Reference, options).Images,
+                ReferenceClassifier = referenceClassifier,
                 LeakageSets = [new NaturalEvalSet("base", baseSet)],
                 Encoder = encoder,
                 EmbeddingCacheFolder = Path.Combine(s.Out, "embeddings"),

@@ -1,12 +1,14 @@
 using SelectBench.Data;
 using SelectBench.Encoders;
+using SelectBench.Evaluation;
 using SelectBench.Evaluation.Suite;
 
 namespace SelectBench.Benchmark;
 
 /// <summary>
 /// `selectbench analyse`: the shift metrics on one shift, without training a model (docs/metrics.md): dataset analytics,
-/// label quality, SSL kNN under a fixed encoder, and image quality against reference images when there are some.
+/// label quality, SSL kNN under a fixed encoder, and image quality against reference images when there are some,
+/// with the Inception Score when a reference classifier is given.
 /// </summary>
 public static class ShiftAnalysis
 {
@@ -26,8 +28,10 @@ public static class ShiftAnalysis
     /// <param name="baseSet">The base eval set: kNN queries and the leakage check; the encoder is fitted on it.</param>
     /// <param name="encoderSpec">The fixed encoder (<see cref="EncoderSpec.Help"/>).</param>
     /// <param name="nominalPerClass">Nominal images per class for LT@t; null: the shift's N/K.</param>
+    /// <param name="referenceClassifier">The classifier whose softmax on the shift gives the Inception Score (image quality,
+    /// so only with <paramref name="reference"/>); null: no Inception Score.</param>
     public static SuiteResult Run(ImageSet shift, ImageSet baseSet, ImageSet? reference, string encoderSpec, int? nominalPerClass,
-        string outDir, bool force = false, CancellationToken cancellation = default)
+        string outDir, bool force = false, CancellationToken cancellation = default, IImageClassifier? referenceClassifier = null)
     {
         using var encoder = EncoderSpec.Resolve(encoderSpec, () => baseSet);
         var inputs = new EvalInputs
@@ -36,6 +40,7 @@ public static class ShiftAnalysis
             Shift = shift,
             BaseSet = baseSet,
             ReferenceSet = reference,
+            ReferenceClassifier = referenceClassifier,
             LeakageSets = [new NaturalEvalSet("base", baseSet)],
             Encoder = encoder,
             EmbeddingCacheFolder = Path.Combine(outDir, "embeddings"),

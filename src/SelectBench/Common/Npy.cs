@@ -66,6 +66,15 @@ public static class Npy
         return (data, shape);
     }
 
+    /// <summary>Reads a little-endian int32 .npy written by <see cref="Write(string, ReadOnlySpan{int}, int[])"/> or NumPy.</summary>
+    public static (int[] Data, int[] Shape) ReadInt32(string path)
+    {
+        var (bytes, offset, shape, count) = ReadRaw(path, "<i4", "int32", 4);
+        var data = new int[count];
+        Buffer.BlockCopy(bytes, offset, data, 0, (int)(count * 4));
+        return (data, shape);
+    }
+
     private static (byte[] Bytes, int Offset, int[] Shape, long Count) ReadRaw(string path, string descr, string typeName, int elementSize)
     {
         var bytes = File.ReadAllBytes(path);

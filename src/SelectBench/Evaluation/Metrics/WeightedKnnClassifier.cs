@@ -23,6 +23,9 @@ public sealed record KnnSettings(int ImagesPerClass = 10, double Temperature = W
 public sealed record KnnMemoryBank(float[] Features, int[] Labels, int Dimension, int ClassCount, int[] RealPerClass, int[] SyntheticPerClass)
 {
     public int Count => Labels.Length;
+
+    /// <summary>For each bank row, the index of the shift image it holds, or -1 for a filled (synthetic) row; empty when unknown.</summary>
+    public int[] SourceIndices { get; init; } = [];
 }
 
 /// <summary>Top-1 and top-5 of the weighted kNN at one k (<c>EffectiveK</c> = k clipped to the bank size).</summary>
@@ -88,6 +91,8 @@ public sealed class WeightedKnnClassifier
         var rng = new Random(seed);
         var bank = new float[classCount * imagesPerClass * d];
         var bankLabels = new int[classCount * imagesPerClass];
+        var sources = new int[classCount * imagesPerClass];
+        Array.Fill(sources, -1);
         var real = new int[classCount];
         var synthetic = new int[classCount];
         var sample = new double[d];
@@ -100,7 +105,10 @@ public sealed class WeightedKnnClassifier
                 ? KernelInceptionDistance.SampleWithoutReplacement(rng, members.Count, imagesPerClass).Select(i => members[(int)i]).ToArray()
                 : members.ToArray();
             for (int r = 0; r < chosen.Length; r++)
+            {
                 Array.Copy(rows, chosen[r] * d, bank, (offset + r) * d, d);
+                sources[offset + r] = chosen[r];
+            }
             real[c] = chosen.Length;
             synthetic[c] = imagesPerClass - chosen.Length;
             if (synthetic[c] == 0) continue;
@@ -118,7 +126,7 @@ public sealed class WeightedKnnClassifier
                 WriteUnit(sample, bank.AsSpan((offset + r) * d, d));
             }
         }
-        return new KnnMemoryBank(bank, bankLabels, d, classCount, real, synthetic);
+        return new KnnMemoryBank(bank, bankLabels, d, classCount, real, synthetic) { SourceIndices = sources };
     }
 
     /// <summary>Top-1 and top-5 for each k (clipped to the bank size) on labelled queries.</summary>
@@ -177,7 +185,10 @@ public sealed class WeightedKnnClassifier
             if (l < 0 || l >= classCount) throw new BadInputException("bank labels", $"label {l} is outside the label set's {classCount} classes.");
             real[l]++;
         }
-        return new KnnMemoryBank(features.Normalised().Data, labels, features.Dimension, classCount, real, new int[classCount]);
+        return new KnnMemoryBank(features.Normalised().Data, labels, features.Dimension, classCount, real, new int[classCount])
+        {
+            SourceIndices = Enumerable.Range(0, features.Count).ToArray(),
+        };
     }
 
     /// <summary>

@@ -26,7 +26,7 @@ public sealed record ClassAccuracy(string Class, Interval Recall, Interval Preci
 /// <summary>
 /// Base accuracy (docs/metrics.md; SELECT Table 2 "IN-val top-1"): top-1 on the base eval set, plus top-5,
 /// balanced accuracy and per-class precision and recall, each with a percentile-bootstrap 95% interval
-/// over the test images. Exports probabilities and labels (.npy) and a per-sample CSV.
+/// over the test images. Exports probabilities, predictions and labels (.npy), the rows' ids (base_ids.txt) and a per-sample CSV.
 /// </summary>
 [Registered(Name, Description = "top-1, top-5 and balanced accuracy on the base eval set, per-class recall and precision", Settings = typeof(BaseAccuracySettings))]
 public sealed class BaseAccuracyMetric(BaseAccuracySettings settings) : IEvalMetric
@@ -35,6 +35,11 @@ public sealed class BaseAccuracyMetric(BaseAccuracySettings settings) : IEvalMet
     public const string Top1Key = "base_top1";
     public const string Top5Key = "base_top5";
     public const string BalancedAccuracyKey = "base_balanced_accuracy";
+
+    /// <summary>The exports in the metric's folder (docs/benchmark.md#outputs): probabilities (N x K float32), labels and predictions (N int32), row ids.</summary>
+    public const string ProbabilitiesFile = "base_probabilities.npy";
+    public const string LabelsFile = "base_labels.npy";
+    public const string IdsFileName = "base_ids.txt";
 
     public MetricDeclaration Declaration { get; } = new(MetricScope.Model, MetricInputs.Model | MetricInputs.BaseSet,
         "Base accuracy", [new MetricPanel("accuracy", [Top1Key, Top5Key, BalancedAccuracyKey])], [Top1Key, Top5Key, BalancedAccuracyKey])
@@ -56,6 +61,7 @@ public sealed class BaseAccuracyMetric(BaseAccuracySettings settings) : IEvalMet
         var probs = classifier.PredictProbabilities(set);
         var labels = set.Labels;
         ClassificationMetrics.Export(folder, Name, probs, labels, k);
+        IdsFile.Write(Path.Combine(folder, IdsFileName), set.Ids);
         WritePerSampleCsv(Path.Combine(folder, "base_samples.csv"), set.Ids, labels, probs, k, inputs.LabelSet.Names);
 
         var report = ClassificationMetrics.Compute(probs, labels, k);

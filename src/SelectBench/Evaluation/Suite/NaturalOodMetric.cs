@@ -66,6 +66,7 @@ public sealed class NaturalOodMetric(NaturalOodSettings settings) : IEvalMetric
             var predictions = PredictAmong(probs, set.Images.Count, k, inSubset);
             var labels = set.Images.Labels;
             ClassificationMetrics.Export(folder, Safe(set.Name), probs, labels, k);
+            IdsFile.Write(Path.Combine(folder, $"{Safe(set.Name)}_ids.txt"), set.Images.Ids);
             int hits = 0;
             for (int i = 0; i < labels.Length; i++) if (predictions[i] == labels[i]) hits++;
             double top1 = (double)hits / labels.Length;

@@ -39,6 +39,7 @@ public sealed record SslKnnSettings(KnnSuiteSettings? Knn = null) : ISettings
 /// Values: <c>knn_n{n}_top1_k{k}</c> and top-5 for every setting, <c>knn_top1_k20</c> (n = 10, k = 20,
 /// the headline) and <c>knn_mean</c> (mean top-1 over all settings, like the paper's averaged SSL column).
 /// No model is trained: it measures what the shift's images and labels say about the base set.
+/// Exports the shift's embeddings with their ids and each bank's shift indices (docs/benchmark.md#outputs).
 /// </summary>
 [Registered(Name, Description = "weighted kNN top-1/top-5 on the base set from a memory bank of the shift on the fixed encoder",
     Settings = typeof(SslKnnSettings))]
@@ -50,6 +51,18 @@ public sealed class SslKnnMetric(SslKnnSettings settings) : IEvalMetric
 
     /// <summary>Top-1 (or top-5) with a bank of <paramref name="perClass"/> images per class and k = <paramref name="k"/>.</summary>
     public static string BankKey(int perClass, int k, int top = 1) => $"{BankPrefix}{perClass}_top{top}_k{k}";
+
+    /// <summary>The shift's embeddings on the fixed encoder (float32, shift images x dimension), rows in the shift's order.</summary>
+    public const string EmbeddingsFile = "shift_embeddings.npy";
+
+    /// <summary>The shift's ids, line i naming row i of <see cref="EmbeddingsFile"/> (<see cref="IdsFile"/>).</summary>
+    public const string IdsFileName = "shift_ids.txt";
+
+    /// <summary>
+    /// The memory bank of <paramref name="perClass"/> images per class (int32, classes x perClass): row c holds the rows of
+    /// <see cref="EmbeddingsFile"/> that class c's bank entries came from, -1 for an entry filled from the class's Gaussian.
+    /// </summary>
+    public static string BankFile(int perClass) => $"bank_n{perClass}_indices.npy";
 
     /// <summary>What every <see cref="BankKey"/> starts with.</summary>
     public const string BankPrefix = "knn_n";
@@ -74,6 +87,8 @@ public sealed class SslKnnMetric(SslKnnSettings settings) : IEvalMetric
         var knnSettings = settings.Knn;
         var bankSource = SuiteInputs.Embed(inputs, encoder, shift, "the shift");
         var queries = SuiteInputs.Embed(inputs, encoder, baseSet, "the base set");
+        Npy.Write(Path.Combine(folder, EmbeddingsFile), bankSource.Data, bankSource.Count, bankSource.Dimension);
+        IdsFile.Write(Path.Combine(folder, IdsFileName), shift.Ids);
         var values = new Dictionary<string, Interval>();
         var table = new List<object>();
         var allTop1 = new List<double>();
@@ -81,6 +96,7 @@ public sealed class SslKnnMetric(SslKnnSettings settings) : IEvalMetric
         {
             cancellationToken.ThrowIfCancellationRequested();
             var bank = WeightedKnnClassifier.BuildMemoryBank(bankSource, shift.Labels, inputs.LabelSet.Count, n, knnSettings.Seed);
+            Npy.Write(Path.Combine(folder, BankFile(n)), bank.SourceIndices, inputs.LabelSet.Count, n);
             var knn = new WeightedKnnClassifier(bank, knnSettings.Temperature);
             foreach (var acc in knn.Evaluate(queries, baseSet.Labels, knnSettings.EffectiveKs))
             {
