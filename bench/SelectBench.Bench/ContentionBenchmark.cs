@@ -87,7 +87,8 @@ public sealed class ContentionBenchmark : IBenchmark
         {
             ulong x = (ulong)t + 1;
             while (true) x = x * 6364136223846793005UL + 1442695040888963407UL;
-        }) { IsBackground = false }).ToList();
+        })
+        { IsBackground = false }).ToList();
         workers.ForEach(w => w.Start());
         workers.ForEach(w => w.Join());
         return 0;

@@ -35,8 +35,13 @@ public sealed class TrainingThroughputBenchmark : IBenchmark
         {
             // One line per model for EngineConfigurationsBenchmark, which runs this in child processes.
             foreach (var c in new[] { new Case("resnet20", 1, 28), new Case("resnet18", 3, 64) }.Where(c => only.Contains(c.Model)))
-                Console.WriteLine(JsonSerializer.Serialize(new { model = c.Model, width, engine = engine.Configuration,
-                    images_per_second = TorchSharpImagesPerSecond(c, batch, warmup, steps, width) }));
+                Console.WriteLine(JsonSerializer.Serialize(new
+                {
+                    model = c.Model,
+                    width,
+                    engine = engine.Configuration,
+                    images_per_second = TorchSharpImagesPerSecond(c, batch, warmup, steps, width)
+                }));
             return 0;
         }
         Console.WriteLine($"training throughput: batch {batch}, {threads} threads, {warmup} warm-up + {steps} timed steps, SGD (momentum 0.9, Nesterov, wd 5e-4), width x{width}");

@@ -43,9 +43,9 @@ public sealed class JobPlan
             if (spec.Id.Contains('+')) throw new SelectBenchException($"job id '{spec.Id}' may not contain '+'.");
         }
         foreach (var spec in list)
-        foreach (var dep in spec.DependsOn)
-            if (!byId.ContainsKey(dep))
-                throw new SelectBenchException($"job '{spec.Id}' depends on '{dep}', which is not in the plan.");
+            foreach (var dep in spec.DependsOn)
+                if (!byId.ContainsKey(dep))
+                    throw new SelectBenchException($"job '{spec.Id}' depends on '{dep}', which is not in the plan.");
 
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         var ordered = new List<PlannedJob>(list.Count);
@@ -61,7 +61,8 @@ public sealed class JobPlan
                 var key = JobKey.Compute(spec.Kind, spec.Settings, spec.DependsOn.Select(d => keys[d]), codeVersion);
                 keys[spec.Id] = key;
                 ordered.Add(new PlannedJob(spec.Id, spec.Stage, spec.Kind, (JsonObject)spec.Settings.DeepClone(),
-                    spec.DependsOn.ToArray(), key) { Exclusive = spec.Exclusive });
+                    spec.DependsOn.ToArray(), key)
+                { Exclusive = spec.Exclusive });
                 remaining.Remove(spec);
             }
         }

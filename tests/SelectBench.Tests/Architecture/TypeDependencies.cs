@@ -92,15 +92,15 @@ internal static class TypeDependencies
                 case OperandType.InlineI8 or OperandType.InlineR: pos += 8; break;
                 case OperandType.InlineSwitch: pos += 4 + 4 * BitConverter.ToInt32(il, pos); break;
                 case OperandType.InlineMethod or OperandType.InlineField or OperandType.InlineType or OperandType.InlineTok:
-                {
-                    int token = BitConverter.ToInt32(il, pos);
-                    pos += 4;
-                    MemberInfo? member = null;
-                    try { member = method.Module.ResolveMember(token, typeArgs, methodArgs); }
-                    catch (Exception e) when (e is ArgumentException or BadImageFormatException or TypeLoadException or FileNotFoundException) { }
-                    if (member != null) yield return member;
-                    break;
-                }
+                    {
+                        int token = BitConverter.ToInt32(il, pos);
+                        pos += 4;
+                        MemberInfo? member = null;
+                        try { member = method.Module.ResolveMember(token, typeArgs, methodArgs); }
+                        catch (Exception e) when (e is ArgumentException or BadImageFormatException or TypeLoadException or FileNotFoundException) { }
+                        if (member != null) yield return member;
+                        break;
+                    }
                 default: pos += 4; break;
             }
         }

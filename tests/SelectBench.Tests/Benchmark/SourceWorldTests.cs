@@ -111,8 +111,8 @@ public sealed class SourceWorldTests : IDisposable
             labels[i] = c;
             int by = c / 4 * 4, bx = c % 4 * 4;
             for (int y = 0; y < size; y++)
-            for (int x = 0; x < size; x++)
-                pixels[i * size * size + y * size + x] = (byte)(rng.Next(60) + (y >= by && y < by + 4 && x >= bx && x < bx + 4 ? 180 : 0));
+                for (int x = 0; x < size; x++)
+                    pixels[i * size * size + y * size + x] = (byte)(rng.Next(60) + (y >= by && y < by + 4 && x >= bx && x < bx + 4 ? 180 : 0));
         }
         return new ImageSet(pixels, labels, classes == 10 ? LabelSet.Numbered(10) : LabelSet.Numbered(classes), 1, size, size,
             Enumerable.Range(0, count).Select(i => $"{seed}-{i}").ToArray());

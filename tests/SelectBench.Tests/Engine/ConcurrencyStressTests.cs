@@ -34,7 +34,8 @@ public sealed class ConcurrencyStressTests
                 GC.WaitForPendingFinalizers();
                 Interlocked.Increment(ref collections);
             }
-        }) { IsBackground = true };
+        })
+        { IsBackground = true };
         collector.Start();
         const int Workers = 3, RunsPerWorker = 2;
         var results = new byte[Workers * RunsPerWorker][];

@@ -20,8 +20,8 @@ public class LocalExecutorTests
         Assert.Equal(5, f.Result("other/e").Sum);
         Assert.Equal("10", File.ReadAllText(Path.Combine(f.Run.JobFolder("sum/d"), "sum.txt")));
         foreach (var job in RunFixture.Plan(RunFixture.Diamond()).Jobs)
-        foreach (var dep in job.DependsOn)
-            Assert.True(f.Status(job.Id).StartedAt >= f.Status(dep).EndedAt, $"{job.Id} started before {dep} ended");
+            foreach (var dep in job.DependsOn)
+                Assert.True(f.Status(job.Id).StartedAt >= f.Status(dep).EndedAt, $"{job.Id} started before {dep} ended");
         // Nothing but the results and bookkeeping is left: no staging folder, no checkpoints.
         Assert.Equal(["done", "job.log", "result.json", "status.json", "sum.txt"],
             Directory.EnumerateFileSystemEntries(f.Run.JobFolder("sum/c")).Select(Path.GetFileName).Order(StringComparer.Ordinal));

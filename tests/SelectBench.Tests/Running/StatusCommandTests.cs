@@ -21,7 +21,11 @@ public class StatusCommandTests
         var rows = RunStatusReport.Read(f.Run).ToDictionary(r => r.Id, r => r.State);
         Assert.Equal(new Dictionary<string, string>
         {
-            ["sum/a"] = "done", ["sum/b"] = "done", ["sum/c"] = "failed", ["sum/d"] = "blocked", ["other/e"] = "stale",
+            ["sum/a"] = "done",
+            ["sum/b"] = "done",
+            ["sum/c"] = "failed",
+            ["sum/d"] = "blocked",
+            ["other/e"] = "stale",
         }, rows);
 
         var cli = Path.Combine(AppContext.BaseDirectory, "SelectBench.Cli.dll");

@@ -35,8 +35,11 @@ public sealed class TrainerTests
     {
         var recipe = Tiny with
         {
-            Epochs = 2, Augmentation = new AugmentationSettings(Crop: "pad", CropPadding: 2, HorizontalFlip: true),
-            MixupAlpha = 0.2, CutmixAlpha = 1.0, LabelSmoothing = 0.1,
+            Epochs = 2,
+            Augmentation = new AugmentationSettings(Crop: "pad", CropPadding: 2, HorizontalFlip: true),
+            MixupAlpha = 0.2,
+            CutmixAlpha = 1.0,
+            LabelSmoothing = 0.1,
         };
         var train = TinyData.Blocks(60, 4, size: 8);
         var test = TinyData.Blocks(20, 5, size: 8);

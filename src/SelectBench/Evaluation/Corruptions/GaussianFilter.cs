@@ -32,20 +32,20 @@ public static class GaussianFilter
             case BorderMode.Nearest:
                 return i < 0 ? 0 : n - 1;
             case BorderMode.Reflect:
-            {
-                int period = 2 * n;
-                int m = i % period;
-                if (m < 0) m += period;
-                return m < n ? m : period - 1 - m;
-            }
+                {
+                    int period = 2 * n;
+                    int m = i % period;
+                    if (m < 0) m += period;
+                    return m < n ? m : period - 1 - m;
+                }
             default:
-            {
-                if (n == 1) return 0;
-                int period = 2 * n - 2;
-                int m = i % period;
-                if (m < 0) m += period;
-                return m < n ? m : period - m;
-            }
+                {
+                    if (n == 1) return 0;
+                    int period = 2 * n - 2;
+                    int m = i % period;
+                    if (m < 0) m += period;
+                    return m < n ? m : period - m;
+                }
         }
     }
 

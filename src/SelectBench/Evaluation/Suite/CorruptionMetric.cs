@@ -145,12 +145,12 @@ public sealed class CorruptionMetric(CorruptionSettings settings) : IEvalMetric
         var names = settings.Corruptions ?? Corruptions.Corruptions.Names;
         using var progress = new ProgressBar("corrupting", names.Count * Corruptions.Corruptions.Severities.Count);
         foreach (var name in names)
-        foreach (var severity in Corruptions.Corruptions.Severities)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            cache.GetOrCreate(clean, Corruptions.Corruptions.Get(name), severity, Seed);
-            progress.Advance(status: $"{name} s{severity}");
-        }
+            foreach (var severity in Corruptions.Corruptions.Severities)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                cache.GetOrCreate(clean, Corruptions.Corruptions.Get(name), severity, Seed);
+                progress.Advance(status: $"{name} s{severity}");
+            }
         return clean.Count;
     }
 

@@ -75,7 +75,8 @@ public sealed class NaturalOodMetric(NaturalOodSettings settings) : IEvalMetric
                 int h = 0;
                 foreach (var i in idx) if (predictions[i] == labels[i]) h++;
                 return (double)h / idx.Length;
-            }, bootstrap) with { Estimate = top1 };
+            }, bootstrap) with
+            { Estimate = top1 };
             values[SetKey(set.Name)] = interval;
             tops.Add(top1);
         }

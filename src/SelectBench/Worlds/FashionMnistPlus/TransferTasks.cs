@@ -20,10 +20,15 @@ public static class TransferTasks
     /// <summary>Fashion-MNIST class id to coarse category: upper-body garments are tops, shoes are footwear.</summary>
     public static IReadOnlyDictionary<string, string> CoarseOf { get; } = new Dictionary<string, string>
     {
-        ["tshirt"] = "tops", ["pullover"] = "tops", ["coat"] = "tops", ["shirt"] = "tops",
+        ["tshirt"] = "tops",
+        ["pullover"] = "tops",
+        ["coat"] = "tops",
+        ["shirt"] = "tops",
         ["trouser"] = "bottoms",
         ["dress"] = "dresses",
-        ["sandal"] = "footwear", ["sneaker"] = "footwear", ["ankle_boot"] = "footwear",
+        ["sandal"] = "footwear",
+        ["sneaker"] = "footwear",
+        ["ankle_boot"] = "footwear",
         ["bag"] = "bags",
     };
 

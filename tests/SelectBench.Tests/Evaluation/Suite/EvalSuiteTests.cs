@@ -55,7 +55,10 @@ public sealed class EvalSuiteTests
         var alien = new ImageSet(set.Pixels, set.Labels, LabelSet.Numbered(10, "other"), 1, 8, 8);
         var e = Assert.Throws<SelectBenchException>(() => EvalSuite.Run(["natural"], new EvalInputs
         {
-            LabelSet = Ten, Classifier = clf, BaseSet = set, NaturalSets = [new NaturalEvalSet("sketches", alien)],
+            LabelSet = Ten,
+            Classifier = clf,
+            BaseSet = set,
+            NaturalSets = [new NaturalEvalSet("sketches", alien)],
         }, TinyData.TempFolder("alien")));
         Assert.Contains("Eval set 'sketches' uses classes (other0", e.Message);
 
@@ -66,7 +69,10 @@ public sealed class EvalSuiteTests
 
         e = Assert.Throws<SelectBenchException>(() => EvalSuite.Run(["knn"], new EvalInputs
         {
-            LabelSet = Ten, Shift = set, BaseSet = set, Encoder = new NaNEncoder(),
+            LabelSet = Ten,
+            Shift = set,
+            BaseSet = set,
+            Encoder = new NaNEncoder(),
         }, TinyData.TempFolder("nan")));
         Assert.Contains("Encoder 'nan' produced a non-finite feature", e.Message);
         Assert.Contains(set.Ids[0], e.Message);
@@ -96,7 +102,8 @@ public sealed class EvalSuiteTests
         });
         var inputs = new EvalInputs
         {
-            LabelSet = Ten, Classifier = clf,
+            LabelSet = Ten,
+            Classifier = clf,
             NaturalSets = [new NaturalEvalSet("subset", set, [0, 1]), new NaturalEvalSet("all", set)],
         };
         var result = EvalSuite.Run(["natural"], inputs, TinyData.TempFolder("natural"));
@@ -149,7 +156,11 @@ public sealed class EvalSuiteTests
         var noisy = new ImageSet(shift.Pixels, labels, Ten, 1, 8, 8, shift.Ids, prov);
         var inputs = new EvalInputs
         {
-            LabelSet = Ten, Shift = noisy, BaseSet = baseSet, ReferenceSet = shift, Encoder = new PixelEncoder(),
+            LabelSet = Ten,
+            Shift = noisy,
+            BaseSet = baseSet,
+            ReferenceSet = shift,
+            Encoder = new PixelEncoder(),
             LeakageSets = [new NaturalEvalSet("shift-copy", shift.Select([0, 1, 2]))],
         };
         var quality = new QualitySettings(NeighbourK: 10);
