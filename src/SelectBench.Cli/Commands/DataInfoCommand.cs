@@ -1,3 +1,4 @@
+using SelectBench.Cli;
 using System.ComponentModel;
 using System.Globalization;
 using SelectBench.Common;
@@ -11,7 +12,7 @@ namespace SelectBench.Cli.Commands;
     Examples = ["data info fashion-mnist:test --grid grid.png", "data info ./my-images --resize-crop 256,224 --on-bad-input skip"])]
 public sealed class DataInfoCommand : Command<DataInfoCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : DecodingSettings
     {
         [CommandArgument(0, "<source>")]
         [Description("A name (fashion-mnist, fashion-mnist:test) or a path: image-set folder, IDX, CIFAR folder, .tar shards ({00000..00009}.tar), .parquet, ImageFolder tree; add :train/:test for a split")]
@@ -31,22 +32,12 @@ public sealed class DataInfoCommand : Command<DataInfoCommand.Settings>
         [DefaultValue(0)]
         public int Seed { get; init; }
 
-        [CommandOption("--on-bad-input <POLICY>")]
-        [Description("fail (default) or skip: skip corrupt images, unreadable members, unknown labels, empty class folders, and list them")]
-        [DefaultValue("fail")]
-        public string OnBadInput { get; init; } = "fail";
 
-        [CommandOption("--resize <SIZE>")]
-        [Description("Resize encoded images straight to SIZE x SIZE")]
-        public int? Resize { get; init; }
 
         [CommandOption("--resize-crop <S,C>")]
         [Description("Resize the shorter side to S, then center-crop C x C")]
         public string? ResizeCrop { get; init; }
 
-        [CommandOption("--grey")]
-        [Description("Decode encoded images to one grey channel instead of RGB")]
-        public bool Grey { get; init; }
 
         [CommandOption("--max-image-pixels <N>")]
         [Description("Refuse encoded images declaring more pixels than this (decompression-bomb guard)")]

@@ -1,3 +1,4 @@
+using SelectBench.Cli;
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -25,7 +26,7 @@ namespace SelectBench.Cli.Commands;
                 "evaluate --model m.ckpt --suite natural --natural hard=world/eval/hard --natural sketch=world/eval/rendition --out eval"])]
 public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : DecodingSettings
     {
         [CommandOption("--model <FILE>")]
         [Description("A SelectBench checkpoint (.ckpt) or an ONNX classifier (.onnx); required without --suite and by the model metrics")]
@@ -127,18 +128,8 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         [DefaultValue("auto")]
         public string OnnxOutput { get; init; } = "auto";
 
-        [CommandOption("--resize <SIZE>")]
-        [Description("Resize encoded images to SIZE x SIZE while loading")]
-        public int? Resize { get; init; }
 
-        [CommandOption("--grey")]
-        [Description("Decode encoded images to one grey channel")]
-        public bool Grey { get; init; }
 
-        [CommandOption("--on-bad-input <POLICY>")]
-        [Description("fail (default) or skip corrupt inputs")]
-        [DefaultValue("fail")]
-        public string OnBadInput { get; init; } = "fail";
 
         public override Spectre.Console.ValidationResult Validate()
         {

@@ -1,3 +1,4 @@
+using SelectBench.Cli;
 using System.ComponentModel;
 using System.Globalization;
 using SelectBench.Common;
@@ -12,7 +13,7 @@ namespace SelectBench.Cli.Commands;
                 "train --data fashion-mnist --recipe default --out runs/full"])]
 public sealed class TrainCommand : Command<TrainCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : DecodingSettings
     {
         [CommandOption("--data <SOURCE>")]
         [Description("Training data: a name (fashion-mnist) or a path (see 'data info --help'); :train is implied for split sources")]
@@ -88,18 +89,8 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Stop after E epochs in total (the checkpoint stays; rerun without it to finish)")]
         public int? StopAfter { get; init; }
 
-        [CommandOption("--resize <SIZE>")]
-        [Description("Resize encoded images (ImageFolder, shards, parquet) to SIZE x SIZE")]
-        public int? Resize { get; init; }
 
-        [CommandOption("--grey")]
-        [Description("Decode encoded images to one grey channel")]
-        public bool Grey { get; init; }
 
-        [CommandOption("--on-bad-input <POLICY>")]
-        [Description("fail (default) or skip corrupt inputs")]
-        [DefaultValue("fail")]
-        public string OnBadInput { get; init; } = "fail";
 
         public override Spectre.Console.ValidationResult Validate()
         {

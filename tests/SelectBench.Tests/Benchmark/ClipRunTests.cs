@@ -17,12 +17,9 @@ namespace SelectBench.Tests.Benchmark;
 /// </summary>
 public sealed class ClipRunTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("sb-clip-run").FullName;
+    private readonly SmallRun _small = new("clip-run");
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _small.Dispose();
 
     [Fact]
     public void TextQueriesBuildAShiftAndTheClipMetricsReachTheLeaderboard()
@@ -56,10 +53,7 @@ public sealed class ClipRunTests : IDisposable
         var config = RunConfig.Parse(yaml, "clip-run.yaml");
         Assert.Equal([ClipMetric.Name], config.Evaluation.ShiftSuite);
         var plan = BenchmarkPlan.Build(config);
-        var run = new RunFolder(Path.Combine(_root, "run"));
-        var summary = new LocalExecutor(new ThreadLauncher(), new LocalExecutorOptions(1, 1))
-            .Run(run, plan, ForceSelector.None, CancellationToken.None);
-        Assert.True(summary.Succeeded, summary.Describe());
+        var run = _small.Execute(plan);
 
         var results = Json.Read<BenchmarkResults>(Path.Combine(run.JobFolder(BenchmarkPlan.ReportJob), ReportJobKind.ResultsFile));
         Assert.Equal(["expert", "text-search"], results.Leaderboard.Shifts.Select(s => s.Name).Order());
@@ -92,12 +86,7 @@ public sealed class ClipRunTests : IDisposable
         Assert.Contains("encoder.clip", missing.Message);
     }
 
-    private string P(string name) => Path.Combine(_root, "sources", name);
+    private string P(string name) => _small.Source(name);
 
-    private void Save(string name, int count, int seed)
-    {
-        var blocks = TinyData.Blocks(count, seed);
-        ImageSetStore.Save(new ImageSet(blocks.Pixels, blocks.Labels, blocks.LabelSet, 1, 16, 16,
-            Enumerable.Range(0, count).Select(i => $"{name}-{i}").ToArray()), P(name));
-    }
+    private void Save(string name, int count, int seed) => _small.SaveBlocks(name, count, seed);
 }

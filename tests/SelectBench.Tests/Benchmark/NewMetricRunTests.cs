@@ -16,14 +16,11 @@ namespace SelectBench.Tests.Benchmark;
 /// </summary>
 public sealed class NewMetricRunTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("sb-new-metric").FullName;
+    private readonly SmallRun _small = new("new-metric");
 
     public NewMetricRunTests() => TestConfidenceMetric.Register();
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _small.Dispose();
 
     [Fact]
     public void AMetricFromTheTestAssemblyRunsEndToEndIntoTheLeaderboard()
@@ -60,10 +57,7 @@ public sealed class NewMetricRunTests : IDisposable
         Assert.Equal(100, evaluate["confidence_scale"]!.GetValue<double>()); // the job's key covers the metric's setting
         Assert.DoesNotContain(plan.Jobs, j => j.Stage is "analyse" or "corrupt" or "encoder"); // nothing in the suite needs them
 
-        var run = new RunFolder(Path.Combine(_root, "run"));
-        var summary = new LocalExecutor(new ThreadLauncher(), new LocalExecutorOptions(1, 1))
-            .Run(run, plan, ForceSelector.None, CancellationToken.None);
-        Assert.True(summary.Succeeded, summary.Describe());
+        var run = _small.Execute(plan);
 
         var results = Json.Read<BenchmarkResults>(Path.Combine(run.JobFolder(BenchmarkPlan.ReportJob), ReportJobKind.ResultsFile));
         Assert.Equal(["embedding-search", "expert"], results.Leaderboard.Shifts.Select(s => s.Name).Order());
@@ -89,12 +83,7 @@ public sealed class NewMetricRunTests : IDisposable
         BenchmarkPlan.CheckSuite(RunProfiles.Load("tiny").Evaluation, "t"); // the built-in suite is fed
     }
 
-    private string P(string name) => Path.Combine(_root, "sources", name);
+    private string P(string name) => _small.Source(name);
 
-    private void Save(string name, int count, int seed)
-    {
-        var blocks = TinyData.Blocks(count, seed);
-        ImageSetStore.Save(new ImageSet(blocks.Pixels, blocks.Labels, blocks.LabelSet, 1, 16, 16,
-            Enumerable.Range(0, count).Select(i => $"{name}-{i}").ToArray()), P(name));
-    }
+    private void Save(string name, int count, int seed) => _small.SaveBlocks(name, count, seed);
 }

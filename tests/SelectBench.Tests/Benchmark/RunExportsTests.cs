@@ -16,12 +16,9 @@ namespace SelectBench.Tests.Benchmark;
 /// </summary>
 public sealed class RunExportsTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("sb-run-exports").FullName;
+    private readonly SmallRun _small = new("run-exports");
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _small.Dispose();
 
     [Fact]
     public void AFinishedRunKeepsProbabilitiesEmbeddingsAndBankIndicesWithTheirIds()
@@ -51,10 +48,7 @@ public sealed class RunExportsTests : IDisposable
             executor: { parallel: 1 }
             """;
         var plan = BenchmarkPlan.Build(RunConfig.Parse(yaml, "run-exports.yaml"));
-        var run = new RunFolder(Path.Combine(_root, "run"));
-        var summary = new LocalExecutor(new ThreadLauncher(), new LocalExecutorOptions(1, 1))
-            .Run(run, plan, ForceSelector.None, CancellationToken.None);
-        Assert.True(summary.Succeeded, summary.Describe());
+        var run = _small.Execute(plan);
         Assert.False(Directory.Exists(run.WorkDir(BenchmarkPlan.AnalyseJob("expert")))); // the exports do not depend on the work folder
 
         var test = ImageSetStore.Load(P("test"));
@@ -100,19 +94,14 @@ public sealed class RunExportsTests : IDisposable
     [Fact]
     public void IdsWithLineBreaksAndBackslashesRoundTrip()
     {
-        var path = Path.Combine(_root, "ids.txt");
+        var path = Path.Combine(_small.Root, "ids.txt");
         string[] ids = ["a", @"b\n", "c\nd", "e\r", ""];
         IdsFile.Write(path, ids);
         Assert.Equal(ids, IdsFile.Read(path));
         Assert.Equal(ids.Length, File.ReadAllText(path).Count(ch => ch == '\n'));
     }
 
-    private string P(string name) => Path.Combine(_root, "sources", name);
+    private string P(string name) => _small.Source(name);
 
-    private void Save(string name, int count, int seed)
-    {
-        var blocks = TinyData.Blocks(count, seed);
-        ImageSetStore.Save(new ImageSet(blocks.Pixels, blocks.Labels, blocks.LabelSet, 1, 16, 16,
-            Enumerable.Range(0, count).Select(i => $"{name}-{i}").ToArray()), P(name));
-    }
+    private void Save(string name, int count, int seed) => _small.SaveBlocks(name, count, seed);
 }

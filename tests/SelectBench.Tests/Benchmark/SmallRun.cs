@@ -1,0 +1,42 @@
+using SelectBench.Benchmark;
+using SelectBench.Data;
+using SelectBench.Running;
+using SelectBench.Tests.Training;
+
+namespace SelectBench.Tests.Benchmark;
+
+/// <summary>
+/// A small in-process benchmark run over saved block images (<see cref="TinyData.Blocks"/>), for tests that need a
+/// whole run but not a world: sources are saved under <see cref="Source"/>, the plan runs one job at a time with
+/// one thread, and the folder is deleted afterwards.
+/// </summary>
+internal sealed class SmallRun(string name) : IDisposable
+{
+    public string Root { get; } = Directory.CreateTempSubdirectory($"sb-{name}").FullName;
+
+    /// <summary>The path of a saved source set, for the config's data section.</summary>
+    public string Source(string set) => Path.Combine(Root, "sources", set);
+
+    /// <summary>Saves <paramref name="count"/> 16x16 grey block images as a source set with ids "{set}-{i}".</summary>
+    public void SaveBlocks(string set, int count, int seed)
+    {
+        var blocks = TinyData.Blocks(count, seed);
+        ImageSetStore.Save(new ImageSet(blocks.Pixels, blocks.Labels, blocks.LabelSet, 1, 16, 16,
+            Enumerable.Range(0, count).Select(i => $"{set}-{i}").ToArray()), Source(set));
+    }
+
+    /// <summary>Runs the plan to the end and asserts that every job succeeded.</summary>
+    public RunFolder Execute(JobPlan plan)
+    {
+        var run = new RunFolder(Path.Combine(Root, "run"));
+        var summary = new LocalExecutor(new ThreadLauncher(), new LocalExecutorOptions(1, 1))
+            .Run(run, plan, ForceSelector.None, CancellationToken.None);
+        Assert.True(summary.Succeeded, summary.Describe());
+        return run;
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
+    }
+}
