@@ -24,17 +24,11 @@ public sealed class ClipRunTests : IDisposable
     [Fact]
     public void TextQueriesBuildAShiftAndTheClipMetricsReachTheLeaderboard()
     {
-        Save("test", 60, seed: 1);
-        Save("E", 100, seed: 2);
-        Save("pool", 200, seed: 3);
+        var data = _small.SaveDataSources(60, 100, 200);
         var clip = $$"""{ image: {{ClipFixture.File("image.onnx")}}, text: {{ClipFixture.File("text.onnx")}}, vocab: {{ClipFixture.File("vocab.json")}}, merges: {{ClipFixture.File("merges.txt")}}, image_size: 32 }""";
         var yaml = $$"""
             name: clip-run
-            data:
-              test: {{P("test")}}
-              sets: { E: {{P("E")}}, pool: {{P("pool")}} }
-              encoder_fit: pool
-              channels: 1
+            {{data}}
             curation:
               target_size: 40
               encoder: { kind: clip, fit_on: E, clip: {{clip}} }
@@ -85,8 +79,4 @@ public sealed class ClipRunTests : IDisposable
             CurationConfig.Parse("encoder: { kind: clip }\nshifts: { expert: { strategy: expert } }", "c.yaml"));
         Assert.Contains("encoder.clip", missing.Message);
     }
-
-    private string P(string name) => _small.Source(name);
-
-    private void Save(string name, int count, int seed) => _small.SaveBlocks(name, count, seed);
 }

@@ -25,16 +25,10 @@ public sealed class NewMetricRunTests : IDisposable
     [Fact]
     public void AMetricFromTheTestAssemblyRunsEndToEndIntoTheLeaderboard()
     {
-        Save("test", 100, seed: 1);
-        Save("E", 200, seed: 2);
-        Save("pool", 200, seed: 3);
+        var data = _small.SaveDataSources(100, 200, 200);
         var yaml = $$"""
             name: new-metric
-            data:
-              test: {{P("test")}}
-              sets: { E: {{P("E")}}, pool: {{P("pool")}} }
-              encoder_fit: pool
-              channels: 1
+            {{data}}
             curation:
               target_size: 60
               encoder: { kind: pixel-pca, components: 8, fit_on: E }
@@ -82,8 +76,4 @@ public sealed class NewMetricRunTests : IDisposable
         Assert.Contains("my.yaml: evaluation.suite: metric 'base' needs Model", e.Message);
         BenchmarkPlan.CheckSuite(RunProfiles.Load("tiny").Evaluation, "t"); // the built-in suite is fed
     }
-
-    private string P(string name) => _small.Source(name);
-
-    private void Save(string name, int count, int seed) => _small.SaveBlocks(name, count, seed);
 }

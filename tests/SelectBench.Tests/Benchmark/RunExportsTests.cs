@@ -23,16 +23,10 @@ public sealed class RunExportsTests : IDisposable
     [Fact]
     public void AFinishedRunKeepsProbabilitiesEmbeddingsAndBankIndicesWithTheirIds()
     {
-        Save("test", 80, seed: 1);
-        Save("E", 120, seed: 2);
-        Save("pool", 120, seed: 3);
+        var data = _small.SaveDataSources(80, 120, 120);
         var yaml = $$"""
             name: run-exports
-            data:
-              test: {{P("test")}}
-              sets: { E: {{P("E")}}, pool: {{P("pool")}} }
-              encoder_fit: pool
-              channels: 1
+            {{data}}
             curation:
               target_size: 50
               encoder: { kind: pixel-pca, components: 8, fit_on: E }
@@ -102,6 +96,4 @@ public sealed class RunExportsTests : IDisposable
     }
 
     private string P(string name) => _small.Source(name);
-
-    private void Save(string name, int count, int seed) => _small.SaveBlocks(name, count, seed);
 }

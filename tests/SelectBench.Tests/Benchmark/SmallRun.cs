@@ -25,6 +25,18 @@ internal sealed class SmallRun(string name) : IDisposable
             Enumerable.Range(0, count).Select(i => $"{set}-{i}").ToArray()), Source(set));
     }
 
+    /// <summary>
+    /// Saves the sources of a small data-source world (a test set and the sets E and pool, seeds 1-3) and returns
+    /// the run config's <c>data:</c> section that names them.
+    /// </summary>
+    public string SaveDataSources(int test, int expert, int pool)
+    {
+        SaveBlocks("test", test, seed: 1);
+        SaveBlocks("E", expert, seed: 2);
+        SaveBlocks("pool", pool, seed: 3);
+        return $"data:\n  test: {Source("test")}\n  sets: {{ E: {Source("E")}, pool: {Source("pool")} }}\n  encoder_fit: pool\n  channels: 1";
+    }
+
     /// <summary>Runs the plan to the end and asserts that every job succeeded.</summary>
     public RunFolder Execute(JobPlan plan)
     {
