@@ -178,29 +178,42 @@ public class LocalExecutorTests
     }
 
     [Fact]
-    public async Task ResultsAppearOnlyWhenTheJobIsComplete()
+    public void ResultsAppearOnlyWhenTheJobIsComplete()
     {
         using var f = new RunFixture();
-        var specs = new List<JobSpec> { RunFixture.Sum("slow", 7, steps: 4, delayMs: 150) };
-        var execution = Task.Run(() => f.Execute(specs));
+        // 8 steps of 250 ms: the job stays unfinished for 2 s, long enough to be watched on a loaded machine.
+        var specs = new List<JobSpec> { RunFixture.Sum("slow", 7, steps: 8, delayMs: 250) };
         var sawStaging = false;
-        while (!execution.IsCompleted)
+        string? violation = null;
+        using var done = new ManualResetEventSlim();
+        // The watcher is a thread of its own, not a thread-pool task: on a busy CI machine the pool can be kept
+        // busy by other tests for longer than the job runs, and a starved poller would see nothing.
+        var watcher = new Thread(() =>
         {
-            var folder = f.Run.JobFolder("slow");
-            // Partial output stays in the staging folder; result.json appears only with every artefact beside it.
-            Assert.False(File.Exists(Path.Combine(folder, "progress.txt")), "partial output was published");
-            if (File.Exists(f.Run.ResultPath("slow")))
+            while (!done.IsSet && violation == null)
             {
-                Assert.Equal(7, f.Result("slow").Sum);
-                Assert.True(File.Exists(Path.Combine(folder, "sum.txt")), "result.json visible before its artefacts");
+                var folder = f.Run.JobFolder("slow");
+                try
+                {
+                    // Partial output stays in the staging folder; result.json appears only with every artefact beside it.
+                    if (File.Exists(Path.Combine(folder, "progress.txt"))) violation = "partial output was published";
+                    else if (File.Exists(f.Run.ResultPath("slow")))
+                    {
+                        if (!File.Exists(Path.Combine(folder, "sum.txt"))) violation = "result.json visible before its artefacts";
+                    }
+                    else if (Directory.Exists(folder))
+                        sawStaging |= Directory.EnumerateFiles(folder, "progress.txt", SearchOption.AllDirectories).Any();
+                }
+                catch (DirectoryNotFoundException) { } // the staging folder was committed while being listed
+                Thread.Sleep(5);
             }
-            else if (Directory.Exists(folder))
-            {
-                sawStaging |= Directory.EnumerateFiles(folder, "progress.txt", SearchOption.AllDirectories).Any();
-            }
-            await Task.Delay(10);
-        }
-        Assert.True((await execution).Succeeded);
+        }) { IsBackground = true };
+        watcher.Start();
+        var summary = f.Execute(specs);
+        done.Set();
+        watcher.Join();
+        Assert.Null(violation);
+        Assert.True(summary.Succeeded);
         Assert.True(sawStaging, "the job's partial output was never seen in its staging folder");
         Assert.Equal(7, f.Result("slow").Sum);
     }
