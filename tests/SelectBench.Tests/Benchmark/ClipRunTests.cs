@@ -17,7 +17,7 @@ namespace SelectBench.Tests.Benchmark;
 /// </summary>
 public sealed class ClipRunTests : IDisposable
 {
-    private readonly SmallRun _small = new("clip-run");
+    private readonly SmallRun _small = new();
 
     public void Dispose() => _small.Dispose();
 

@@ -16,7 +16,7 @@ namespace SelectBench.Tests.Benchmark;
 /// </summary>
 public sealed class NewMetricRunTests : IDisposable
 {
-    private readonly SmallRun _small = new("new-metric");
+    private readonly SmallRun _small = new();
 
     public NewMetricRunTests() => TestConfidenceMetric.Register();
 

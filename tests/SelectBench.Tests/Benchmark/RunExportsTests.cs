@@ -16,7 +16,7 @@ namespace SelectBench.Tests.Benchmark;
 /// </summary>
 public sealed class RunExportsTests : IDisposable
 {
-    private readonly SmallRun _small = new("run-exports");
+    private readonly SmallRun _small = new();
 
     public void Dispose() => _small.Dispose();
 

@@ -1,6 +1,7 @@
 using SelectBench.Benchmark;
 using SelectBench.Data;
 using SelectBench.Running;
+using SelectBench.Tests.Data;
 using SelectBench.Tests.Training;
 
 namespace SelectBench.Tests.Benchmark;
@@ -10,9 +11,11 @@ namespace SelectBench.Tests.Benchmark;
 /// whole run but not a world: sources are saved under <see cref="Source"/>, the plan runs one job at a time with
 /// one thread, and the folder is deleted afterwards.
 /// </summary>
-internal sealed class SmallRun(string name) : IDisposable
+internal sealed class SmallRun : IDisposable
 {
-    public string Root { get; } = Directory.CreateTempSubdirectory($"sb-{name}").FullName;
+    private readonly TempFolder _temp = new();
+
+    public string Root => _temp.Path;
 
     /// <summary>The path of a saved source set, for the config's data section.</summary>
     public string Source(string set) => Path.Combine(Root, "sources", set);
@@ -47,8 +50,5 @@ internal sealed class SmallRun(string name) : IDisposable
         return run;
     }
 
-    public void Dispose()
-    {
-        try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _temp.Dispose();
 }

@@ -2,18 +2,17 @@ using SelectBench.Common;
 using SelectBench.Curation;
 using SelectBench.Data;
 using SelectBench.Worlds;
+using SelectBench.Tests.Data;
 
 namespace SelectBench.Tests.Cli;
 
 /// <summary>`curate` opens any world: here one built from data sources, not FashionMNIST++.</summary>
 public sealed class CurateCommandTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("sb-curate-cli").FullName;
+    private readonly TempFolder _temp = new();
+    private string Root => _temp.Path;
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void CuratesOverADataSourceWorld()
@@ -21,7 +20,7 @@ public sealed class CurateCommandTests : IDisposable
         ProgressBar.Enabled = false;
         var world = BuildWorld();
         var config = Config();
-        var output = Path.Combine(_root, "curated");
+        var output = Path.Combine(Root, "curated");
 
         var (code, _) = CliHost.Run("curate", "--world", world, "--config", config, "--out", output);
 
@@ -34,7 +33,7 @@ public sealed class CurateCommandTests : IDisposable
     [Fact]
     public void AFolderWithoutAWorldIsAnErrorNamingTheOption()
     {
-        var e = Assert.Throws<BadInputException>(() => CliHost.Run("curate", "--world", _root, "--config", Config()));
+        var e = Assert.Throws<BadInputException>(() => CliHost.Run("curate", "--world", Root, "--config", Config()));
         Assert.Contains("--world", e.Message);
         Assert.Contains("holds no world", e.Message);
     }
@@ -46,7 +45,7 @@ public sealed class CurateCommandTests : IDisposable
         var config = CurationConfig.Load(Config(), null);
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
-        var output = Path.Combine(_root, "cancelled");
+        var output = Path.Combine(Root, "cancelled");
         Assert.Throws<OperationCanceledException>(() => CurationRun.Build(world.Curation, config, output, cancellation: cancelled.Token));
         Assert.False(Directory.Exists(Path.Combine(output, "shifts")));
     }
@@ -56,7 +55,7 @@ public sealed class CurateCommandTests : IDisposable
         Save("test", Blocks(100, seed: 1));
         Save("E", Blocks(200, seed: 2));
         Save("pool", Blocks(200, seed: 3));
-        var world = Path.Combine(_root, "world");
+        var world = Path.Combine(Root, "world");
         var settings = new SourceWorldSettings(P("test"), new Dictionary<string, string> { ["E"] = P("E"), ["pool"] = P("pool") },
             new Dictionary<string, SourceEvalSet>(), new Dictionary<string, SourceTransferTask>(), "E", Channels: 1);
         using (SourceWorld.Build(settings, world, _ => { })) { }
@@ -65,7 +64,7 @@ public sealed class CurateCommandTests : IDisposable
 
     private string Config()
     {
-        var path = Path.Combine(_root, "curation.yaml");
+        var path = Path.Combine(Root, "curation.yaml");
         File.WriteAllText(path, """
             target_size: 40
             encoder: { kind: pixel-pca, components: 4, fit_on: E }
@@ -76,7 +75,7 @@ public sealed class CurateCommandTests : IDisposable
         return path;
     }
 
-    private string P(string name) => Path.Combine(_root, "sources", name);
+    private string P(string name) => Path.Combine(Root, "sources", name);
 
     private void Save(string name, ImageSet set) => ImageSetStore.Save(set, P(name));
 
