@@ -18,6 +18,12 @@ public sealed class ImageSet
     public int Height { get; }
     public int Width { get; }
 
+    /// <summary>
+    /// The encoded files behind an out-of-core set, for loaders that decode and augment themselves; null when the
+    /// pixels are in memory. docs/data.md "Out-of-core sets".
+    /// </summary>
+    public IEncodedImageSource? Encoded { get; init; }
+
     public int Count => Labels.Length;
     public int ImageSize => Channels * Height * Width;
 
