@@ -57,7 +57,7 @@ public sealed class SelfSupervisedEncoderKind : IEncoderKind
         SelfSupervisedEncoder.Load(EncoderKinds.RequireFolder(argument, spec));
 }
 
-[Registered("checkpoint", Description = "checkpoint:FILE: the penultimate layer of a SelectBench checkpoint")]
+[Registered("checkpoint", Description = "checkpoint:FILE: the penultimate layer of a SelectBench checkpoint, or of a torchvision-layout ResNet state dict (.pth, e.g. DINO's ResNet-50)")]
 public sealed class CheckpointEncoderKind : IEncoderKind
 {
     public IImageEncoder Open(string argument, string spec, EncoderInputs inputs) =>

@@ -11,7 +11,8 @@ namespace SelectBench.Encoders;
 /// (the base eval set, so every shift is embedded by the same fixed encoder);</item>
 /// <item><c>pca-model:FOLDER</c>: a saved pixel PCA;</item>
 /// <item><c>ssl:FOLDER</c>: a self-supervised encoder saved by SelectBench;</item>
-/// <item><c>checkpoint:FILE</c>: the penultimate layer of a SelectBench checkpoint;</item>
+/// <item><c>checkpoint:FILE</c>: the penultimate layer of a SelectBench checkpoint, or of a PyTorch state dict of a
+/// torchvision-layout ResNet (<c>checkpoint:dino_resnet50.pth</c>; docs/encoders.md, "PyTorch weights");</item>
 /// <item><c>resnet18</c>: the ImageNet ResNet-18 featurizer of Microsoft.ML.DnnImageFeaturizer.ResNet18;</item>
 /// <item><c>onnx:FILE</c>: a user ONNX model with ImageNet preprocessing at 224 x 224.</item>
 /// </list>
