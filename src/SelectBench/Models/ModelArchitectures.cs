@@ -13,6 +13,12 @@ public interface IModelArchitecture
     ClassifierNet Build(int channels, int classes, double width, Generator? generator);
 }
 
+/// <summary>
+/// Marks an architecture built as an <see cref="ImageNetResNet"/>, whose weights map one to one onto torchvision's ResNet
+/// (<see cref="TorchvisionWeights"/>): it can start from a <c>.pth</c> (<c>init</c>) and be exported with <c>selectbench export</c>.
+/// </summary>
+public interface ITorchvisionLayout;
+
 /// <summary>The architectures, found by name (<c>selectbench list models</c>).</summary>
 public static class ModelArchitectures
 {
@@ -37,7 +43,7 @@ public sealed class ResNet56() : CifarResNetDepth(9);
 
 /// <summary>He et al. 2016, Table 1: ResNet-18 has basic blocks [2, 2, 2, 2].</summary>
 [Registered("resnet18", Description = "ImageNet ResNet-18 (He et al. 2016, Table 1: basic blocks [2, 2, 2, 2]), 512 features")]
-public sealed class ResNet18 : IModelArchitecture
+public sealed class ResNet18 : IModelArchitecture, ITorchvisionLayout
 {
     public ClassifierNet Build(int channels, int classes, double width, Generator? generator) =>
         new ImageNetResNet(false, [2, 2, 2, 2], channels, classes, width, generator: generator);
@@ -45,7 +51,7 @@ public sealed class ResNet18 : IModelArchitecture
 
 /// <summary>He et al. 2016, Table 1: ResNet-50 has bottleneck blocks [3, 4, 6, 3].</summary>
 [Registered("resnet50", Description = "ImageNet ResNet-50 (He et al. 2016, Table 1: bottleneck blocks [3, 4, 6, 3]), 2048 features")]
-public sealed class ResNet50 : IModelArchitecture
+public sealed class ResNet50 : IModelArchitecture, ITorchvisionLayout
 {
     public ClassifierNet Build(int channels, int classes, double width, Generator? generator) =>
         new ImageNetResNet(true, [3, 4, 6, 3], channels, classes, width, generator: generator);

@@ -162,6 +162,39 @@ public static partial class TorchvisionWeights
         }
     }
 
+    /// <summary>True when zoo model <paramref name="model"/> has torchvision's ResNet layout (resnet18, resnet50).</summary>
+    public static bool HasTorchvisionLayout(string model) =>
+        ModelArchitectures.Registry.Contains(model) && ModelArchitectures.Registry.Create(model, where: "model") is ITorchvisionLayout;
+
+    /// <summary>
+    /// Starts training from <paramref name="path"/> (the recipe's <c>init</c>): every backbone tensor must fit (else the
+    /// error of <see cref="Load"/>); the <c>fc</c> layer is taken too when the file has one of the model's shape (the same
+    /// classes), and otherwise keeps its fresh initialisation (DINO's backbone has none; an ImageNet classifier has
+    /// 1,000 classes where a shift may have fewer).
+    /// </summary>
+    public static void Initialise(ClassifierNet model, string path)
+    {
+        if (model is not ImageNetResNet)
+            throw new BadInputException(path, $"init weights need a torchvision-layout ResNet (resnet18, resnet50), not a {model.GetName()}.");
+        var weights = Read(path);
+        try
+        {
+            var fc = model.state_dict().Where(kv => kv.Key.StartsWith("fc.", StringComparison.Ordinal)).ToList();
+            bool headFits = fc.All(kv => weights.TryGetValue(kv.Key, out var t) && t.shape.SequenceEqual(kv.Value.shape));
+            if (!headFits)
+                foreach (var key in weights.Keys.Where(k => k.StartsWith("fc.", StringComparison.Ordinal)).ToList())
+                {
+                    weights[key].Dispose();
+                    weights.Remove(key);
+                }
+            Load(model, weights, path, includeHead: headFits);
+        }
+        finally
+        {
+            foreach (var t in weights.Values) t.Dispose();
+        }
+    }
+
     /// <summary>
     /// Writes <paramref name="model"/>'s state dict under torchvision's names as a PyTorch zip file that
     /// <c>torchvision.models.resnet50().load_state_dict(torch.load(path), strict=True)</c> accepts (resnet18 likewise),

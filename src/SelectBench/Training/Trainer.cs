@@ -154,10 +154,12 @@ public sealed class Trainer
         else
         {
             model = ModelZoo.Create(recipe.Model, train.Channels, classes, recipe.Width, initGenerator);
+            if (recipe.Init is not null) TorchvisionWeights.Initialise(model, recipe.Init);
             model.to(device);
             optimizer = MakeOptimizer(model);
             normalization = InputNormalization.FromImages(train);
         }
+        if (device.type == DeviceType.CUDA) CudaLayout.UseChannelsLast(model); // docs/benchmark.md, "On a GPU"
         var spec = new ModelSpec(recipe.Model, train.Channels, classes, recipe.Width);
         int startEpoch = resumed?.Epoch ?? 0;
 
@@ -207,6 +209,7 @@ public sealed class Trainer
                 };
                 if (recipe.Augmentation.HorizontalFlip) x = BatchAugmenter.HorizontalFlip(x, augmentGenerator);
                 ImageTensors.Normalize(x, normalization);
+                if (device.type == DeviceType.CUDA) x = CudaLayout.ChannelsLast(x);
 
                 Tensor logits, loss;
                 if (mixing)

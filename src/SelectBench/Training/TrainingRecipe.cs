@@ -48,6 +48,9 @@ public sealed record AugmentationSettings(
 /// <param name="Seed">Seeds three separate generators: initial weights, data order, augmentation.</param>
 /// <param name="Device">"cpu" or "cuda".</param>
 /// <param name="Threads">Intra-op CPU threads; 0 = libtorch's default.</param>
+/// <param name="Init">A PyTorch state dict (.pth) of a torchvision-layout ResNet to start from instead of random weights
+/// (resnet18/resnet50 only; docs/encoders.md, "PyTorch weights"); null = random init. Left out of the JSON when null,
+/// so recipes without it keep their hash.</param>
 public sealed record TrainingRecipe(
     string Model = "resnet20",
     double Width = 1.0,
@@ -66,7 +69,8 @@ public sealed record TrainingRecipe(
     double CutmixAlpha = 0,
     int Seed = 0,
     string Device = "cpu",
-    int Threads = 0)
+    int Threads = 0,
+    string? Init = null)
 {
     public AugmentationSettings Augmentation { get; init; } = Augmentation ?? new AugmentationSettings();
 
@@ -117,6 +121,13 @@ public sealed record TrainingRecipe(
         Require(CutmixAlpha >= 0 && double.IsFinite(CutmixAlpha), "cutmix_alpha", CutmixAlpha, "must be >= 0 (0 = off)");
         Require(Device is "cpu" or "cuda", "device", Device, "use 'cpu' or 'cuda'");
         Require(Threads >= 0, "threads", Threads, "must be >= 0 (0 = libtorch default)");
+        if (Init is not null)
+        {
+            Require(Init.EndsWith(".pth", StringComparison.OrdinalIgnoreCase) || Init.EndsWith(".pt", StringComparison.OrdinalIgnoreCase),
+                "init", Init, "give a PyTorch state dict file ending in .pth or .pt");
+            Require(File.Exists(Init), "init", Init, "file not found");
+            Require(TorchvisionWeights.HasTorchvisionLayout(Model), "init", Init, $"starting from PyTorch weights needs model resnet18 or resnet50, not {Model}");
+        }
         Require(AugmentationSettings.CropModes.Contains(Augmentation.Crop), "augmentation.crop", Augmentation.Crop,
             $"use one of {string.Join(", ", AugmentationSettings.CropModes)}");
         Require(Augmentation.CropPadding >= 0, "augmentation.crop_padding", Augmentation.CropPadding, "must be >= 0");
@@ -184,7 +195,7 @@ public sealed record TrainingRecipe(
             throw new SelectBenchException($"Recipe file '{path}' cannot be parsed: {e.Message}", e);
         }
         if (node is not JsonObject obj) throw new SelectBenchException($"Recipe file '{path}' must hold a mapping of recipe fields.");
-        var known = Default.IdentityJson().Select(p => p.Key).Append("device").Append("threads").ToHashSet();
+        var known = Default.IdentityJson().Select(p => p.Key).Append("device").Append("threads").Append("init").ToHashSet();
         var knownAug = JsonSerializer.SerializeToNode(new AugmentationSettings(), Json.Options)!.AsObject().Select(p => p.Key).ToHashSet();
         foreach (var (key, value) in obj)
         {
