@@ -81,7 +81,7 @@ public sealed class Trainer
         if (!cuda.is_available())
             throw new SelectBenchException(
                 "--device cuda: libtorch sees no CUDA device. This build references the CPU-only TorchSharp-cpu package; " +
-                "reference TorchSharp-cuda-linux (or -windows) instead, as docs/training.md explains, and check nvidia-smi.");
+                "rebuild with 'dotnet build -c Release -p:TorchBackend=cuda' (docs/benchmark.md, \"Building for CUDA\") and check nvidia-smi.");
         return CUDA;
     }
 
