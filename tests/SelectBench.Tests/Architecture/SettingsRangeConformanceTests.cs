@@ -53,6 +53,8 @@ public class SettingsRangeConformanceTests
     {
         if (type == typeof(ClipPairSettings))
             return new ClipPairSettings(PlaceholderFile, PlaceholderFile, PlaceholderFile, PlaceholderFile);
+        if (type == typeof(TrainingRecipe))
+            return TrainingRecipe.Default; // init is an optional .pth path: null (random init) is its valid default, "x" is not
         var value = SettingsBinder.Defaults(type);
         var ctor = type.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
         foreach (var p in ctor.GetParameters())
