@@ -87,8 +87,8 @@ public static class BenchmarkReport
         {
             var columns = LeaderboardColumn.For(results);
             report.SortableTable(
-                columns.Select(c => new TableColumn(c.Header, c.Key, c.Numeric, c.Tooltip, c.HigherIsBetter)).ToList(),
-                board.Shifts.Select(s => (IReadOnlyList<TableCell>)columns.Select(c => c.Cell(results, s)).ToList()),
+                columns.Select(c => new SortableColumn(c.Header, c.Key, c.Numeric, c.Tooltip, c.HigherIsBetter)).ToList(),
+                board.Shifts.Select(s => (IReadOnlyList<SortableCell>)columns.Select(c => c.Cell(results, s)).ToList()),
                 "leaderboard-table");
             var ties = board.Shifts.Where(s => s.TiedWith.Count > 0).Select(s => $"{s.Name} ≈ {string.Join(", ", s.TiedWith)}").ToList();
             report.Paragraph(ties.Count > 0

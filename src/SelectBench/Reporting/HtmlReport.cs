@@ -111,11 +111,11 @@ public sealed class HtmlReport
     }
 
     /// <summary>
-    /// A table the reader can sort by clicking a header (numerically on <see cref="TableCell.SortKey"/> where a cell has
-    /// one; empty cells always last), whose columns not marked <see cref="TableColumn.Key"/> stay hidden until the
+    /// A table the reader can sort by clicking a header (numerically on <see cref="SortableCell.SortKey"/> where a cell has
+    /// one; empty cells always last), whose columns not marked <see cref="SortableColumn.Key"/> stay hidden until the
     /// "all columns" toggle above it is pressed. Key columns come first, in the given order.
     /// </summary>
-    public HtmlReport SortableTable(IReadOnlyList<TableColumn> columns, IEnumerable<IReadOnlyList<TableCell>> rows, string id)
+    public HtmlReport SortableTable(IReadOnlyList<SortableColumn> columns, IEnumerable<IReadOnlyList<SortableCell>> rows, string id)
     {
         var order = Enumerable.Range(0, columns.Count).OrderBy(i => columns[i].Key ? 0 : 1).ToArray();
         int hidden = columns.Count(c => !c.Key);
@@ -261,16 +261,16 @@ public sealed class HtmlReport
 
 /// <summary>A column of <see cref="HtmlReport.SortableTable"/>.</summary>
 /// <param name="Key">Shown from the start; other columns wait behind the "all columns" toggle.</param>
-/// <param name="Numeric">Right-aligned; sorts on the cells' <see cref="TableCell.SortKey"/>.</param>
+/// <param name="Numeric">Right-aligned; sorts on the cells' <see cref="SortableCell.SortKey"/>.</param>
 /// <param name="Tooltip">Shown on hovering the header (what the column means, which direction is better).</param>
 /// <param name="DescendingFirst">The first click sorts largest first (for columns where higher is better).</param>
-public sealed record TableColumn(string Header, bool Key = false, bool Numeric = true, string? Tooltip = null, bool DescendingFirst = false);
+public sealed record SortableColumn(string Header, bool Key = false, bool Numeric = true, string? Tooltip = null, bool DescendingFirst = false);
 
 /// <summary>A cell of <see cref="HtmlReport.SortableTable"/>: what it shows, the number it sorts by (null: sorts last),
 /// and an optional interval shown in small type under the value.</summary>
-public sealed record TableCell(string Text, double? SortKey = null, string? Interval = null, string? Tooltip = null)
+public sealed record SortableCell(string Text, double? SortKey = null, string? Interval = null, string? Tooltip = null)
 {
-    public static TableCell Label(string text) => new(text);
+    public static SortableCell Label(string text) => new(text);
 }
 
 /// <summary>A chart as drawn: the PNG, its size in pixels, and the spots that show a value on hover.</summary>

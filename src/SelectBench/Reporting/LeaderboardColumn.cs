@@ -12,7 +12,7 @@ namespace SelectBench.Reporting;
 /// <param name="HigherIsBetter">The first click on the header sorts largest first.</param>
 public sealed record LeaderboardColumn(
     string Header,
-    Func<BenchmarkResults, LeaderboardEntry, TableCell> Cell,
+    Func<BenchmarkResults, LeaderboardEntry, SortableCell> Cell,
     bool Key = false,
     bool Numeric = true,
     string? Tooltip = null,
@@ -36,18 +36,18 @@ public sealed record LeaderboardColumn(
         string reference = board.ReferenceShift ?? "reference";
         return
         [
-            new("rank", (_, s) => new TableCell(s.TiedWith.Count > 0 ? $"{s.Rank} ≈" : BenchmarkReport.Int(s.Rank), s.Rank,
+            new("rank", (_, s) => new SortableCell(s.TiedWith.Count > 0 ? $"{s.Rank} ≈" : BenchmarkReport.Int(s.Rank), s.Rank,
                     Tooltip: s.TiedWith.Count > 0 ? $"tied with {string.Join(", ", s.TiedWith)}" : null),
                 Key: true, Tooltip: Leaderboard.RankRule(board.PrimaryMetric)),
-            new("shift", (_, s) => TableCell.Label(s.Name), Key: true, Numeric: false, Tooltip: "The curated training set."),
-            new("cost ($)", (_, s) => new TableCell(BenchmarkReport.Money(s.Cost), Finite(s.Cost)), Key: true,
+            new("shift", (_, s) => SortableCell.Label(s.Name), Key: true, Numeric: false, Tooltip: "The curated training set."),
+            new("cost ($)", (_, s) => new SortableCell(BenchmarkReport.Money(s.Cost), Finite(s.Cost)), Key: true,
                 Tooltip: "Cost of the shift in US dollars from the cost model (lower is better)."),
             .. key.Select(m => Metric(m, key: true)),
-            new("strategy", (_, s) => TableCell.Label(s.Strategy), Numeric: false),
-            new("images", (_, s) => new TableCell(BenchmarkReport.Images(s.Images), s.Images), HigherIsBetter: true),
-            new("classes", (_, s) => new TableCell(BenchmarkReport.Int(s.ClassesPresent), s.ClassesPresent), HigherIsBetter: true),
+            new("strategy", (_, s) => SortableCell.Label(s.Strategy), Numeric: false),
+            new("images", (_, s) => new SortableCell(BenchmarkReport.Images(s.Images), s.Images), HigherIsBetter: true),
+            new("classes", (_, s) => new SortableCell(BenchmarkReport.Int(s.ClassesPresent), s.ClassesPresent), HigherIsBetter: true),
             .. more.Select(m => Metric(m, key: false)),
-            new($"p vs {reference}", (_, s) => new TableCell(s.PValueVsReference is { } p ? BenchmarkReport.PValue(p) : "–", s.PValueVsReference),
+            new($"p vs {reference}", (_, s) => new SortableCell(s.PValueVsReference is { } p ? BenchmarkReport.PValue(p) : "–", s.PValueVsReference),
                 Tooltip: $"Paired p-value of the shift against {reference} on {board.PrimaryMetric} (shown, but it does not decide ties)."),
             .. rest.Select(m => Metric(m, key: false)),
         ];
@@ -57,9 +57,9 @@ public sealed record LeaderboardColumn(
     public static LeaderboardColumn Metric(string metric, bool key) =>
         new(metric, (_, s) =>
             {
-                if (!s.Metrics.TryGetValue(metric, out var m)) return new TableCell("–");
+                if (!s.Metrics.TryGetValue(metric, out var m)) return new SortableCell("–");
                 var (value, interval) = BenchmarkReport.CellParts(m);
-                return new TableCell(value, Finite(m.Mean), interval);
+                return new SortableCell(value, Finite(m.Mean), interval);
             },
             Key: key,
             Tooltip: $"{metric}: mean over seeds with its 95% interval; {(Leaderboard.HigherIsBetter(metric) ? "higher" : "lower")} is better.",
