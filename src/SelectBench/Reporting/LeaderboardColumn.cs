@@ -36,7 +36,8 @@ public sealed record LeaderboardColumn(
         string reference = board.ReferenceShift ?? "reference";
         return
         [
-            new("rank", (_, s) => new SortableCell(s.TiedWith.Count > 0 ? $"{s.Rank} ≈" : BenchmarkReport.Int(s.Rank), s.Rank,
+            // Sorted by position on the leaderboard: the same order as the rank, with tied ranks in the leaderboard's order.
+            new("rank", (r, s) => new SortableCell(s.TiedWith.Count > 0 ? $"{s.Rank} ≈" : BenchmarkReport.Int(s.Rank), Position(r, s),
                     Tooltip: s.TiedWith.Count > 0 ? $"tied with {string.Join(", ", s.TiedWith)}" : null),
                 Key: true, Tooltip: Leaderboard.RankRule(board.PrimaryMetric)),
             new("shift", (_, s) => SortableCell.Label(s.Name), Key: true, Numeric: false, Tooltip: "The curated training set."),
@@ -66,4 +67,12 @@ public sealed record LeaderboardColumn(
             HigherIsBetter: Leaderboard.HigherIsBetter(metric));
 
     private static double? Finite(double v) => double.IsFinite(v) ? v : null;
+
+    private static double Position(BenchmarkResults results, LeaderboardEntry entry)
+    {
+        var shifts = results.Leaderboard.Shifts;
+        for (int i = 0; i < shifts.Count; i++)
+            if (ReferenceEquals(shifts[i], entry)) return i + 1;
+        return entry.Rank;
+    }
 }

@@ -60,6 +60,10 @@ internal sealed class HeadlessChromium(string executable, TimeSpan timeout)
 
     public ChromiumRun DumpDom(string htmlFile) => Run(["--dump-dom", new Uri(htmlFile).AbsoluteUri]);
 
+    /// <summary>The DOM after the page's scripts ran, laid out in a window of the given size (so scripts can measure it).</summary>
+    public ChromiumRun DumpDom(string htmlFile, int width, int height) =>
+        Run(["--dump-dom", $"--window-size={width},{height}", "--hide-scrollbars", new Uri(htmlFile).AbsoluteUri]);
+
     public ChromiumRun Screenshot(string htmlFile, string pngFile, int width, int height) =>
         Run([$"--screenshot={pngFile}", $"--window-size={width},{height}", "--hide-scrollbars", new Uri(htmlFile).AbsoluteUri]);
 
