@@ -46,6 +46,7 @@ public static class BenchmarkReport
         [.. EvalMetrics.All.SelectMany(m => m.Declaration.Headline), Leaderboard.ExpertEquivalentImagesKey];
 
     private const string BaseTop1 = BaseAccuracyMetric.Top1Key;
+    private const int MaxListedTies = 4;
     private const int HalfWidth = 560, HalfHeight = 340, WideWidth = 1000, WideHeight = 420;
 
     /// <summary>
@@ -91,9 +92,12 @@ public static class BenchmarkReport
                 board.Shifts.Select(s => (IReadOnlyList<SortableCell>)columns.Select(c => c.Cell(results, s)).ToList()),
                 "leaderboard-table");
             var ties = board.Shifts.Where(s => s.TiedWith.Count > 0).Select(s => $"{s.Name} ≈ {string.Join(", ", s.TiedWith)}").ToList();
-            report.Paragraph(ties.Count > 0
-                ? $"≈ marks a statistical tie on {board.PrimaryMetric} (overlapping 95% intervals; hover the rank header for the rule): {string.Join("; ", ties)}."
-                : $"No statistical ties on {board.PrimaryMetric}.");
+            // Listing every pair reads as a wall of names once most shifts tie (small runs): then the tooltips say it.
+            report.Paragraph(ties.Count == 0 ? $"No statistical ties on {board.PrimaryMetric}."
+                : ties.Count <= MaxListedTies
+                    ? $"≈ marks a statistical tie on {board.PrimaryMetric} (overlapping 95% intervals; hover the rank header for the rule): {string.Join("; ", ties)}."
+                    : $"≈ marks a statistical tie on {board.PrimaryMetric} (overlapping 95% intervals): {ties.Count} of {board.Shifts.Count} shifts tie with another. " +
+                      "Hover a rank to see which; hover the rank header for the rule.");
         }
 
         report.Subheading("The paper's findings on this run");
@@ -445,7 +449,9 @@ public static class BenchmarkReport
     /// <summary>A value that rounds to zero prints as "0", not "-0".</summary>
     private static string NoNegativeZero(string text) => text == "-0" ? "0" : text;
     internal static string Int(int v) => v.ToString(CultureInfo.InvariantCulture);
-    internal static string Money(double v) => double.IsFinite(v) ? v.ToString("#,0.##", CultureInfo.InvariantCulture) : "–";
+    /// <summary>Dollars to the cent; a cost above zero that rounds to no cents shows as "&lt; 0.01", so only a free shift reads "0".</summary>
+    internal static string Money(double v) =>
+        !double.IsFinite(v) ? "–" : v > 0 && v < 0.005 ? "< 0.01" : NoNegativeZero(v.ToString("#,0.##", CultureInfo.InvariantCulture));
     internal static string Images(double v) => double.IsFinite(v) ? v.ToString("#,0", CultureInfo.InvariantCulture) : "–";
     private static string PerThousand(double v) =>
         double.IsPositiveInfinity(v) ? "∞ (free)" : double.IsFinite(v) ? (v * 1000).ToString("0.###", CultureInfo.InvariantCulture) : "–";

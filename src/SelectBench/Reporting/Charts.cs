@@ -130,6 +130,8 @@ public static class Charts
             line.LegendText = "Pareto frontier";
             plot.ShowLegend(Alignment.LowerRight);
         }
+        // Room on the right for the labels of the rightmost points, which are written to the right of their marker.
+        if (labels != null) plot.Axes.Margins(left: 0.05, right: 0.18, bottom: 0.1, top: 0.15);
         if (logX) plot.Axes.Bottom.TickGenerator = LogTicks(x.Min(), x.Max());
         plot.Title(title);
         plot.XLabel(logX ? $"{xLabel} (log scale)" : xLabel);
@@ -399,6 +401,9 @@ public static class Charts
             plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
             plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
             plot.Axes.Bottom.MinimumSize = RotatedLabelSpace(categories);
+            // The first label ends at the first tick and runs down to the left: widen the left axis so it is not cut off.
+            int first = categories.Count == 0 ? 0 : categories[0].Split('\n').Max(l => l.Length);
+            plot.Axes.Left.MinimumSize = Math.Max(plot.Axes.Left.MinimumSize, 7f * 0.72f * first - 10);
         }
         plot.HideGrid();
     }

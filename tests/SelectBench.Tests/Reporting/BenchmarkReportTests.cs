@@ -97,6 +97,26 @@ public class BenchmarkReportTests
     }
 
     [Fact]
+    public void ChartsShowTheirValuesOnHover()
+    {
+        using var f = new BenchmarkResultsFixture();
+        var html = File.ReadAllText(BenchmarkReport.Write(f.Results, f.RunFolder));
+        // Every chart (all images but the sample grids) has a hover layer over it.
+        Assert.Equal(Regex.Matches(html, "<figure class=\"chart\">").Count, Regex.Matches(html, "<svg class=\"hover\"").Count);
+        Assert.Equal(33 - 5, Regex.Matches(html, "<figure class=\"chart\">").Count);
+        // A bar of the base-accuracy family: shift, metric, mean and interval.
+        Assert.Contains("<title>expert · base_top1: 0.83 [0.821, 0.839]</title>", Section(html, "families"));
+        // A heat-map cell: 0.83 * (1 - 0.07 * 1 * 1.6) = 0.737 for gaussian_noise at severity 1.
+        Assert.Contains("<title>gaussian_noise × severity 1: 0.737</title>", Section(html, "corruptions"));
+        // A point of the cost scatter, a class-count bar and a kNN point.
+        Assert.Contains("<title>expert: cost (US dollars) 2,000, base_top1 0.83</title>", Section(html, "cost-utility"));
+        Assert.Matches("<title>[A-Za-z/-]+: 200 images</title>", Section(html, "class-counts"));
+        Assert.Contains("<title>expert, k (neighbours) 20: top-1 0.78</title>", Section(html, "transfer-knn"));
+        // The layer's coordinates are the PNG's pixels, so it scales with the image.
+        Assert.Matches("<img alt=\"cost against base top-1 with the Pareto frontier\" width=\"1000\" height=\"420\" src=\"data:image/png;base64,[^\"]+\"/><svg class=\"hover\" viewBox=\"0 0 1000 420\"", html);
+    }
+
+    [Fact]
     public void CaptionsCarryLsAndLtComputedFromTheCounts()
     {
         using var f = new BenchmarkResultsFixture();
@@ -250,6 +270,13 @@ public class BenchmarkReportTests
         Assert.Equal("0.7", BenchmarkReport.Cell(new MetricSummary(0.7, double.NaN, double.NaN, 2)));
         Assert.Equal("–", BenchmarkReport.Cell(MetricSummary.Point(double.NaN)));
         Assert.Equal("–", BenchmarkReport.Cell(new MetricSummary(double.PositiveInfinity, 1, 2, 2)));
+        // Dollars: a cost that rounds to no cents is not shown as free; a p-value that could not be computed is a dash.
+        Assert.Equal("< 0.01", BenchmarkReport.Money(0.004));
+        Assert.Equal("0", BenchmarkReport.Money(0));
+        Assert.Equal("0.06", BenchmarkReport.Money(0.056));
+        Assert.Equal("2,000", BenchmarkReport.Money(2000));
+        Assert.Equal("–", BenchmarkReport.PValue(double.NaN));
+        Assert.Equal("< 0.001", BenchmarkReport.PValue(0.0004));
     }
 
     [Fact]
