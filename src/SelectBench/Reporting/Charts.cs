@@ -455,7 +455,9 @@ public static class Charts
     private static string Value(double v)
     {
         if (!double.IsFinite(v)) return "–";
-        var text = v.ToString(Math.Abs(v) >= 100 ? "#,0" : Math.Abs(v) >= 10 ? "0.0" : "0.###", CultureInfo.InvariantCulture);
+        // Whole numbers (k, counts, image sizes) print without decimals.
+        var format = v == Math.Round(v) || Math.Abs(v) >= 100 ? "#,0" : Math.Abs(v) >= 10 ? "0.0" : "0.###";
+        var text = v.ToString(format, CultureInfo.InvariantCulture);
         return text == "-0" ? "0" : text;
     }
 
