@@ -76,7 +76,8 @@ public static class BenchmarkReport
     private static void LeaderboardSection(HtmlReport report, BenchmarkResults results)
     {
         var board = results.Leaderboard;
-        report.Paragraph($"Shifts ranked by {board.PrimaryMetric}. Each cell is the mean over seeds with its 95% interval [low, high].");
+        report.Paragraph($"Shifts ranked by {board.PrimaryMetric}. Each metric cell is the mean over seeds with its 95% interval " +
+                         "[low, high] under it (the value alone when the interval is a single point).");
         // Which data, on which machine: two leaderboards compare only when their world and shift fingerprints agree.
         report.Paragraph($"{Capitalised(board.HeaderLine)}. Two leaderboards are about the same data only when their world and shift " +
                          "fingerprints agree (the full fingerprints are under Run metadata); trained numbers also vary a little between CPUs.");
