@@ -193,7 +193,7 @@ public sealed class HtmlReport
         "main{max-width:1180px;margin:0 auto;padding:8px 28px 40px}" +
         "section{background:#fff;border-radius:8px;padding:12px 20px;margin:18px 0;box-shadow:0 1px 3px rgba(0,0,0,.08)}" +
         "h2{font-size:18px;border-bottom:1px solid #e4e7ec;padding-bottom:6px}" +
-        "section{min-width:0;overflow-wrap:anywhere}" +
+        "section{min-width:0;overflow-wrap:break-word}" +
         ".table-box{max-width:100%;overflow-x:auto;margin:8px 0}" +
         "table{border-collapse:collapse;font-size:13px}" +
         "th,td{border:1px solid #e4e7ec;padding:4px 8px;text-align:right;white-space:nowrap}" +
