@@ -207,7 +207,8 @@ public sealed class HtmlReport
         ".sortable th{cursor:pointer;user-select:none}.sortable th:hover{background:#e2e7ef}" +
         ".sortable th[aria-sort=ascending]::after{content:' \\25B2'}.sortable th[aria-sort=descending]::after{content:' \\25BC'}" +
         ".sortable td.label,.sortable th.label{text-align:left}.sortable td:not(.label),.sortable th:not(.label){text-align:right}" +
-        ".sortable .ci{display:block;font-size:11px;color:#667085}" +
+        // Cells never wrap (an interval or a shift name split over lines is hard to read); headers wrap at underscores.
+        ".sortable td{white-space:nowrap}.sortable .ci{display:block;font-size:11px;color:#667085}" +
         ".sortable.collapsed .extra{display:none}" +
         ".toolbar{font-size:13px;margin:6px 0}.toolbar button{font:inherit;padding:3px 10px;border:1px solid #c5ccd8;border-radius:4px;background:#f0f2f5;cursor:pointer}" +
         ".hint{color:#667085}" +
