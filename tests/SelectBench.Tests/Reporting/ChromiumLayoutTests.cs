@@ -93,8 +93,8 @@ public partial class ChromiumLayoutTests
             metrics["distractor_rate"] = MetricSummary.Point(0);
             return s with { Metrics = metrics };
         }).ToList();
-        var ranked = Leaderboard.Rank(board.PrimaryMetric, shifts.Select(s => s with { Rank = 0, TiedWith = [] }), board.ReferenceShift)
-            with { Engine = board.Engine, WorldFingerprint = board.WorldFingerprint };
+        var ranked = Leaderboard.Rank(board.PrimaryMetric, shifts.Select(s => s with { Rank = 0, TiedWith = [] }), board.ReferenceShift);
+        ranked = ranked with { Engine = board.Engine, WorldFingerprint = board.WorldFingerprint };
         var details = results.Shifts.Concat(extra.Select(e => results.Shifts.First(s => s.Name == "embedding-search") with { Name = e.Item1, Strategy = e.Item2, GridPng = null }));
         return results with { Leaderboard = ranked, Shifts = details.ToList() };
     }
