@@ -14,12 +14,29 @@ namespace SelectBench.Reporting;
 /// </summary>
 public static class BenchmarkReport
 {
-    /// <summary>The section ids, in the order they appear.</summary>
-    public static readonly IReadOnlyList<string> SectionIds =
+    /// <summary>
+    /// The report's parts in the order they appear, one declaration each: the section id, its title, and what writes
+    /// its content (a chart is <see cref="HtmlReport.Chart"/> of a <see cref="Charts"/> function, so it gets hover values).
+    /// Adding a section is adding a line here.
+    /// </summary>
+    private static IReadOnlyList<ReportPart> Parts =>
     [
-        "leaderboard", "families", "samples", "class-counts", "long-tail", "corruptions", "transfer-knn",
-        "rank-agreement", "cost-utility", "expert-size", "paper", "metadata",
+        new("leaderboard", "Leaderboard", (r, results, _) => LeaderboardSection(r, results)),
+        new("families", "Metric families", (r, results, _) => FamiliesSection(r, results)),
+        new("samples", "Sample grids", SamplesSection),
+        new("class-counts", "Class counts", (r, results, _) => ClassCountsSection(r, results)),
+        new("long-tail", "Per-class accuracy against class count", (r, results, _) => LongTailSection(r, results)),
+        new("corruptions", "Corruptions", (r, results, _) => CorruptionsSection(r, results)),
+        new("transfer-knn", "Transfer and kNN", (r, results, _) => TransferKnnSection(r, results)),
+        new("rank-agreement", "Rank agreement between metrics", (r, results, _) => RankAgreementSection(r, results)),
+        new("cost-utility", "Cost and utility", (r, results, _) => CostUtilitySection(r, results)),
+        new("expert-size", "Expert-equivalent size", (r, results, _) => ExpertSizeSection(r, results)),
+        new("paper", "The paper's Table 2 beside this run", (r, results, _) => PaperSection(r, results)),
+        new("metadata", "Run metadata", (r, results, _) => MetadataSection(r, results)),
     ];
+
+    /// <summary>The section ids, in the order they appear.</summary>
+    public static IReadOnlyList<string> SectionIds => Parts.Select(p => p.Id).ToList();
 
     /// <summary>
     /// The leaderboard's columns after the shift's own fields: the key metrics each registered metric declares
@@ -29,6 +46,7 @@ public static class BenchmarkReport
         [.. EvalMetrics.All.SelectMany(m => m.Declaration.Headline), Leaderboard.ExpertEquivalentImagesKey];
 
     private const string BaseTop1 = BaseAccuracyMetric.Top1Key;
+    private const int MaxListedTies = 4;
     private const int HalfWidth = 560, HalfHeight = 340, WideWidth = 1000, WideHeight = 420;
 
     /// <summary>
@@ -47,26 +65,19 @@ public static class BenchmarkReport
     public static HtmlReport Build(BenchmarkResults results, string runFolder)
     {
         var report = new HtmlReport($"SelectBench report: {results.RunName}");
-        LeaderboardSection(report, results);
-        FamiliesSection(report, results);
-        SamplesSection(report, results, runFolder);
-        ClassCountsSection(report, results);
-        LongTailSection(report, results);
-        CorruptionsSection(report, results);
-        TransferKnnSection(report, results);
-        RankAgreementSection(report, results);
-        CostUtilitySection(report, results);
-        ExpertSizeSection(report, results);
-        PaperSection(report, results);
-        MetadataSection(report, results);
+        foreach (var part in Parts)
+        {
+            report.Section(part.Id, part.Title);
+            part.Write(report, results, runFolder);
+        }
         return report;
     }
 
     private static void LeaderboardSection(HtmlReport report, BenchmarkResults results)
     {
         var board = results.Leaderboard;
-        report.Section("leaderboard", "Leaderboard",
-            $"Shifts ranked by {board.PrimaryMetric}. Each cell is the mean over seeds with its 95% interval [low, high].");
+        report.Paragraph($"Shifts ranked by {board.PrimaryMetric}. Each metric cell is the mean over seeds with its 95% interval " +
+                         "[low, high] under it (the value alone when the interval is a single point).");
         // Which data, on which machine: two leaderboards compare only when their world and shift fingerprints agree.
         report.Paragraph($"{Capitalised(board.HeaderLine)}. Two leaderboards are about the same data only when their world and shift " +
                          "fingerprints agree (the full fingerprints are under Run metadata); trained numbers also vary a little between CPUs.");
@@ -76,27 +87,18 @@ public static class BenchmarkReport
         }
         else
         {
-            string reference = board.ReferenceShift ?? "reference";
-            var keyMetrics = KeyMetrics;
-            var header = new List<string> { "rank", "shift", "strategy", "images", "classes", "cost ($)" };
-            header.AddRange(keyMetrics);
-            header.Add($"p vs {reference}");
-            var rows = board.Shifts.Select(s =>
-            {
-                var row = new List<string>
-                {
-                    s.TiedWith.Count > 0 ? $"{s.Rank} ≈" : Int(s.Rank), s.Name, s.Strategy, Images(s.Images), Int(s.ClassesPresent), Money(s.Cost),
-                };
-                // A no-break space inside the interval: a narrow cell wraps only between the mean and its interval.
-                row.AddRange(keyMetrics.Select(m => s.Metrics.TryGetValue(m, out var v) ? Cell(v).Replace(", ", ",\u00A0") : "–"));
-                row.Add(s.PValueVsReference is { } p ? PValue(p) : "–");
-                return (IReadOnlyList<string>)row;
-            });
-            report.Table(header, rows, id: "leaderboard-table", compact: true);
+            var columns = LeaderboardColumn.For(results);
+            report.SortableTable(
+                columns.Select(c => new SortableColumn(c.Header, c.Key, c.Numeric, c.Tooltip, c.HigherIsBetter)).ToList(),
+                board.Shifts.Select(s => (IReadOnlyList<SortableCell>)columns.Select(c => c.Cell(results, s)).ToList()),
+                "leaderboard-table");
             var ties = board.Shifts.Where(s => s.TiedWith.Count > 0).Select(s => $"{s.Name} ≈ {string.Join(", ", s.TiedWith)}").ToList();
-            report.Paragraph(ties.Count > 0
-                ? $"≈ marks a statistical tie on {board.PrimaryMetric} (paired test not significant, or overlapping 95% intervals): {string.Join("; ", ties)}."
-                : $"No statistical ties on {board.PrimaryMetric}.");
+            // Listing every pair reads as a wall of names once most shifts tie (small runs): then the tooltips say it.
+            report.Paragraph(ties.Count == 0 ? $"No statistical ties on {board.PrimaryMetric}."
+                : ties.Count <= MaxListedTies
+                    ? $"≈ marks a statistical tie on {board.PrimaryMetric} (overlapping 95% intervals; hover the rank header for the rule): {string.Join("; ", ties)}."
+                    : $"≈ marks a statistical tie on {board.PrimaryMetric} (overlapping 95% intervals): {ties.Count} of {board.Shifts.Count} shifts tie with another. " +
+                      "Hover a rank to see which; hover the rank header for the rule.");
         }
 
         report.Subheading("The paper's findings on this run");
@@ -109,8 +111,7 @@ public static class BenchmarkReport
 
     private static void FamiliesSection(HtmlReport report, BenchmarkResults results)
     {
-        report.Section("families", "Metric families",
-            "One chart per metric family with the shifts on the x axis; whiskers are 95% intervals over seeds.");
+        report.Paragraph("One chart per metric family with the shifts on the x axis; whiskers are 95% intervals over seeds.");
         var shifts = results.Leaderboard.Shifts;
         if (shifts.Count == 0)
         {
@@ -140,15 +141,15 @@ public static class BenchmarkReport
                 return Charts.GroupedBars(title, p.Panel.Unit, names, series,
                     single ? WideWidth : HalfWidth, single ? WideHeight : HalfHeight);
             }).ToList();
-            var png = single ? pngs[0] : Charts.Panels(pngs, 2);
-            report.Image(png, $"{family.Title} per shift",
+            var chart = single ? pngs[0] : Charts.Panels(pngs, 2);
+            report.Chart(chart, $"{family.Title} per shift",
                 $"{family.Title}: {string.Join(", ", panels.SelectMany(p => p.Metrics))}.");
         }
     }
 
     private static void SamplesSection(HtmlReport report, BenchmarkResults results, string runFolder)
     {
-        report.Section("samples", "Sample grids", "Labelled samples of each shift (one row per class).");
+        report.Paragraph("Labelled samples of each shift (one row per class).");
         if (results.Shifts.Count == 0) report.Note("No shifts in this run.");
         foreach (var shift in results.Shifts)
         {
@@ -172,8 +173,7 @@ public static class BenchmarkReport
 
     private static void ClassCountsSection(HtmlReport report, BenchmarkResults results)
     {
-        report.Section("class-counts", "Class counts",
-            "Images per class, largest first. The dashed line is the LT threshold: classes below it count towards LT@t. " +
+        report.Paragraph("Images per class, largest first. The dashed line is the LT threshold: classes below it count towards LT@t. " +
             "LS@5pct is the share of images held by the top 5% of classes.");
         if (results.Shifts.Count == 0) report.Note("No shifts in this run.");
         foreach (var shift in results.Shifts)
@@ -187,15 +187,14 @@ public static class BenchmarkReport
                 new ClassDistributionSettings(LongTailThreshold: (int)Math.Ceiling(shift.LtThreshold)));
             var png = Charts.ClassCounts($"{shift.Name}: images per class", ClassNames(shift, shift.ClassCounts.Count),
                 shift.ClassCounts, shift.LtThreshold, HalfWidth, HalfHeight);
-            report.Image(png, $"class counts of {shift.Name}",
+            report.Chart(png, $"class counts of {shift.Name}",
                 Inv($"{shift.Name}: LS@5pct = {stats.LargestShare:0.###}; LT@{shift.LtThreshold:0} = {stats.LongTailClasses} of {stats.Classes} classes; coverage {stats.Coverage}."));
         }
     }
 
     private static void LongTailSection(HtmlReport report, BenchmarkResults results)
     {
-        report.Section("long-tail", "Per-class accuracy against class count",
-            "Each point is one class of one shift: its images in the shift (x) and its base-set recall (y, mean over seeds).");
+        report.Paragraph("Each point is one class of one shift: its images in the shift (x) and its base-set recall (y, mean over seeds).");
         var series = results.Shifts
             .Where(s => s.PerClassAccuracy.Count > 0 && s.PerClassAccuracy.Count == s.ClassCounts.Count)
             .Select(s => new PointSeries(s.Name, s.ClassCounts.Select(c => (double)c).ToArray(), s.PerClassAccuracy.ToArray()))
@@ -205,14 +204,13 @@ public static class BenchmarkReport
             report.Note("No shift has per-class accuracies matched to its class counts.");
             return;
         }
-        report.Image(Charts.GroupedScatter("Per-class accuracy against class count", "images of the class", "per-class accuracy",
+        report.Chart(Charts.GroupedScatter("Per-class accuracy against class count", "images of the class", "per-class accuracy",
             series, width: WideWidth, height: WideHeight), "per-class accuracy against class count");
     }
 
     private static void CorruptionsSection(HtmlReport report, BenchmarkResults results)
     {
-        report.Section("corruptions", "Corruptions",
-            "Top-1 under each corruption (rows) at severities 1 to 5 (columns), mean over seeds; all maps share one colour scale.");
+        report.Paragraph("Top-1 under each corruption (rows) at severities 1 to 5 (columns), mean over seeds; all maps share one colour scale.");
         var withData = results.Shifts.Where(s => s.CorruptionTop1.Count > 0).ToList();
         if (withData.Count == 0)
         {
@@ -236,14 +234,13 @@ public static class BenchmarkReport
             var png = Charts.Heatmap($"{shift.Name}: top-1 under corruption", values, names,
                 Enumerable.Range(1, severities).Select(Int).ToArray(), HalfWidth, 460, min, max,
                 cellFormat: "0.00", xLabel: "severity");
-            report.Image(png, $"corruption heat map of {shift.Name}");
+            report.Chart(png, $"corruption heat map of {shift.Name}");
         }
     }
 
     private static void TransferKnnSection(HtmlReport report, BenchmarkResults results)
     {
-        report.Section("transfer-knn", "Transfer and kNN",
-            "Transfer: top-1 on each downstream task after fine-tuning (whiskers: 95% interval). kNN: top-1 of a weighted kNN on the SSL encoder's features against k.");
+        report.Paragraph("Transfer: top-1 on each downstream task after fine-tuning (whiskers: 95% interval). kNN: top-1 of a weighted kNN on the SSL encoder's features against k.");
         var tasks = results.Shifts.SelectMany(s => s.Transfer.Keys).Distinct().ToArray();
         if (tasks.Length == 0) report.Note("The run evaluated no transfer tasks.");
         else
@@ -252,7 +249,7 @@ public static class BenchmarkReport
                 tasks.Select(t => s.Transfer.TryGetValue(t, out var v) ? v.Mean : double.NaN).ToArray(),
                 tasks.Select(t => s.Transfer.TryGetValue(t, out var v) ? v.CiLow : double.NaN).ToArray(),
                 tasks.Select(t => s.Transfer.TryGetValue(t, out var v) ? v.CiHigh : double.NaN).ToArray())).ToList();
-            report.Image(Charts.GroupedBars("Transfer top-1 per task", "top-1", tasks, series, WideWidth, WideHeight),
+            report.Chart(Charts.GroupedBars("Transfer top-1 per task", "top-1", tasks, series, WideWidth, WideHeight),
                 "transfer top-1 per task and shift");
         }
 
@@ -262,15 +259,14 @@ public static class BenchmarkReport
         {
             var lines = results.Shifts.Where(s => s.Knn.Count > 0).ToDictionary(s => s.Name,
                 s => ks.Select(k => s.Knn.TryGetValue(k, out var v) ? v.Mean : double.NaN).ToArray());
-            report.Image(Charts.Lines("SSL kNN top-1 against k", "k (neighbours)", "top-1", ks.Select(k => (double)k).ToArray(),
+            report.Chart(Charts.Lines("SSL kNN top-1 against k", "k (neighbours)", "top-1", ks.Select(k => (double)k).ToArray(),
                 lines, logX: ks.Length > 1 && ks[^1] / (double)Math.Max(1, ks[0]) >= 10, WideWidth, WideHeight), "kNN top-1 against k");
         }
     }
 
     private static void RankAgreementSection(HtmlReport report, BenchmarkResults results)
     {
-        report.Section("rank-agreement", "Rank agreement between metrics",
-            "Kendall tau and Spearman rho between the rankings of the shifts by each pair of metrics (1: same order, -1: reversed). " +
+        report.Paragraph("Kendall tau and Spearman rho between the rankings of the shifts by each pair of metrics (1: same order, -1: reversed). " +
             "Metrics where smaller is better are compared as they are, so a strong negative value can mean agreement.");
         var table = results.RankAgreement;
         if (table == null || table.Metrics.Count < 2)
@@ -280,9 +276,9 @@ public static class BenchmarkReport
         }
         var metrics = table.Metrics.ToArray();
         int size = Math.Clamp(260 + 38 * metrics.Length, 520, 1000);
-        report.Image(Charts.Heatmap($"Kendall tau over {table.Shifts} shifts", ToGrid(table.Kendall), metrics, metrics, size + 120, size, -1, 1,
+        report.Chart(Charts.Heatmap($"Kendall tau over {table.Shifts} shifts", ToGrid(table.Kendall), metrics, metrics, size + 120, size, -1, 1,
             new ScottPlot.Colormaps.Balance(), "0.00"), "Kendall tau heat map");
-        report.Image(Charts.Heatmap($"Spearman rho over {table.Shifts} shifts", ToGrid(table.Spearman), metrics, metrics, size + 120, size, -1, 1,
+        report.Chart(Charts.Heatmap($"Spearman rho over {table.Shifts} shifts", ToGrid(table.Spearman), metrics, metrics, size + 120, size, -1, 1,
             new ScottPlot.Colormaps.Balance(), "0.00"), "Spearman rho heat map");
         int baseIndex = Array.IndexOf(metrics, BaseTop1);
         if (baseIndex >= 0)
@@ -297,8 +293,7 @@ public static class BenchmarkReport
 
     private static void CostUtilitySection(HtmlReport report, BenchmarkResults results)
     {
-        report.Section("cost-utility", "Cost and utility",
-            $"Cost of each shift in US dollars from the cost model (src/SelectBench/Curation/CostModel.cs; illustrative unit prices unless the config sets them) " +
+        report.Paragraph($"Cost of each shift in US dollars from the cost model (src/SelectBench/Curation/CostModel.cs; illustrative unit prices unless the config sets them) " +
             $"against its {BaseTop1}. The dashed line joins the Pareto frontier: shifts no other shift beats on both.");
         var shifts = results.Leaderboard.Shifts.Where(s => s.Metrics.ContainsKey(BaseTop1) && double.IsFinite(s.Cost)).ToList();
         if (shifts.Count == 0)
@@ -310,7 +305,7 @@ public static class BenchmarkReport
         var utility = shifts.Select(s => s.Metrics[BaseTop1].Mean).ToArray();
         var frontier = CostUtility.ParetoFrontier(costs, utility);
         bool logX = costs.All(c => c > 0) && costs.Max() / costs.Min() >= 100;
-        report.Image(Charts.LabelledScatter("Cost against base top-1", "cost (US dollars)", BaseTop1, costs, utility,
+        report.Chart(Charts.LabelledScatter("Cost against base top-1", "cost (US dollars)", BaseTop1, costs, utility,
             shifts.Select(s => s.Name).ToArray(), frontier, logX, WideWidth, WideHeight), "cost against base top-1 with the Pareto frontier");
         var onFrontier = frontier.ToHashSet();
         report.Table(["shift", "cost ($)", BaseTop1, $"{BaseTop1} per $1,000", "Pareto frontier"],
@@ -323,8 +318,7 @@ public static class BenchmarkReport
 
     private static void ExpertSizeSection(HtmlReport report, BenchmarkResults results)
     {
-        report.Section("expert-size", "Expert-equivalent size",
-            "The expert recipe trained on fractions of the expert shift, the fit top-1 = a + b ln(images), and each shift placed at the " +
+        report.Paragraph("The expert recipe trained on fractions of the expert shift, the fit top-1 = a + b ln(images), and each shift placed at the " +
             "number of expert images that gives its accuracy (horizontal bar: 95% bootstrap interval).");
         var curve = results.ExpertSize;
         var points = curve?.Points.Where(p => p.Images > 0).OrderBy(p => p.Images).ToList() ?? [];
@@ -335,7 +329,7 @@ public static class BenchmarkReport
         }
         var order = results.Shifts.Select(s => s.Name).ToList();
         var marks = curve.Equivalents.Select(e => new MarkedSize(e.Shift, e.Images, e.Low, e.High, e.Extrapolated, order.IndexOf(e.Shift))).ToList();
-        report.Image(Charts.SizeCurve("Expert top-1 against training images", "expert images", "base top-1",
+        report.Chart(Charts.SizeCurve("Expert top-1 against training images", "expert images", "base top-1",
             points.Select(p => (double)p.Images).ToArray(), points.Select(p => p.Top1.Mean).ToArray(),
             points.Select(p => p.Top1.CiLow).ToArray(), points.Select(p => p.Top1.CiHigh).ToArray(),
             curve.Intercept, curve.Slope, marks, WideWidth, 460), "expert-equivalent-size curve");
@@ -351,8 +345,7 @@ public static class BenchmarkReport
 
     private static void PaperSection(HtmlReport report, BenchmarkResults results)
     {
-        report.Section("paper", "The paper's Table 2 beside this run",
-            "Base accuracy of the SELECT paper's ImageNet++ shifts (Feuer et al. 2024, Table 2) beside the FashionMNIST++ analogue measured here. " +
+        report.Paragraph("Base accuracy of the SELECT paper's ImageNet++ shifts (Feuer et al. 2024, Table 2) beside the FashionMNIST++ analogue measured here. " +
             "The worlds differ, so compare orderings, not values.");
         if (results.Paper.Count == 0)
         {
@@ -367,7 +360,7 @@ public static class BenchmarkReport
                 results.Paper.Select(r => r.Top1?.CiHigh ?? double.NaN).ToArray()),
             new("paper (Table 2)", results.Paper.Select(r => r.PaperTop1).ToArray()),
         };
-        report.Image(Charts.GroupedBars("Base top-1: paper against this run", "base top-1", labels, series, WideWidth, WideHeight),
+        report.Chart(Charts.GroupedBars("Base top-1: paper against this run", "base top-1", labels, series, WideWidth, WideHeight),
             "paper base accuracies beside this run");
         report.Table(["paper shift", "paper top-1", "our shift", "our top-1", "difference"],
             results.Paper.Select(r => (IReadOnlyList<string>)[r.PaperShift, Inv($"{r.PaperTop1:0.###}"), r.Shift,
@@ -379,7 +372,6 @@ public static class BenchmarkReport
     private static void MetadataSection(HtmlReport report, BenchmarkResults results)
     {
         var meta = results.Metadata;
-        report.Section("metadata", "Run metadata");
         report.Table(["field", "value"],
         [
             ["run", results.RunName],
@@ -431,23 +423,41 @@ public static class BenchmarkReport
 
     private static bool IsPng(byte[] b) => b.Length > 8 && b[0] == 0x89 && b[1] == (byte)'P' && b[2] == (byte)'N' && b[3] == (byte)'G';
 
-    /// <summary>"mean [low, high]" with precision by magnitude, so accuracies show 3 decimals and FID or image counts stay short.</summary>
+    /// <summary>
+    /// "mean [low, high]" with precision by magnitude, so accuracies show 3 decimals and FID or image counts stay short.
+    /// An interval that is a single point (a metric that does not vary over seeds, or exact zeros) shows as the value
+    /// alone: "0", not "0 [0, 0]".
+    /// </summary>
     public static string Cell(MetricSummary m)
     {
-        if (!double.IsFinite(m.Mean)) return "–";
+        var (value, interval) = CellParts(m);
+        return interval == null ? value : $"{value} {interval}";
+    }
+
+    /// <summary>The value and, unless it is a point or unknown, the "[low, high]" interval of <see cref="Cell"/>.</summary>
+    public static (string Value, string? Interval) CellParts(MetricSummary m)
+    {
+        if (!double.IsFinite(m.Mean)) return ("–", null);
+        bool point = m.CiLow == m.CiHigh || !double.IsFinite(m.CiLow) || !double.IsFinite(m.CiHigh);
         // Counts (coverage, LT, images) are whole numbers and show as such.
-        string f = m.CiLow == m.CiHigh && m.Mean == Math.Round(m.Mean) ? "#,0" : Format(m.Mean);
-        return m.N > 1 || m.CiLow != m.CiHigh ? Inv($"{Number(m.Mean, f)} [{Number(m.CiLow, f)}, {Number(m.CiHigh, f)}]") : Number(m.Mean, f);
+        string f = point && m.Mean == Math.Round(m.Mean) ? "#,0" : Format(m.Mean);
+        return (Number(m.Mean, f), point ? null : Inv($"[{Number(m.CiLow, f)}, {Number(m.CiHigh, f)}]"));
     }
 
     private static string Format(double v) => Math.Abs(v) >= 100 ? "#,0" : Math.Abs(v) >= 10 ? "0.0" : "0.###";
-    private static string Number(double v, string format) => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "–";
-    private static string Int(int v) => v.ToString(CultureInfo.InvariantCulture);
-    private static string Money(double v) => double.IsFinite(v) ? v.ToString("#,0.##", CultureInfo.InvariantCulture) : "–";
-    private static string Images(double v) => double.IsFinite(v) ? v.ToString("#,0", CultureInfo.InvariantCulture) : "–";
+    private static string Number(double v, string format) => double.IsFinite(v) ? NoNegativeZero(v.ToString(format, CultureInfo.InvariantCulture)) : "–";
+
+    /// <summary>A value that rounds to zero prints as "0", not "-0".</summary>
+    private static string NoNegativeZero(string text) => text == "-0" ? "0" : text;
+    internal static string Int(int v) => v.ToString(CultureInfo.InvariantCulture);
+    /// <summary>Dollars to the cent; a cost above zero that rounds to no cents shows as "&lt; 0.01", so only a free shift reads "0".</summary>
+    internal static string Money(double v) =>
+        !double.IsFinite(v) ? "–" : v > 0 && v < 0.005 ? "< 0.01" : NoNegativeZero(v.ToString("#,0.##", CultureInfo.InvariantCulture));
+    internal static string Images(double v) => double.IsFinite(v) ? v.ToString("#,0", CultureInfo.InvariantCulture) : "–";
     private static string PerThousand(double v) =>
         double.IsPositiveInfinity(v) ? "∞ (free)" : double.IsFinite(v) ? (v * 1000).ToString("0.###", CultureInfo.InvariantCulture) : "–";
-    private static string PValue(double p) => p < 0.001 ? "< 0.001" : p.ToString("0.000", CultureInfo.InvariantCulture);
+    internal static string PValue(double p) =>
+        !double.IsFinite(p) ? "–" : p < 0.001 ? "< 0.001" : p.ToString("0.000", CultureInfo.InvariantCulture);
     private static string Duration(double seconds)
     {
         var t = TimeSpan.FromSeconds(Math.Max(0, Math.Round(seconds)));
@@ -456,3 +466,6 @@ public static class BenchmarkReport
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
     private static string Capitalised(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 }
+
+/// <summary>One section of the report: its id, its title, and what writes its content (given the run folder for files it embeds).</summary>
+internal sealed record ReportPart(string Id, string Title, Action<HtmlReport, BenchmarkResults, string> Write);

@@ -5,8 +5,9 @@ using SkiaSharp;
 namespace SelectBench.Reporting;
 
 /// <summary>
-/// The report's plots, drawn with ScottPlot and returned as PNG bytes. Each function takes plain arrays
-/// so the report can be rebuilt from the exported numbers.
+/// The report's plots, drawn with ScottPlot and returned as a <see cref="ChartImage"/>: the PNG plus one hover spot per
+/// drawn value (bar, point, cell) in PNG pixels, which <see cref="HtmlReport.Chart"/> turns into tooltips. Each function
+/// takes plain arrays so the report can be rebuilt from the exported numbers.
 /// </summary>
 public static class Charts
 {
@@ -14,7 +15,7 @@ public static class Charts
     public const int DefaultHeight = 400;
 
     /// <summary>Bars with 95% interval whiskers (asymmetric intervals are drawn by their larger half-width).</summary>
-    public static byte[] BarsWithIntervals(string title, string yLabel, IReadOnlyList<string> categories,
+    public static ChartImage BarsWithIntervals(string title, string yLabel, IReadOnlyList<string> categories,
         IReadOnlyList<double> means, IReadOnlyList<double>? lows = null, IReadOnlyList<double>? highs = null,
         IReadOnlyList<double>? reference = null, string? referenceLabel = null, int width = DefaultWidth, int height = DefaultHeight)
     {
@@ -48,13 +49,14 @@ public static class Charts
         plot.Axes.Margins(bottom: 0);
         plot.Title(title);
         plot.YLabel(yLabel);
-        return plot.GetImageBytes(width, height, ImageFormat.Png);
+        return Render(plot, width, height, () => bars.Select((b, j) => BarSpot(plot, b,
+            $"{categories[reference == null ? j : j / 2]}: {(reference != null && j % 2 == 1 ? referenceLabel ?? "reference" : "SelectBench")} {Value(b.Value)}")));
     }
 
     /// <summary>A heat map with row and column labels and a colour bar; NaN cells are grey.</summary>
     /// <param name="colormap">Viridis when null; pass a diverging map (e.g. Balance) for signed values such as correlations.</param>
     /// <param name="cellFormat">When given, each cell shows its value in this format (e.g. "0.00").</param>
-    public static byte[] Heatmap(string title, double[,] values, IReadOnlyList<string> rowLabels,
+    public static ChartImage Heatmap(string title, double[,] values, IReadOnlyList<string> rowLabels,
         IReadOnlyList<string> columnLabels, int width = DefaultWidth, int height = DefaultHeight, double? min = null, double? max = null,
         IColormap? colormap = null, string? cellFormat = null, string? xLabel = null, string? yLabel = null)
     {
@@ -96,11 +98,16 @@ public static class Charts
         plot.Title(title);
         if (xLabel != null) plot.XLabel(xLabel);
         if (yLabel != null) plot.YLabel(yLabel);
-        return plot.GetImageBytes(width, height, ImageFormat.Png);
+        return Render(plot, width, height, () =>
+            from r in Enumerable.Range(0, rows)
+            from c in Enumerable.Range(0, cols)
+            where double.IsFinite(values[r, c])
+            select Box(plot, $"{rowLabels[r]} × {(xLabel == null ? "" : xLabel + " ")}{columnLabels[c]}: {Value(values[r, c])}",
+                c - 0.5, rows - 1 - r + 0.5, c + 0.5, rows - 1 - r - 0.5));
     }
 
     /// <summary>Labelled points (e.g. cost vs utility, per-class accuracy vs count), optionally with a connecting frontier.</summary>
-    public static byte[] LabelledScatter(string title, string xLabel, string yLabel, IReadOnlyList<double> xs,
+    public static ChartImage LabelledScatter(string title, string xLabel, string yLabel, IReadOnlyList<double> xs,
         IReadOnlyList<double> ys, IReadOnlyList<string>? labels = null, IReadOnlyList<int>? frontier = null,
         bool logX = false, int width = DefaultWidth, int height = DefaultHeight)
     {
@@ -123,16 +130,19 @@ public static class Charts
             line.LegendText = "Pareto frontier";
             plot.ShowLegend(Alignment.LowerRight);
         }
+        // Room on the right for the labels of the rightmost points, which are written to the right of their marker.
+        if (labels != null) plot.Axes.Margins(left: 0.05, right: 0.18, bottom: 0.1, top: 0.15);
         if (logX) plot.Axes.Bottom.TickGenerator = LogTicks(x.Min(), x.Max());
         plot.Title(title);
         plot.XLabel(logX ? $"{xLabel} (log scale)" : xLabel);
         plot.YLabel(yLabel);
-        return plot.GetImageBytes(width, height, ImageFormat.Png);
+        return Render(plot, width, height, () => Enumerable.Range(0, x.Length).Where(i => double.IsFinite(x[i]) && double.IsFinite(y[i]))
+            .Select(i => Point(plot, $"{(labels != null ? labels[i] + ": " : "")}{xLabel} {Value(xs[i])}, {yLabel} {Value(ys[i])}", x[i], y[i])));
     }
 
     /// <summary>One line per series over shared x values (e.g. kNN top-1 against k, accuracy against size).
     /// With <paramref name="logX"/> the x axis is logarithmic and ticks sit at the given x values.</summary>
-    public static byte[] Lines(string title, string xLabel, string yLabel, IReadOnlyList<double> xs,
+    public static ChartImage Lines(string title, string xLabel, string yLabel, IReadOnlyList<double> xs,
         IReadOnlyDictionary<string, double[]> series, bool logX = false, int width = DefaultWidth, int height = DefaultHeight)
     {
         using var plot = NewPlot();
@@ -153,16 +163,20 @@ public static class Charts
         plot.Title(title);
         plot.XLabel(logX ? $"{xLabel} (log scale)" : xLabel);
         plot.YLabel(yLabel);
-        return plot.GetImageBytes(width, height, ImageFormat.Png);
+        return Render(plot, width, height, () =>
+            from line in series
+            from i in Enumerable.Range(0, Math.Min(x.Length, line.Value.Length))
+            where double.IsFinite(x[i]) && double.IsFinite(line.Value[i])
+            select Point(plot, $"{line.Key}, {xLabel} {Value(xs[i])}: {yLabel} {Value(line.Value[i])}", x[i], line.Value[i]));
     }
 
     /// <summary>A class-count histogram (bars per class, sorted descending) with a horizontal line at the LT threshold.</summary>
-    public static byte[] ClassCounts(string title, IReadOnlyList<string> classNames, IReadOnlyList<int> counts,
+    public static ChartImage ClassCounts(string title, IReadOnlyList<string> classNames, IReadOnlyList<int> counts,
         double? longTailThreshold = null, int width = DefaultWidth, int height = DefaultHeight)
     {
         var order = Enumerable.Range(0, counts.Count).OrderByDescending(i => counts[i]).ToArray();
         using var plot = NewPlot();
-        plot.Add.Bars(order.Select(i => (double)counts[i]).ToArray());
+        var bars = plot.Add.Bars(order.Select(i => (double)counts[i]).ToArray());
         if (longTailThreshold is { } t)
         {
             var line = plot.Add.HorizontalLine(t);
@@ -175,14 +189,14 @@ public static class Charts
         plot.Axes.Margins(bottom: 0);
         plot.Title(title);
         plot.YLabel("images");
-        return plot.GetImageBytes(width, height, ImageFormat.Png);
+        return Render(plot, width, height, () => bars.Bars.Select((b, j) => BarSpot(plot, b, $"{classNames[order[j]]}: {Value(counts[order[j]])} images")));
     }
 
     /// <summary>
     /// Grouped bars: one group per category on the x axis, one bar per series inside each group (coloured by
     /// series, with a legend), each with its own asymmetric 95% whisker. NaN values leave a gap.
     /// </summary>
-    public static byte[] GroupedBars(string title, string yLabel, IReadOnlyList<string> categories,
+    public static ChartImage GroupedBars(string title, string yLabel, IReadOnlyList<string> categories,
         IReadOnlyList<BarSeries> series, int width = DefaultWidth, int height = DefaultHeight)
     {
         using var plot = NewPlot();
@@ -190,6 +204,7 @@ public static class Charts
         int count = Math.Max(1, series.Count);
         double slot = 0.8 / count;
         var bars = new List<Bar>();
+        var labels = new List<string>();
         for (int s = 0; s < series.Count; s++)
         {
             var color = palette.GetColor(s);
@@ -203,6 +218,9 @@ public static class Charts
                 if (!double.IsFinite(mean)) continue;
                 double position = i - 0.4 + slot * (s + 0.5);
                 bars.Add(new Bar { Position = position, Value = mean, Size = slot * 0.92, FillColor = color });
+                string interval = series[s].Lows is { } l && series[s].Highs is { } h && double.IsFinite(l[i]) && double.IsFinite(h[i]) && l[i] != h[i]
+                    ? $" [{Value(l[i])}, {Value(h[i])}]" : "";
+                labels.Add($"{categories[i].Replace('\n', ' ')}{(series.Count > 1 ? " · " + series[s].Name : "")}: {Value(mean)}{interval}");
                 if (series[s].Lows is { } lows && series[s].Highs is { } highs && double.IsFinite(lows[i]) && double.IsFinite(highs[i]))
                 {
                     xs.Add(position);
@@ -228,11 +246,11 @@ public static class Charts
         plot.Axes.Margins(bottom: 0);
         plot.Title(title);
         plot.YLabel(yLabel);
-        return plot.GetImageBytes(width, height, ImageFormat.Png);
+        return Render(plot, width, height, () => bars.Select((b, j) => BarSpot(plot, b, labels[j])));
     }
 
     /// <summary>Points of several named groups (one colour each, with a legend), e.g. per-class accuracy against class count per shift.</summary>
-    public static byte[] GroupedScatter(string title, string xLabel, string yLabel, IReadOnlyList<PointSeries> series,
+    public static ChartImage GroupedScatter(string title, string xLabel, string yLabel, IReadOnlyList<PointSeries> series,
         bool logX = false, int width = DefaultWidth, int height = DefaultHeight)
     {
         using var plot = NewPlot();
@@ -248,7 +266,12 @@ public static class Charts
         plot.Title(title);
         plot.XLabel(logX ? $"{xLabel} (log10)" : xLabel);
         plot.YLabel(yLabel);
-        return plot.GetImageBytes(width, height, ImageFormat.Png);
+        return Render(plot, width, height, () =>
+            from g in series
+            from i in Enumerable.Range(0, Math.Min(g.Xs.Count, g.Ys.Count))
+            where double.IsFinite(g.Xs[i]) && double.IsFinite(g.Ys[i])
+            select Point(plot, $"{g.Name}: {xLabel} {Value(g.Xs[i])}, {yLabel} {Value(g.Ys[i])}",
+                logX ? Math.Log10(Math.Max(g.Xs[i], 1)) : g.Xs[i], g.Ys[i]));
     }
 
     /// <summary>
@@ -256,7 +279,7 @@ public static class Charts
     /// y = a + b ln(x), and marked points placed on the curve at given sizes with horizontal intervals
     /// (hollow when extrapolated beyond the measured sizes).
     /// </summary>
-    public static byte[] SizeCurve(string title, string xLabel, string yLabel, IReadOnlyList<double> sizes,
+    public static ChartImage SizeCurve(string title, string xLabel, string yLabel, IReadOnlyList<double> sizes,
         IReadOnlyList<double> means, IReadOnlyList<double> lows, IReadOnlyList<double> highs,
         double intercept, double slope, IReadOnlyList<MarkedSize> marks, int width = DefaultWidth, int height = DefaultHeight)
     {
@@ -309,14 +332,20 @@ public static class Charts
         plot.Title(title);
         plot.XLabel($"{xLabel} (log scale)");
         plot.YLabel(yLabel);
-        return plot.GetImageBytes(width, height, ImageFormat.Png);
+        return Render(plot, width, height, () =>
+            Enumerable.Range(0, sizes.Count).Where(i => sizes[i] > 0 && double.IsFinite(means[i]))
+                .Select(i => Point(plot, $"{Value(sizes[i])} {xLabel}: {yLabel} {Value(means[i])} [{Value(lows[i])}, {Value(highs[i])}]", logSizes[i], means[i]))
+            .Concat(marks.Where(m => double.IsFinite(m.Size) && m.Size > 0 && double.IsFinite(intercept + slope * Math.Log(m.Size)))
+                .Select(m => Point(plot, $"{m.Label}: {Value(m.Size)} {xLabel} [{Value(m.Low)}, {Value(m.High)}]{(m.Extrapolated ? " (extrapolated)" : "")}",
+                    Math.Log10(m.Size), intercept + slope * Math.Log(m.Size)))));
     }
 
-    /// <summary>Lays PNGs out in a grid of the given number of columns (cells sized by the largest image), as one PNG.</summary>
-    public static byte[] Panels(IReadOnlyList<byte[]> pngs, int columns)
+    /// <summary>Lays charts out in a grid of the given number of columns (cells sized by the largest image), as one
+    /// chart whose hover spots are the panels' spots moved to their cells.</summary>
+    public static ChartImage Panels(IReadOnlyList<ChartImage> charts, int columns)
     {
-        if (pngs.Count == 0) throw new ArgumentException("no panels to lay out");
-        var images = pngs.Select(p => SKBitmap.Decode(p) ?? throw new ArgumentException("a panel is not a decodable image")).ToArray();
+        if (charts.Count == 0) throw new ArgumentException("no panels to lay out");
+        var images = charts.Select(p => SKBitmap.Decode(p.Png) ?? throw new ArgumentException("a panel is not a decodable image")).ToArray();
         try
         {
             columns = Math.Clamp(columns, 1, images.Length);
@@ -328,7 +357,8 @@ public static class Charts
                 surface.Canvas.DrawBitmap(images[i], (i % columns) * cellW, (i / columns) * cellH);
             using var snapshot = surface.Snapshot();
             using var data = snapshot.Encode(SKEncodedImageFormat.Png, 100);
-            return data.ToArray();
+            var spots = charts.SelectMany((c, i) => c.Spots.Select(s => s with { X = s.X + (i % columns) * cellW, Y = s.Y + (i / columns) * cellH }));
+            return new ChartImage(data.ToArray(), cellW * columns, cellH * rows, spots.ToList());
         }
         finally
         {
@@ -371,6 +401,9 @@ public static class Charts
             plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
             plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
             plot.Axes.Bottom.MinimumSize = RotatedLabelSpace(categories);
+            // The first label ends at the first tick and runs down to the left: widen the left axis so it is not cut off.
+            int first = categories.Count == 0 ? 0 : categories[0].Split('\n').Max(l => l.Length);
+            plot.Axes.Left.MinimumSize = Math.Max(plot.Axes.Left.MinimumSize, 7f * 0.72f * first - 10);
         }
         plot.HideGrid();
     }
@@ -390,6 +423,43 @@ public static class Charts
     });
 
     private static double Finite(double v) => double.IsFinite(v) ? v : 0;
+
+    /// <summary>Draws the plot and then asks for its hover spots: pixel positions are known only after a render
+    /// has laid out the axes (<see cref="Plot.GetPixel(Coordinates)"/> uses the last render).</summary>
+    private static ChartImage Render(Plot plot, int width, int height, Func<IEnumerable<HoverSpot>> spots)
+    {
+        var png = plot.GetImageBytes(width, height, ImageFormat.Png);
+        return new ChartImage(png, width, height, spots().ToList());
+    }
+
+    private static HoverSpot Point(Plot plot, string text, double x, double y)
+    {
+        var p = plot.GetPixel(new Coordinates(x, y));
+        return HoverSpot.Point(text, p.X, p.Y);
+    }
+
+    private static HoverSpot Box(Plot plot, string text, double x1, double y1, double x2, double y2)
+    {
+        Pixel a = plot.GetPixel(new Coordinates(x1, y1)), b = plot.GetPixel(new Coordinates(x2, y2));
+        return HoverSpot.Box(text, a.X, a.Y, b.X, b.Y);
+    }
+
+    /// <summary>A bar's whole column from the axis to its value, at least a few pixels tall so a bar at 0 can still be hovered.</summary>
+    private static HoverSpot BarSpot(Plot plot, Bar bar, string text)
+    {
+        var spot = Box(plot, text, bar.Position - bar.Size / 2, bar.ValueBase, bar.Position + bar.Size / 2, bar.Value);
+        return spot.Height >= 4 ? spot : spot with { Y = spot.Y - 4 + spot.Height, Height = 4 };
+    }
+
+    /// <summary>A value as the tooltips show it: precision by magnitude, like the report's tables; never "-0".</summary>
+    private static string Value(double v)
+    {
+        if (!double.IsFinite(v)) return "–";
+        // Whole numbers (k, counts, image sizes) print without decimals.
+        var format = v == Math.Round(v) || Math.Abs(v) >= 100 ? "#,0" : Math.Abs(v) >= 10 ? "0.0" : "0.###";
+        var text = v.ToString(format, CultureInfo.InvariantCulture);
+        return text == "-0" ? "0" : text;
+    }
 
     /// <summary>Pixels below the axis that 45-degree tick labels need: about 7 px per character of the longest
     /// line, times sin 45, plus a line height for each further line of a multi-line label.</summary>

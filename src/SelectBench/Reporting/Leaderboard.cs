@@ -67,7 +67,14 @@ public sealed record Leaderboard(string PrimaryMetric, IReadOnlyList<Leaderboard
 
     public static bool HigherIsBetter(string metric) => !LowerIsBetter.Contains(metric);
 
-    /// <summary>Orders shifts by the primary metric and marks ranks and ties.</summary>
+    /// <summary>How <see cref="Rank"/> ranks and marks ties, in words (the report shows it on the rank column's header).</summary>
+    public static string RankRule(string primaryMetric) =>
+        $"Ranked by {primaryMetric} ({(HigherIsBetter(primaryMetric) ? "higher" : "lower")} is better). Rank = 1 + the number of shifts whose " +
+        $"95% interval on {primaryMetric} lies entirely on the better side of this shift's interval, and never better than the rank of " +
+        "the row above. ≈ marks a shift whose interval overlaps another shift's (a statistical tie). The paired p-value against the " +
+        "reference shift is shown beside it but does not decide ties.";
+
+    /// <summary>Orders shifts by the primary metric and marks ranks and ties (<see cref="RankRule"/> says it in words).</summary>
     public static Leaderboard Rank(string primaryMetric, IEnumerable<LeaderboardEntry> entries, string? referenceShift = null)
     {
         bool higher = HigherIsBetter(primaryMetric);

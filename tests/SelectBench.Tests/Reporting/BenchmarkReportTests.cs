@@ -33,7 +33,11 @@ public class BenchmarkReportTests
 
         Assert.DoesNotContain("http://", html);
         Assert.DoesNotContain("https://", html);
-        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        // One inline script (sorting and the column toggle) that loads nothing: no src, no network calls.
+        Assert.Single(Regex.Matches(html, "<script", RegexOptions.IgnoreCase));
+        Assert.Contains("<script>(function () {", html);
+        foreach (var call in new[] { "fetch(", "XMLHttpRequest", "import(", "WebSocket", "sendBeacon", ".src =", "<script src" })
+            Assert.DoesNotContain(call, html);
         Assert.DoesNotContain("<link", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("url(", html);
         // Every src/href is a data URI or an in-page anchor.
@@ -58,22 +62,59 @@ public class BenchmarkReportTests
         var html = File.ReadAllText(BenchmarkReport.Write(f.Results, f.RunFolder));
         var board = Section(html, "leaderboard");
 
-        // expert: base_top1 0.83 +- 0.009 -> "0.83 [0.821, 0.839]"; rank 1, no tie; no p-value against itself.
-        Assert.Contains("<tr><td>1</td><td>expert</td><td>expert</td><td>2,000</td><td>10</td><td>2,000</td><td>0.83 [0.821,&#160;0.839]</td>", board);
-        // embedding-search 0.74 [0.731, 0.749] and crowd-schema 0.735 [0.726, 0.744] overlap: both rank 2, marked.
-        Assert.Contains("<td>2 ≈</td><td>embedding-search</td>", board);
-        Assert.Contains("<td>2 ≈</td><td>crowd-schema</td>", board);
+        // expert: base_top1 0.83 +- 0.009 -> "0.83" over "[0.821, 0.839]", sorted by 0.83; rank 1, no tie. Key columns come first:
+        // rank, shift, cost, then the primary metric.
+        Assert.Contains("<tr><td data-sort=\"1\">1</td><td class=\"label\">expert</td><td data-sort=\"2000\">2,000</td>" +
+                        "<td data-sort=\"0.83\">0.83<span class=\"ci\">[0.821, 0.839]</span></td>", board);
+        // embedding-search 0.74 [0.731, 0.749] and crowd-schema 0.735 [0.726, 0.744] overlap: both rank 2, marked; the rank
+        // column sorts by position on the leaderboard (2 and 3), so tied rows keep the leaderboard's order.
+        Assert.Contains("<tr><td data-sort=\"2\" title=\"tied with crowd-schema\">2 ≈</td><td class=\"label\">embedding-search</td>", board);
+        Assert.Contains("<td data-sort=\"3\" title=\"tied with embedding-search\">2 ≈</td><td class=\"label\">crowd-schema</td>", board);
         Assert.Contains("embedding-search ≈ crowd-schema", board);
-        Assert.Contains("<th>p vs expert</th>", board);
-        Assert.Contains("<td>0.012</td></tr>", board);
-        Assert.Contains("<td>&lt; 0.001</td></tr>", board);
+        Assert.Matches("<th class=\"extra\" title=\"Paired p-value of the shift against expert on base_top1[^\"]*\" aria-sort=\"none\" tabindex=\"0\">p vs expert</th>", board);
+        Assert.Contains("<td class=\"extra\" data-sort=\"0.012\">0.012</td>", board);
+        Assert.Contains("<td class=\"extra\" data-sort=\"0.0004\">&lt; 0.001</td>", board);
+        // The expert has no p-value against itself and no expert-equivalent size: a dash that sorts last.
+        Assert.Contains("<td class=\"extra\">–</td>", board);
         // A whole-number point value shows without decimals (FID 48, coverage 10), others by magnitude (FID 31 vs 6.5).
-        Assert.Contains("<td>48</td>", board);
-        Assert.Contains("<td>6.5</td>", board);
+        Assert.Contains("<td data-sort=\"48\">48</td>", board);
+        Assert.Contains("<td data-sort=\"6.5\">6.5</td>", board);
+        // The rank header explains the rule; metric headers say which direction is better.
+        Assert.Contains($"<th title=\"{System.Net.WebUtility.HtmlEncode(Leaderboard.RankRule("base_top1"))}\" aria-sort=\"none\" tabindex=\"0\">rank</th>", board);
+        Assert.Contains("title=\"fid: mean over seeds with its 95% interval; lower is better.\"", board);
+        Assert.Contains("data-first=\"desc\" aria-sort=\"none\" tabindex=\"0\">base_<wbr>top1</th>", board);
+        Assert.Contains("Show all ", board);
         Assert.Contains("<td>yes</td>", board);
         Assert.Contains("<td>no</td>", board);
         Assert.Contains("<td>undecided</td>", board);
-        foreach (var m in BenchmarkReport.KeyMetrics) Assert.Contains($"<th>{m.Replace("_", "_<wbr>")}</th>", board);
+        // Every metric of the run has a column (the key ones shown, the rest behind the toggle).
+        foreach (var m in f.Results.Leaderboard.MetricNames()) Assert.Contains($">{m.Replace("_", "_<wbr>")}</th>", board);
+        foreach (var m in new[] { "base_top1", "natural_ood_mean", "corruption_top1_mean", "knn_top1_k20", "transfer_mean", "coverage",
+                     "label_noise_true", "fid", "expert_equivalent_images" })
+            Assert.Matches($"<th (?!class=\"extra\")[^>]*>{m.Replace("_", "_<wbr>")}</th>", board);
+        foreach (var m in new[] { "lt", "ls_5pct", "label_noise_est", "cmmd", "vendi", "base_top5", "kid" })
+            Assert.Matches($"<th class=\"extra\"[^>]*>{m.Replace("_", "_<wbr>")}</th>", board);
+    }
+
+    [Fact]
+    public void ChartsShowTheirValuesOnHover()
+    {
+        using var f = new BenchmarkResultsFixture();
+        var html = File.ReadAllText(BenchmarkReport.Write(f.Results, f.RunFolder));
+        // Every chart (all images but the sample grids) has a hover layer over it.
+        Assert.Equal(Regex.Matches(html, "<figure class=\"chart\">").Count, Regex.Matches(html, "<svg class=\"hover\"").Count);
+        Assert.Equal(33 - 5, Regex.Matches(html, "<figure class=\"chart\">").Count);
+        // A bar of the base-accuracy family: shift, metric, mean and interval.
+        Assert.Contains(Title("expert · base_top1: 0.83 [0.821, 0.839]"), Section(html, "families"));
+        // A heat-map cell: 0.83 * (1 - 0.07 * 1 * 1.6) = 0.737 for gaussian_noise at severity 1.
+        Assert.Contains(Title("gaussian_noise × severity 1: 0.737"), Section(html, "corruptions"));
+        // A point of the cost scatter, a class-count bar and a kNN point.
+        Assert.Contains("<title>expert: cost (US dollars) 2,000, base_top1 0.83</title>", Section(html, "cost-utility"));
+        Assert.Matches("<title>[A-Za-z/-]+: 200 images</title>", Section(html, "class-counts"));
+        Assert.Contains("<title>expert, k (neighbours) 20: top-1 0.78</title>", Section(html, "transfer-knn"));
+        // The layer's coordinates are the PNG's pixels, so it scales with the image.
+        static string Title(string text) => $"<title>{System.Net.WebUtility.HtmlEncode(text)}</title>";
+        Assert.Matches("<img alt=\"cost against base top-1 with the Pareto frontier\" width=\"1000\" height=\"420\" src=\"data:image/png;base64,[^\"]+\"/><svg class=\"hover\" viewBox=\"0 0 1000 420\"", html);
     }
 
     [Fact]
@@ -217,8 +258,26 @@ public class BenchmarkReportTests
         Assert.Equal("1,235 [980, 1,502]", BenchmarkReport.Cell(new MetricSummary(1234.5, 980.2, 1501.6, 2)));
         Assert.Equal("7", BenchmarkReport.Cell(MetricSummary.Point(7)));
         Assert.Equal("2,000", BenchmarkReport.Cell(MetricSummary.Point(2000)));
-        Assert.Equal("0.5 [0.5, 0.5]", BenchmarkReport.Cell(new MetricSummary(0.5, 0.5, 0.5, 3)));
+        // An interval that is a single point shows as the value alone: seed-invariant metrics and exact zeros.
+        Assert.Equal("0.5", BenchmarkReport.Cell(new MetricSummary(0.5, 0.5, 0.5, 3)));
+        Assert.Equal("0", BenchmarkReport.Cell(new MetricSummary(0, 0, 0, 3)));
+        Assert.Equal("0", BenchmarkReport.Cell(MetricSummary.Point(0)));
+        Assert.Equal("58", BenchmarkReport.Cell(new MetricSummary(58, 58, 58, 2)));
+        // Values that round to zero print "0", never "-0"; a zero-width interval around a non-integer keeps its decimals.
+        Assert.Equal("0.001 [0, 0.002]", BenchmarkReport.Cell(new MetricSummary(0.001, -0.0002, 0.002, 2)));
+        Assert.Equal("0 [0, 0.002]", BenchmarkReport.Cell(new MetricSummary(-0.0001, -0.0003, 0.002, 2)));
+        Assert.Equal("0 [-0.1, 0.1]", BenchmarkReport.Cell(new MetricSummary(0, -0.1, 0.1, 2)));
+        // Unknown bounds leave the value; an unknown value is a dash.
+        Assert.Equal("0.7", BenchmarkReport.Cell(new MetricSummary(0.7, double.NaN, double.NaN, 2)));
         Assert.Equal("–", BenchmarkReport.Cell(MetricSummary.Point(double.NaN)));
+        Assert.Equal("–", BenchmarkReport.Cell(new MetricSummary(double.PositiveInfinity, 1, 2, 2)));
+        // Dollars: a cost that rounds to no cents is not shown as free; a p-value that could not be computed is a dash.
+        Assert.Equal("< 0.01", BenchmarkReport.Money(0.004));
+        Assert.Equal("0", BenchmarkReport.Money(0));
+        Assert.Equal("0.06", BenchmarkReport.Money(0.056));
+        Assert.Equal("2,000", BenchmarkReport.Money(2000));
+        Assert.Equal("–", BenchmarkReport.PValue(double.NaN));
+        Assert.Equal("< 0.001", BenchmarkReport.PValue(0.0004));
     }
 
     [Fact]

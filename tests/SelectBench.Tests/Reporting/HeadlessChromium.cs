@@ -18,7 +18,7 @@ internal sealed record ConsoleMessage(string Level, string Message, string Sourc
 /// <c>[20483:20483:1127/091359.035231:INFO:CONSOLE:1] "deliberate failure 42", source: file:///tmp/err.html (1)</c>;
 /// older versions wrote <c>CONSOLE(1)</c> instead of <c>CONSOLE:1</c>. console.error, console.log and uncaught
 /// exceptions ("Uncaught ReferenceError: ...") all appear at level INFO, so the level cannot tell an error
-/// from a log line: a page without scripts (the report) should produce no console message at all, and any
+/// from a log line: the report (whose one script never logs) should produce no console message at all, and any
 /// message counts as an error. Browser-process lines (dbus, GPU, sandbox warnings) are not console messages.
 /// </summary>
 internal static partial class ChromiumLog
@@ -59,6 +59,10 @@ internal sealed class HeadlessChromium(string executable, TimeSpan timeout)
     }
 
     public ChromiumRun DumpDom(string htmlFile) => Run(["--dump-dom", new Uri(htmlFile).AbsoluteUri]);
+
+    /// <summary>The DOM after the page's scripts ran, laid out in a window of the given size (so scripts can measure it).</summary>
+    public ChromiumRun DumpDom(string htmlFile, int width, int height) =>
+        Run(["--dump-dom", $"--window-size={width},{height}", "--hide-scrollbars", new Uri(htmlFile).AbsoluteUri]);
 
     public ChromiumRun Screenshot(string htmlFile, string pngFile, int width, int height) =>
         Run([$"--screenshot={pngFile}", $"--window-size={width},{height}", "--hide-scrollbars", new Uri(htmlFile).AbsoluteUri]);

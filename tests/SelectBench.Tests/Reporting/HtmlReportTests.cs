@@ -32,4 +32,35 @@ public class HtmlReportTests
         Assert.DoesNotContain("https://", html);
         Assert.DoesNotContain("<script", html);
     }
+
+    [Fact]
+    public void ChartSpotsBecomeSvgTitlesInPngPixels()
+    {
+        var chart = Charts.GroupedBars("t", "y", ["a", "b"], [new BarSeries("s", [0.5, 0.0], [0.4, 0.0], [0.6, 0.0])], 400, 300);
+        Assert.Equal((400, 300), (chart.Width, chart.Height));
+        // One spot per bar; the bar at exactly 0 says "0" without an interval and is still a few pixels tall.
+        Assert.Equal(["a: 0.5 [0.4, 0.6]", "b: 0"], chart.Spots.Select(s => s.Text));
+        Assert.All(chart.Spots, s => Assert.InRange(s.X, 0, 400));
+        Assert.True(chart.Spots[1].Height >= 4);
+        // The first bar is taller than the second: its top is higher on the image.
+        Assert.True(chart.Spots[0].Y < chart.Spots[1].Y);
+        var html = new HtmlReport("r").Section("c", "C").Chart(chart, "bars <1>").Render();
+        Assert.Contains("<svg class=\"hover\" viewBox=\"0 0 400 300\" preserveAspectRatio=\"none\" aria-hidden=\"true\"><rect ", html);
+        Assert.Contains("<title>a: 0.5 [0.4, 0.6]</title></rect>", html);
+        Assert.Contains("alt=\"bars &lt;1&gt;\"", html);
+        Assert.DoesNotContain("<script", html);
+    }
+
+    [Fact]
+    public void SortableTableOrdersKeyColumnsFirstAndCarriesSortKeys()
+    {
+        var html = new HtmlReport("r").Section("s", "S").SortableTable(
+            [new SortableColumn("extra", Key: false), new SortableColumn("name", Key: true, Numeric: false), new SortableColumn("value", Key: true, DescendingFirst: true)],
+            [[new SortableCell("1,235", 1234.5), SortableCell.Label("a & b"), new SortableCell("0.5", 0.5, "[0.4, 0.6]")],
+             [new SortableCell("–"), SortableCell.Label("c"), new SortableCell("0", 0.0)]], "t").Render();
+        Assert.Contains("<button type=\"button\" class=\"column-toggle\" data-table=\"t\" aria-pressed=\"false\"", html);
+        Assert.Contains("<tr><td class=\"label\">a &amp; b</td><td data-sort=\"0.5\">0.5<span class=\"ci\">[0.4, 0.6]</span></td><td class=\"extra\" data-sort=\"1234.5\">1,235</td></tr>", html);
+        Assert.Contains("<tr><td class=\"label\">c</td><td data-sort=\"0\">0</td><td class=\"extra\">–</td></tr>", html);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, "<script>"));
+    }
 }
