@@ -48,7 +48,9 @@ public sealed record USearchSettings(int Connectivity = 32, int ExpansionAdd = 2
 /// because <see cref="NearestNeighbourSearch"/> uses the exact search for every pool where that is not much slower
 /// (docs/curation.md, "Search backends"); above, set <see cref="USearchSettings.Threads"/> = 1 or keep the saved
 /// index (<see cref="NearestNeighbourOptions.IndexPath"/>) to get the same answer again.</para>
-/// Keys in the index are the pool row numbers 0..PoolSize-1; similarities are 1 - cosine distance.
+/// Keys in the index are the pool row numbers 0..PoolSize-1. Rows and queries are scaled to unit length and the
+/// index measures the inner product, so similarities (1 - distance) are cosines. An index saved with the cosine
+/// metric by an earlier version still loads and answers the same way.
 /// </summary>
 public sealed class USearchIndex : INearestNeighbourSearch
 {
@@ -84,7 +86,8 @@ public sealed class USearchIndex : INearestNeighbourSearch
         settings ??= new USearchSettings();
         EmbeddingChecks.RequireMatrix("pool", pool, count, dimension);
         settings.Validate("usearch");
-        var index = new NativeIndex(MetricKind.Cos, ScalarKind.Float32, (ulong)dimension,
+        // Inner product on unit rows is the cosine at a third of the work per distance (cos also sums both norms).
+        var index = new NativeIndex(MetricKind.Ip, ScalarKind.Float32, (ulong)dimension,
             (ulong)settings.Connectivity, (ulong)settings.ExpansionAdd, (ulong)settings.ExpansionSearch);
         try
         {
@@ -99,7 +102,12 @@ public sealed class USearchIndex : INearestNeighbourSearch
             Parallel.For(0, batches, options, b =>
             {
                 int first = b * Batch, last = Math.Min(count, first + Batch);
-                for (int i = first; i < last; i++) Native.Add(handle, (ulong)i, pool.AsSpan(i * dimension, dimension));
+                var unit = new float[dimension];
+                for (int i = first; i < last; i++)
+                {
+                    Unit(pool.AsSpan(i * dimension, dimension), unit);
+                    Native.Add(handle, (ulong)i, unit);
+                }
                 progress?.Advance(last - first);
             });
             return new USearchIndex(index, settings);
@@ -153,9 +161,11 @@ public sealed class USearchIndex : INearestNeighbourSearch
             {
                 var keys = new ulong[k];
                 var distances = new float[k];
+                var unit = new float[Dimension];
                 for (int q = block * Batch; q < Math.Min(queryCount, (block + 1) * Batch); q++)
                 {
-                    int found = Native.Search(_handle, queries.AsSpan(q * Dimension, Dimension), keys, distances);
+                    Unit(queries.AsSpan(q * Dimension, Dimension), unit);
+                    int found = Native.Search(_handle, unit, keys, distances);
                     for (int j = 0; j < k; j++)
                     {
                         // A graph search can return fewer than k matches only when the graph is disconnected;
@@ -170,6 +180,13 @@ public sealed class USearchIndex : INearestNeighbourSearch
     }
 
     public void Dispose() => _index.Dispose();
+
+    /// <summary>The row scaled to unit length as <see cref="Embeddings.Normalised"/> does (a zero row stays zero).</summary>
+    private static void Unit(ReadOnlySpan<float> row, Span<float> unit)
+    {
+        double norm = Embeddings.UnitScale(row);
+        for (int j = 0; j < row.Length; j++) unit[j] = norm > 0 ? (float)(row[j] / norm) : row[j];
+    }
 
     /// <summary>
     /// The C API of the native library (c/usearch.h), called on the wrapper's handle: the 2.26.6 C# wrapper exposes
