@@ -72,7 +72,7 @@ public sealed class CorruptedSetCache
         BitConverter.TryWriteBytes(header[8..12], set.Height);
         BitConverter.TryWriteBytes(header[12..16], set.Width);
         hash.AppendData(header);
-        hash.AppendData(set.Pixels);
+        for (int i = 0; i < set.Count; i++) hash.AppendData(set.Image(i)); // the same bytes as the whole array, image by image
         hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(set.Labels.AsSpan()));
         return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
     }
