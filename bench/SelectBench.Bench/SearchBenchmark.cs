@@ -10,8 +10,12 @@ namespace SelectBench.Bench;
 /// embeddings are; uniform random vectors are the worst case for HNSW and not what curation searches.
 /// Several pool sizes in one run (--pools 50000,500000,2000000); the exact search answers only --exact-queries of
 /// the queries (a sample is enough for recall and its time per query), USearch answers all --queries.
+/// With --why N it instead builds one pool of N vectors four ways, to take the old build's 48 vectors/s apart: the
+/// C# wrapper's batch Add on one thread (the old code) and the C API on 1 and on --threads threads, all with the old
+/// settings (M 32, expansion_add 200), then the C API with the given settings.
 /// Usage: search [--pools 50000] [--queries 10000] [--exact-queries 1000] [--dim 512] [--k 10] [--clusters 100]
 ///               [--spread 0.6] [--connectivity 32] [--expansion-add 200] [--expansion-search 256] [--threads 2] [--seed 0]
+///               [--why 10000]
 /// </summary>
 public sealed class SearchBenchmark : IBenchmark
 {
@@ -29,6 +33,7 @@ public sealed class SearchBenchmark : IBenchmark
         var settings = new USearchSettings(o.Int("connectivity", 32), o.Int("expansion-add", 200), o.Int("expansion-search", 256), threads);
         Console.WriteLine($"pools {string.Join(", ", pools)} x {dim}, {queries} queries ({exactQueries} exact), k = {k}, {clusters} clusters (spread {spread}), " +
                           $"USearch {settings}, {threads} threads, {Environment.ProcessorCount} processors, load {Load()}");
+        if (o.Int("why", 0) is > 0 and var why) return Why(why, dim, clusters, spread, seed, threads, settings);
         var rows = new List<string>();
         foreach (int pool in pools)
         {
@@ -71,17 +76,59 @@ public sealed class SearchBenchmark : IBenchmark
                 foreach (var i in approx.IndicesOf(q)) if (set.Contains(i)) hits++;
             }
             double recall = hits / ((double)exactQueries * k);
-            // The exact search's time for all the queries, from its sampled rate (its cost is linear in the queries).
+            // The exact search's time for all the queries, from its sampled rate (its cost is linear in the queries),
+            // and the number of queries above which USearch (build once, then search) finishes first.
             double exactAll = exactQuery / exactQueries * queries;
+            double perQueryGain = exactQuery / exactQueries - annQuery / queries;
+            string crossover = perQueryGain > 0 ? ((annBuild - exactBuild) / perQueryGain).ToString("N0", CultureInfo.InvariantCulture) : "never";
             rows.Add(string.Create(CultureInfo.InvariantCulture,
-                $"| {pool:N0} | {pool / annBuild:N0} | {pool / buildCpu:N0} | {annBuild:F1} | {queries / annQuery:N0} | {queries / queryCpu:N0} | {recall:F3} | {exactQueries / exactQuery:N1} | {exactBuild:F1} | {exactAll:F1} | {annBuild + annQuery:F1} | {Load()} |"));
+                $"| {pool:N0} | {pool / annBuild:N0} | {pool / buildCpu:N0} | {annBuild:F1} | {queries / annQuery:N0} | {queries / queryCpu:N0} | {recall:F3} | {exactQueries / exactQuery:N1} | {exactBuild:F1} | {exactAll:F1} | {annBuild + annQuery:F1} | {crossover} | {Load()} |"));
             Console.WriteLine(rows[^1]);
         }
         Console.WriteLine();
-        Console.WriteLine($"| pool | USearch build vectors/s | vectors per CPU-s | build (s) | USearch queries/s | queries per CPU-s | recall@{k} | exact queries/s | exact setup (s) | exact, {queries:N0} queries (s) | USearch build + {queries:N0} queries (s) | load after |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        Console.WriteLine($"| pool | USearch build vectors/s | vectors per CPU-s | build (s) | USearch queries/s | queries per CPU-s | recall@{k} | exact queries/s | exact setup (s) | exact, {queries:N0} queries (s) | USearch build + {queries:N0} queries (s) | USearch first above (queries) | load after |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var row in rows) Console.WriteLine(row);
         return 0;
+    }
+
+    private static int Why(int pool, int dim, int clusters, float spread, int seed, int threads, USearchSettings settings)
+    {
+        var rng = new Random(seed);
+        var centres = Normal(rng, clusters * dim, 1f);
+        var data = Around(rng, centres, clusters, pool, dim, spread);
+        var old = new USearchSettings(32, 200, 256);
+        Console.WriteLine($"| build of {pool:N0} x {dim} | vectors/s | vectors per CPU-s | load after |");
+        Console.WriteLine("|---|---:|---:|---|");
+        Measure("C# wrapper batch Add, 1 thread, M 32, ef_add 200 (the old code)", () =>
+        {
+            using var index = new Cloud.Unum.USearch.USearchIndex(Cloud.Unum.USearch.MetricKind.Cos, Cloud.Unum.USearch.ScalarKind.Float32,
+                (ulong)dim, 32, 200, 256);
+            for (int start = 0; start < pool; start += 4096)
+            {
+                int n = Math.Min(4096, pool - start);
+                var keys = new ulong[n];
+                var rows = new float[n][];
+                for (int i = 0; i < n; i++) { keys[i] = (ulong)(start + i); rows[i] = data.AsSpan((start + i) * dim, dim).ToArray(); }
+                index.Add(keys, rows);
+            }
+        });
+        Measure("C API, 1 thread, M 32, ef_add 200", () => USearchIndex.Build(data, pool, dim, old with { Threads = 1 }).Dispose());
+        Measure($"C API, {threads} threads, M 32, ef_add 200", () => USearchIndex.Build(data, pool, dim, old with { Threads = threads }).Dispose());
+        Measure($"C API, {threads} threads, M {settings.Connectivity}, ef_add {settings.ExpansionAdd}", () => USearchIndex.Build(data, pool, dim, settings).Dispose());
+        return 0;
+
+        void Measure(string what, Action build)
+        {
+            var process = Process.GetCurrentProcess();
+            var cpu = process.TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            build();
+            double wall = clock.Elapsed.TotalSeconds;
+            process.Refresh();
+            double used = (process.TotalProcessorTime - cpu).TotalSeconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {what} | {pool / wall:N0} | {pool / used:N0} | {Load()} |"));
+        }
     }
 
     private static string Load()
