@@ -14,7 +14,7 @@ namespace SelectBench.Bench;
 /// C# wrapper's batch Add on one thread (the old code) and the C API on 1 and on --threads threads, all with the old
 /// settings (M 32, expansion_add 200), then the C API with the given settings.
 /// Usage: search [--pools 50000] [--queries 10000] [--exact-queries 1000] [--dim 512] [--k 10] [--clusters 100]
-///               [--spread 0.6] [--connectivity 32] [--expansion-add 200] [--expansion-search 256] [--threads 2] [--seed 0]
+///               [--spread 0.6] [--connectivity 16] [--expansion-add 32] [--expansion-search 256] [--threads 2] [--seed 0]
 ///               [--why 10000]
 /// </summary>
 public sealed class SearchBenchmark : IBenchmark
@@ -30,7 +30,9 @@ public sealed class SearchBenchmark : IBenchmark
         int dim = o.Int("dim", 512), k = o.Int("k", 10), clusters = o.Int("clusters", 100), seed = o.Int("seed", 0);
         int threads = o.Int("threads", 2);
         float spread = (float)o.Double("spread", 0.6);
-        var settings = new USearchSettings(o.Int("connectivity", 32), o.Int("expansion-add", 200), o.Int("expansion-search", 256), threads);
+        var defaults = new USearchSettings();
+        var settings = new USearchSettings(o.Int("connectivity", defaults.Connectivity), o.Int("expansion-add", defaults.ExpansionAdd),
+            o.Int("expansion-search", defaults.ExpansionSearch), threads);
         Console.WriteLine($"pools {string.Join(", ", pools)} x {dim}, {queries} queries ({exactQueries} exact), k = {k}, {clusters} clusters (spread {spread}), " +
                           $"USearch {settings}, {threads} threads, {Environment.ProcessorCount} processors, load {Load()}");
         if (o.Int("why", 0) is > 0 and var why) return Why(why, dim, clusters, spread, seed, threads, settings);
