@@ -14,7 +14,7 @@ namespace SelectBench.Bench;
 /// C# wrapper's batch Add on one thread (the old code) and the C API on 1 and on --threads threads, all with the old
 /// settings (M 32, expansion_add 200), then the C API with the given settings.
 /// Usage: search [--pools 50000] [--queries 10000] [--exact-queries 1000] [--dim 512] [--k 10] [--clusters 100]
-///               [--spread 0.6] [--connectivity 16] [--expansion-add 32] [--expansion-search 256] [--threads 2] [--seed 0]
+///               [--spread 0.6] [--connectivity 32] [--expansion-add 200] [--expansion-search 256] [--threads 2] [--seed 0]
 ///               [--why 10000]
 /// </summary>
 public sealed class SearchBenchmark : IBenchmark

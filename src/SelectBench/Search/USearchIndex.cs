@@ -8,17 +8,17 @@ using SelectBench.Embedding;
 namespace SelectBench.Search;
 
 /// <summary>
-/// HNSW graph settings for <see cref="USearchIndex"/>. The build's cost per vector grows with connectivity (M) and
-/// expansion_add; at 512-d the earlier defaults (M 32, expansion_add 200) cost about ten times the CPU of M 16,
-/// expansion_add 32, which still gives recall@10 of 0.98 on clustered data once expansion_search is 256 (the search
-/// is cheap to widen; the build is not). USearch's own expansion_search (64) gave very low recall on unclustered
-/// data here, so expansion_search is also kept at least 2k at query time (see <see cref="USearchIndex.Search"/>).
+/// HNSW graph settings for <see cref="USearchIndex"/>. Defaults favour recall over build speed. The build's cost per
+/// vector grows with connectivity (M) and expansion_add: at 512-d, M 16 with expansion_add 32 costs about a tenth of
+/// the CPU of these defaults and kept recall@10 at 0.98 on 50,000 clustered vectors, but fell to 0.83 at 500,000
+/// (BENCHMARKS.md, "USearch at pool scale"), so the defaults stay. USearch's own expansion_search (64) gave very low
+/// recall on unclustered data here, so expansion_search is also kept at least 2k at query time (see <see cref="USearchIndex.Search"/>).
 /// <paramref name="Threads"/>: threads that add vectors while building and that search; null = libtorch's setting
 /// (jobs set it from their thread budget). A build on more than one thread is not reproducible bit for bit (which
 /// thread inserts a vector first changes the graph); a build on 1 thread is (same library version, same pool).
 /// Timing and recall: BENCHMARKS.md, "USearch at pool scale".
 /// </summary>
-public sealed record USearchSettings(int Connectivity = 16, int ExpansionAdd = 32, int ExpansionSearch = 256, int? Threads = null)
+public sealed record USearchSettings(int Connectivity = 32, int ExpansionAdd = 200, int ExpansionSearch = 256, int? Threads = null)
 {
     public void Validate(string where)
     {
