@@ -5,58 +5,139 @@ using SelectBench.Search;
 namespace SelectBench.Bench;
 
 /// <summary>
-/// Exact cosine search vs USearch HNSW on one synthetic pool: build time, query time and recall@k of USearch
+/// Exact cosine search vs USearch HNSW on synthetic pools: build throughput, query throughput and recall@k of USearch
 /// against the exact result. The pool is clustered (Gaussian clusters around random centres), as image
 /// embeddings are; uniform random vectors are the worst case for HNSW and not what curation searches.
-/// Usage: search [--pool 50000] [--queries 10000] [--dim 512] [--k 10] [--clusters 100] [--spread 0.6]
-///               [--connectivity 32] [--expansion-add 200] [--expansion-search 256] [--seed 0]
+/// Several pool sizes in one run (--pools 50000,500000,2000000); the exact search answers only --exact-queries of
+/// the queries (a sample is enough for recall and its time per query), USearch answers all --queries.
+/// With --why N it instead builds one pool of N vectors four ways, to take the old build's 48 vectors/s apart: the
+/// C# wrapper's batch Add on one thread (the old code) and the C API on 1 and on --threads threads, all with the old
+/// settings (M 32, expansion_add 200), then the C API with the given settings.
+/// Usage: search [--pools 50000] [--queries 10000] [--exact-queries 1000] [--dim 512] [--k 10] [--clusters 100]
+///               [--spread 0.6] [--connectivity 32] [--expansion-add 200] [--expansion-search 256] [--threads 2] [--seed 0]
+///               [--why 10000]
 /// </summary>
 public sealed class SearchBenchmark : IBenchmark
 {
     public string Name => "search";
-    public string Description => "exact cosine top-k vs USearch HNSW: build, query time and recall@k";
+    public string Description => "exact cosine top-k vs USearch HNSW: build and query throughput, recall@k, at several pool sizes";
 
     public int Run(string[] args)
     {
         var o = BenchArgs.Parse(args);
-        int pool = o.Int("pool", 50_000), queries = o.Int("queries", 10_000), dim = o.Int("dim", 512), k = o.Int("k", 10);
-        int clusters = o.Int("clusters", 100), seed = o.Int("seed", 0);
+        var pools = (o.String("pools") ?? o.String("pool") ?? "50000").Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+        int queries = o.Int("queries", 10_000), exactQueries = Math.Min(queries, o.Int("exact-queries", 1_000));
+        int dim = o.Int("dim", 512), k = o.Int("k", 10), clusters = o.Int("clusters", 100), seed = o.Int("seed", 0);
+        int threads = o.Int("threads", 2);
         float spread = (float)o.Double("spread", 0.6);
-        var settings = new USearchSettings(o.Int("connectivity", 32), o.Int("expansion-add", 200), o.Int("expansion-search", 256));
-        Console.WriteLine($"pool {pool} x {dim}, {queries} queries, k = {k}, {clusters} clusters (spread {spread}), USearch {settings}, torch threads {TorchSharp.torch.get_num_threads()}");
+        var defaults = new USearchSettings();
+        var settings = new USearchSettings(o.Int("connectivity", defaults.Connectivity), o.Int("expansion-add", defaults.ExpansionAdd),
+            o.Int("expansion-search", defaults.ExpansionSearch), threads);
+        Console.WriteLine($"pools {string.Join(", ", pools)} x {dim}, {queries} queries ({exactQueries} exact), k = {k}, {clusters} clusters (spread {spread}), " +
+                          $"USearch {settings}, {threads} threads, {Environment.ProcessorCount} processors, load {Load()}");
+        if (o.Int("why", 0) is > 0 and var why) return Why(why, dim, clusters, spread, seed, threads, settings);
+        var rows = new List<string>();
+        foreach (int pool in pools)
+        {
+            var rng = new Random(seed);
+            var centres = Normal(rng, clusters * dim, 1f);
+            var poolData = Around(rng, centres, clusters, pool, dim, spread);
+            var queryData = Around(rng, centres, clusters, queries, dim, spread);
 
+            var clock = Stopwatch.StartNew();
+            Neighbours truth;
+            double exactBuild, exactQuery;
+            using (var exact = new ExactCosineSearch(poolData, pool, dim, threads: threads))
+            {
+                exactBuild = clock.Elapsed.TotalSeconds;
+                clock.Restart();
+                truth = exact.Search(queryData[..(exactQueries * dim)], exactQueries, k);
+                exactQuery = clock.Elapsed.TotalSeconds;
+            }
+            GC.Collect(); // the exact search's tiles (4 GB at 2M x 512) go before the index is built
+
+            // CPU seconds beside wall seconds: on a shared machine the wall time says more about the neighbours than
+            // about the index; vectors per CPU-second x threads is what an idle machine would give.
+            var process = Process.GetCurrentProcess();
+            var cpu = process.TotalProcessorTime;
+            clock.Restart();
+            using var index = USearchIndex.Build(poolData, pool, dim, settings);
+            double annBuild = clock.Elapsed.TotalSeconds;
+            process.Refresh();
+            double buildCpu = (process.TotalProcessorTime - cpu).TotalSeconds;
+            cpu = process.TotalProcessorTime;
+            clock.Restart();
+            var approx = index.Search(queryData, queries, k);
+            double annQuery = clock.Elapsed.TotalSeconds;
+            process.Refresh();
+            double queryCpu = (process.TotalProcessorTime - cpu).TotalSeconds;
+
+            double hits = 0;
+            for (int q = 0; q < exactQueries; q++)
+            {
+                var set = new HashSet<int>(truth.IndicesOf(q).ToArray());
+                foreach (var i in approx.IndicesOf(q)) if (set.Contains(i)) hits++;
+            }
+            double recall = hits / ((double)exactQueries * k);
+            // The exact search's time for all the queries, from its sampled rate (its cost is linear in the queries),
+            // and the number of queries above which USearch (build once, then search) finishes first.
+            double exactAll = exactQuery / exactQueries * queries;
+            double perQueryGain = exactQuery / exactQueries - annQuery / queries;
+            string crossover = perQueryGain > 0 ? ((annBuild - exactBuild) / perQueryGain).ToString("N0", CultureInfo.InvariantCulture) : "never";
+            rows.Add(string.Create(CultureInfo.InvariantCulture,
+                $"| {pool:N0} | {pool / annBuild:N0} | {pool / buildCpu:N0} | {annBuild:F1} | {queries / annQuery:N0} | {queries / queryCpu:N0} | {recall:F3} | {exactQueries / exactQuery:N1} | {exactBuild:F1} | {exactAll:F1} | {annBuild + annQuery:F1} | {crossover} | {Load()} |"));
+            Console.WriteLine(rows[^1]);
+        }
+        Console.WriteLine();
+        Console.WriteLine($"| pool | USearch build vectors/s | vectors per CPU-s | build (s) | USearch queries/s | queries per CPU-s | recall@{k} | exact queries/s | exact setup (s) | exact, {queries:N0} queries (s) | USearch build + {queries:N0} queries (s) | USearch first above (queries) | load after |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var row in rows) Console.WriteLine(row);
+        return 0;
+    }
+
+    private static int Why(int pool, int dim, int clusters, float spread, int seed, int threads, USearchSettings settings)
+    {
         var rng = new Random(seed);
         var centres = Normal(rng, clusters * dim, 1f);
-        var poolData = Around(rng, centres, clusters, pool, dim, spread);
-        var queryData = Around(rng, centres, clusters, queries, dim, spread);
-
-        var clock = Stopwatch.StartNew();
-        using var exact = new ExactCosineSearch(poolData, pool, dim);
-        double exactBuild = clock.Elapsed.TotalSeconds;
-        clock.Restart();
-        var truth = exact.Search(queryData, queries, k);
-        double exactQuery = clock.Elapsed.TotalSeconds;
-
-        clock.Restart();
-        using var index = USearchIndex.Build(poolData, pool, dim, settings);
-        double annBuild = clock.Elapsed.TotalSeconds;
-        clock.Restart();
-        var approx = index.Search(queryData, queries, k);
-        double annQuery = clock.Elapsed.TotalSeconds;
-
-        double hits = 0;
-        for (int q = 0; q < queries; q++)
+        var data = Around(rng, centres, clusters, pool, dim, spread);
+        var old = new USearchSettings(32, 200, 256);
+        Console.WriteLine($"| build of {pool:N0} x {dim} | vectors/s | vectors per CPU-s | load after |");
+        Console.WriteLine("|---|---:|---:|---|");
+        Measure("C# wrapper batch Add, 1 thread, M 32, ef_add 200 (the old code)", () =>
         {
-            var set = new HashSet<int>(truth.IndicesOf(q).ToArray());
-            foreach (var i in approx.IndicesOf(q)) if (set.Contains(i)) hits++;
-        }
-        double recall = hits / ((double)queries * k);
-        Console.WriteLine();
-        Console.WriteLine($"| backend | build (s) | query (s) | queries/s | recall@{k} |");
-        Console.WriteLine("|---|---:|---:|---:|---:|");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| exact (TorchSharp matmul + topk) | {exactBuild:F2} | {exactQuery:F2} | {queries / exactQuery:F0} | 1.000 |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| USearch HNSW (M={settings.Connectivity}, ef_add={settings.ExpansionAdd}, ef_search={settings.ExpansionSearch}) | {annBuild:F2} | {annQuery:F2} | {queries / annQuery:F0} | {recall:F3} |"));
+            using var index = new Cloud.Unum.USearch.USearchIndex(Cloud.Unum.USearch.MetricKind.Cos, Cloud.Unum.USearch.ScalarKind.Float32,
+                (ulong)dim, 32, 200, 256);
+            for (int start = 0; start < pool; start += 4096)
+            {
+                int n = Math.Min(4096, pool - start);
+                var keys = new ulong[n];
+                var rows = new float[n][];
+                for (int i = 0; i < n; i++) { keys[i] = (ulong)(start + i); rows[i] = data.AsSpan((start + i) * dim, dim).ToArray(); }
+                index.Add(keys, rows);
+            }
+        });
+        Measure("C API, 1 thread, M 32, ef_add 200", () => USearchIndex.Build(data, pool, dim, old with { Threads = 1 }).Dispose());
+        Measure($"C API, {threads} threads, M 32, ef_add 200", () => USearchIndex.Build(data, pool, dim, old with { Threads = threads }).Dispose());
+        Measure($"C API, {threads} threads, M {settings.Connectivity}, ef_add {settings.ExpansionAdd}", () => USearchIndex.Build(data, pool, dim, settings).Dispose());
         return 0;
+
+        void Measure(string what, Action build)
+        {
+            var process = Process.GetCurrentProcess();
+            var cpu = process.TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            build();
+            double wall = clock.Elapsed.TotalSeconds;
+            process.Refresh();
+            double used = (process.TotalProcessorTime - cpu).TotalSeconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {what} | {pool / wall:N0} | {pool / used:N0} | {Load()} |"));
+        }
+    }
+
+    private static string Load()
+    {
+        try { return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+        catch (IOException) { return "?"; }
     }
 
     private static float[] Normal(Random rng, int n, float scale)

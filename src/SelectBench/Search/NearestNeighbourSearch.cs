@@ -9,7 +9,9 @@ public enum SearchBackend { Auto, Exact, USearch }
 /// <summary>
 /// How <see cref="NearestNeighbourSearch.Create"/> picks a backend. Auto: exact search for pools up to
 /// <paramref name="ExactMaxPool"/> rows (exact is cheap there and gives the same answer on every CPU), USearch
-/// above (approximate, and its graph depends on insertion timing, so not bit-exact across machines). With <paramref name="IndexPath"/> set, a USearch index is loaded from that file when it exists and
+/// above (approximate; built on several threads its graph depends on their timing, so not bit-exact between runs
+/// unless <see cref="USearchSettings.Threads"/> is 1 or the saved index is reused; docs/curation.md, "Search backends
+/// and reproducibility", and BENCHMARKS.md, "USearch at pool scale", for the crossover). With <paramref name="IndexPath"/> set, a USearch index is loaded from that file when it exists and
 /// holds the same pool size and dimension, else built and saved there; <paramref name="ViewFromDisk"/>
 /// memory-maps it instead of loading it. <paramref name="ExactQueryBlock"/>: queries per parallel task of the exact search.
 /// </summary>

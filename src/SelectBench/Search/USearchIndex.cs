@@ -8,26 +8,62 @@ using SelectBench.Embedding;
 namespace SelectBench.Search;
 
 /// <summary>
-/// HNSW graph settings for <see cref="USearchIndex"/>. Defaults favour recall over speed: USearch's own
-/// defaults (connectivity 16, expansion_search 64) gave very low recall on unclustered data here, so
-/// expansion_search is kept at least 2k at query time (see <see cref="USearchIndex.Search"/>).
+/// HNSW graph settings for <see cref="USearchIndex"/>. Defaults favour recall over build speed. The build's cost per
+/// vector grows with connectivity (M) and expansion_add: at 512-d, M 16 with expansion_add 32 costs about a tenth of
+/// the CPU of these defaults and kept recall@10 at 0.98 on 50,000 clustered vectors, but fell to 0.83 at 500,000
+/// (BENCHMARKS.md, "USearch at pool scale"), so the defaults stay. USearch's own expansion_search (64) gave very low
+/// recall on unclustered data here, so expansion_search is also kept at least 2k at query time (see <see cref="USearchIndex.Search"/>).
+/// <paramref name="Threads"/>: threads that add vectors while building and that search; null = libtorch's setting
+/// (jobs set it from their thread budget). A build on more than one thread is not reproducible bit for bit (which
+/// thread inserts a vector first changes the graph); a build on 1 thread is (same library version, same pool).
+/// Timing and recall: BENCHMARKS.md, "USearch at pool scale".
 /// </summary>
-public sealed record USearchSettings(int Connectivity = 32, int ExpansionAdd = 200, int ExpansionSearch = 256);
+public sealed record USearchSettings(int Connectivity = 32, int ExpansionAdd = 200, int ExpansionSearch = 256, int? Threads = null)
+{
+    public void Validate(string where)
+    {
+        if (Connectivity < 2 || ExpansionAdd < 1 || ExpansionSearch < 1)
+            throw new SelectBenchException($"{where}: USearch settings {this}: connectivity must be at least 2 and expansions at least 1.");
+        if (Threads is < 1 or > 1024)
+            throw new SelectBenchException($"{where}.threads: {Threads} is not allowed; give 1..1024, or leave it out for the job's thread count.");
+    }
+
+    /// <summary>The thread count to use: <see cref="Threads"/>, else libtorch's.</summary>
+    public int ResolvedThreads => Math.Max(1, Threads ?? TorchSharp.torch.get_num_threads());
+}
 
 /// <summary>
 /// Approximate cosine nearest neighbours with USearch (https://github.com/unum-cloud/usearch, HNSW,
 /// Malkov and Yashunin 2016), NuGet Cloud.Unum.USearch 2.26.6. For pools of millions: the index is saved
 /// to one file and can be served from disk by memory-mapping (<see cref="Open"/> with <c>view: true</c>).
-/// <para>Threads: the C# wrapper must not be searched from several threads at once (measured here), so
-/// <see cref="Search"/> takes a lock and runs single-threaded. To search in parallel, open one view of the
-/// saved file per thread: views share the operating system's page cache, not the wrapper's state.</para>
-/// Keys in the index are the pool row numbers 0..PoolSize-1; similarities are 1 - cosine distance.
+/// <para>Threads. The native index takes concurrent adds and searches once it has reserved room for every vector
+/// and one slot per thread (index_dense_gt::try_reserve with index_limits_t). The C# wrapper does neither: its
+/// batch Add reserves only what the batch needs and then adds one vector at a time, each through a pinned copy of
+/// a jagged row, and it offers no way to reserve thread slots. So this class calls the C API (c/usearch.h) on the
+/// wrapper's handle: usearch_reserve for the whole pool, usearch_change_threads_add/_search for the slots, then
+/// usearch_add from <see cref="USearchSettings.ResolvedThreads"/> threads, each adding whole batches of rows
+/// straight from the pool array, and usearch_search the same way. The earlier single-threaded build ran at about
+/// 48 vectors/s for 50,000 x 512-d; the cause and the new numbers are in BENCHMARKS.md, "USearch at pool scale".</para>
+/// <para>Reproducibility: HNSW draws each vector's level and links it to the graph as it stands when the vector
+/// arrives, so a build on several threads depends on scheduling and two builds can give slightly different
+/// neighbours. A build on one thread adds in row order and is the same every time. Curation stays reproducible
+/// because <see cref="NearestNeighbourSearch"/> uses the exact search for every pool where that is not much slower
+/// (docs/curation.md, "Search backends"); above, set <see cref="USearchSettings.Threads"/> = 1 or keep the saved
+/// index (<see cref="NearestNeighbourOptions.IndexPath"/>) to get the same answer again.</para>
+/// Keys in the index are the pool row numbers 0..PoolSize-1. Rows and queries are scaled to unit length and the
+/// index measures the inner product, so similarities (1 - distance) are cosines. An index saved with the cosine
+/// metric by an earlier version still loads and answers the same way.
 /// </summary>
 public sealed class USearchIndex : INearestNeighbourSearch
 {
+    /// <summary>Rows one thread adds, or queries it searches, per task: large enough that scheduling costs nothing.</summary>
+    private const int Batch = 256;
+
     private readonly NativeIndex _index;
+    private readonly IntPtr _handle;
     private readonly object _gate = new();
     private readonly USearchSettings _settings;
+    private readonly int _threads;
     private int _expansionSearch;
 
     public int PoolSize { get; }
@@ -36,40 +72,46 @@ public sealed class USearchIndex : INearestNeighbourSearch
     private USearchIndex(NativeIndex index, USearchSettings settings)
     {
         _index = index;
+        _handle = Native.Handle(index);
         _settings = settings;
+        _threads = settings.ResolvedThreads;
         PoolSize = checked((int)index.Size());
         Dimension = checked((int)index.Dimensions());
         _expansionSearch = settings.ExpansionSearch;
-        ExpansionControl.SetExpansionSearch(_index, _expansionSearch);
+        Native.SetExpansionSearch(_handle, _expansionSearch);
+        Native.ReserveThreads(_handle, PoolSize, _threads);
     }
 
-    /// <summary>Builds an index over the rows of <paramref name="pool"/> (row i gets key i).</summary>
+    /// <summary>Builds an index over the rows of <paramref name="pool"/> (row i gets key i), on <see cref="USearchSettings.ResolvedThreads"/> threads.</summary>
     public static USearchIndex Build(float[] pool, int count, int dimension, USearchSettings? settings = null, ProgressBar? progress = null)
     {
         settings ??= new USearchSettings();
         EmbeddingChecks.RequireMatrix("pool", pool, count, dimension);
-        if (settings.Connectivity < 2 || settings.ExpansionAdd < 1 || settings.ExpansionSearch < 1)
-            throw new SelectBenchException($"USearch settings {settings}: connectivity must be at least 2 and expansions at least 1.");
-        var index = new NativeIndex(MetricKind.Cos, ScalarKind.Float32, (ulong)dimension,
+        settings.Validate("usearch");
+        // Inner product on unit rows is the cosine at a third of the work per distance (cos also sums both norms).
+        var index = new NativeIndex(MetricKind.Ip, ScalarKind.Float32, (ulong)dimension,
             (ulong)settings.Connectivity, (ulong)settings.ExpansionAdd, (ulong)settings.ExpansionSearch);
         try
         {
-            // The wrapper adds a batch one vector at a time after reserving room for the whole batch;
-            // chunks keep the jagged copy it needs small.
-            const int chunk = 4096;
-            for (int start = 0; start < count; start += chunk)
+            var handle = Native.Handle(index);
+            int threads = settings.ResolvedThreads;
+            // Room for every vector and a slot per thread before the first add: a reserve while another thread
+            // adds would move the arrays under it.
+            Native.ReserveThreads(handle, count, threads);
+            int batches = (count + Batch - 1) / Batch;
+            var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
+            // Row order on one thread (the reproducible build); batches handed out in order on several.
+            Parallel.For(0, batches, options, b =>
             {
-                int n = Math.Min(chunk, count - start);
-                var keys = new ulong[n];
-                var rows = new float[n][];
-                for (int i = 0; i < n; i++)
+                int first = b * Batch, last = Math.Min(count, first + Batch);
+                var unit = new float[dimension];
+                for (int i = first; i < last; i++)
                 {
-                    keys[i] = (ulong)(start + i);
-                    rows[i] = pool.AsSpan((start + i) * dimension, dimension).ToArray();
+                    Unit(pool.AsSpan(i * dimension, dimension), unit);
+                    Native.Add(handle, (ulong)i, unit);
                 }
-                index.Add(keys, rows);
-                progress?.Advance(n);
-            }
+                progress?.Advance(last - first);
+            });
             return new USearchIndex(index, settings);
         }
         catch
@@ -103,43 +145,57 @@ public sealed class USearchIndex : INearestNeighbourSearch
         return new USearchIndex(index, settings ?? new USearchSettings());
     }
 
+    /// <summary>Top-k of each query, searched on <see cref="USearchSettings.ResolvedThreads"/> threads (each query alone, so the split changes nothing).</summary>
     public Neighbours Search(float[] queries, int queryCount, int k)
     {
         EmbeddingChecks.RequireMatrix("queries", queries, queryCount, Dimension);
         EmbeddingChecks.RequireK(k, PoolSize);
         var indices = new int[queryCount * k];
         var sims = new float[queryCount * k];
-        var query = new float[Dimension];
         lock (_gate)
         {
             // HNSW keeps a candidate list of expansion_search entries; below ~2k the k-th neighbour is
             // often missed, so the list is widened for large k.
             int wanted = Math.Max(_settings.ExpansionSearch, 2 * k);
-            if (wanted != _expansionSearch) { ExpansionControl.SetExpansionSearch(_index, wanted); _expansionSearch = wanted; }
-            for (int q = 0; q < queryCount; q++)
+            if (wanted != _expansionSearch) { Native.SetExpansionSearch(_handle, wanted); _expansionSearch = wanted; }
+            int blocks = (queryCount + Batch - 1) / Batch;
+            Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = _threads }, block =>
             {
-                Array.Copy(queries, q * Dimension, query, 0, Dimension);
-                int found = _index.Search(query, k, out var keys, out var distances);
-                for (int j = 0; j < k; j++)
+                var keys = new ulong[k];
+                var distances = new float[k];
+                var unit = new float[Dimension];
+                for (int q = block * Batch; q < Math.Min(queryCount, (block + 1) * Batch); q++)
                 {
-                    // A graph search can return fewer than k matches only when the graph is disconnected;
-                    // the missing slots are marked -1 with similarity -infinity (documented in docs/encoders.md).
-                    indices[q * k + j] = j < found ? checked((int)keys[j]) : -1;
-                    sims[q * k + j] = j < found ? 1f - distances[j] : float.NegativeInfinity;
+                    Unit(queries.AsSpan(q * Dimension, Dimension), unit);
+                    int found = Native.Search(_handle, unit, keys, distances);
+                    for (int j = 0; j < k; j++)
+                    {
+                        // A graph search can return fewer than k matches only when the graph is disconnected;
+                        // the missing slots are marked -1 with similarity -infinity (documented in docs/encoders.md).
+                        indices[q * k + j] = j < found ? checked((int)keys[j]) : -1;
+                        sims[q * k + j] = j < found ? 1f - distances[j] : float.NegativeInfinity;
+                    }
                 }
-            }
+            });
         }
         return new Neighbours(indices, sims, queryCount, k);
     }
 
     public void Dispose() => _index.Dispose();
 
+    /// <summary>The row scaled to unit length as <see cref="Embeddings.Normalised"/> does (a zero row stays zero).</summary>
+    private static void Unit(ReadOnlySpan<float> row, Span<float> unit)
+    {
+        double norm = Embeddings.UnitScale(row);
+        for (int j = 0; j < row.Length; j++) unit[j] = norm > 0 ? (float)(row[j] / norm) : row[j];
+    }
+
     /// <summary>
-    /// The 2.26.6 C# wrapper exposes expansion_search only in its constructor, and a loaded index falls
-    /// back to the library default. The native library exports usearch_change_expansion_search
-    /// (c/usearch.h), so it is called on the wrapper's handle directly.
+    /// The C API of the native library (c/usearch.h), called on the wrapper's handle: the 2.26.6 C# wrapper exposes
+    /// expansion_search only in its constructor (a loaded index falls back to the library default), cannot reserve
+    /// thread slots, and adds and searches through per-call copies.
     /// </summary>
-    private static class ExpansionControl
+    private static class Native
     {
         private static readonly FieldInfo HandleField =
             typeof(NativeIndex).GetField("_index", BindingFlags.NonPublic | BindingFlags.Instance)
@@ -151,22 +207,83 @@ public sealed class USearchIndex : INearestNeighbourSearch
         [DllImport("libusearch_c", EntryPoint = "usearch_expansion_search")]
         private static extern UIntPtr GetExpansionSearch(IntPtr index, out IntPtr error);
 
-        public static void SetExpansionSearch(NativeIndex index, int expansion)
+        [DllImport("libusearch_c", EntryPoint = "usearch_reserve")]
+        private static extern void Reserve(IntPtr index, UIntPtr capacity, out IntPtr error);
+
+        [DllImport("libusearch_c", EntryPoint = "usearch_capacity")]
+        private static extern UIntPtr Capacity(IntPtr index, out IntPtr error);
+
+        [DllImport("libusearch_c", EntryPoint = "usearch_change_threads_add")]
+        private static extern void ChangeThreadsAdd(IntPtr index, UIntPtr threads, out IntPtr error);
+
+        [DllImport("libusearch_c", EntryPoint = "usearch_change_threads_search")]
+        private static extern void ChangeThreadsSearch(IntPtr index, UIntPtr threads, out IntPtr error);
+
+        [DllImport("libusearch_c", EntryPoint = "usearch_add")]
+        private static extern unsafe void AddRow(IntPtr index, ulong key, float* vector, ScalarKind kind, out IntPtr error);
+
+        [DllImport("libusearch_c", EntryPoint = "usearch_search")]
+        private static extern unsafe UIntPtr SearchRow(IntPtr index, float* query, ScalarKind kind, UIntPtr limit,
+            ulong* keys, float* distances, out IntPtr error);
+
+        public static IntPtr Handle(NativeIndex index) => (IntPtr)HandleField.GetValue(index)!;
+
+        /// <summary>
+        /// Room for <paramref name="capacity"/> vectors and <paramref name="threads"/> concurrent adders and searchers.
+        /// The native index hands each call a free thread slot; more callers than slots is undefined behaviour, so
+        /// this runs before any parallel add or search. A memory-mapped view cannot grow, so its capacity is left alone.
+        /// </summary>
+        public static void ReserveThreads(IntPtr index, int capacity, int threads)
         {
-            var handle = (IntPtr)HandleField.GetValue(index)!;
-            ChangeExpansionSearch(handle, (UIntPtr)expansion, out var error);
-            if (error != IntPtr.Zero) throw new SelectBenchException($"USearch: cannot set expansion_search ({Marshal.PtrToStringAnsi(error)}).");
+            if ((ulong)Capacity(index, out var error) < (ulong)capacity)
+            {
+                Reserve(index, (UIntPtr)capacity, out error);
+                Check(error, "reserve room for the pool");
+            }
+            ChangeThreadsAdd(index, (UIntPtr)threads, out error);
+            Check(error, "reserve thread slots");
+            ChangeThreadsSearch(index, (UIntPtr)threads, out error);
+            Check(error, "reserve thread slots");
         }
 
-        public static int ExpansionSearch(NativeIndex index)
+        public static unsafe void Add(IntPtr index, ulong key, ReadOnlySpan<float> row)
         {
-            var handle = (IntPtr)HandleField.GetValue(index)!;
-            var value = GetExpansionSearch(handle, out var error);
-            if (error != IntPtr.Zero) throw new SelectBenchException($"USearch: cannot read expansion_search ({Marshal.PtrToStringAnsi(error)}).");
+            IntPtr error;
+            fixed (float* p = row) AddRow(index, key, p, ScalarKind.Float32, out error);
+            Check(error, $"add vector {key}");
+        }
+
+        public static unsafe int Search(IntPtr index, ReadOnlySpan<float> query, ulong[] keys, float[] distances)
+        {
+            UIntPtr found;
+            IntPtr error;
+            fixed (float* q = query)
+            fixed (ulong* k = keys)
+            fixed (float* d = distances)
+                found = SearchRow(index, q, ScalarKind.Float32, (UIntPtr)keys.Length, k, d, out error);
+            Check(error, "search");
+            return checked((int)found);
+        }
+
+        public static void SetExpansionSearch(IntPtr index, int expansion)
+        {
+            ChangeExpansionSearch(index, (UIntPtr)expansion, out var error);
+            Check(error, "set expansion_search");
+        }
+
+        public static int ExpansionSearch(IntPtr index)
+        {
+            var value = GetExpansionSearch(index, out var error);
+            Check(error, "read expansion_search");
             return checked((int)value);
+        }
+
+        private static void Check(IntPtr error, string what)
+        {
+            if (error != IntPtr.Zero) throw new SelectBenchException($"USearch: cannot {what} ({Marshal.PtrToStringAnsi(error)}).");
         }
     }
 
     /// <summary>The expansion_search the native index uses now (for tests and diagnostics).</summary>
-    internal int NativeExpansionSearch() { lock (_gate) return ExpansionControl.ExpansionSearch(_index); }
+    internal int NativeExpansionSearch() { lock (_gate) return Native.ExpansionSearch(_handle); }
 }

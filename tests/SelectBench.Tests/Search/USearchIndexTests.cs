@@ -110,4 +110,69 @@ public class USearchIndexTests
         }
         finally { Directory.Delete(folder, recursive: true); }
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(5)] // more threads than this machine's cores: the native index must have a slot for each
+    public void A_parallel_build_and_search_keep_recall_at_10_above_095(int threads)
+    {
+        const int pool = 6_000, dim = 32, queries = 200, k = 10;
+        var data = SearchTestData.Clustered(pool, dim, clusters: 30, spread: 0.5f, seed: 21);
+        var queryData = QueriesNear(data, pool, dim, queries, seed: 22);
+        using var exact = new ExactCosineSearch(data, pool, dim);
+        using var index = USearchIndex.Build(data, pool, dim, new USearchSettings(Connectivity: 16, ExpansionAdd: 64, ExpansionSearch: 128, Threads: threads));
+        Assert.Equal(pool, index.PoolSize);
+        var approx = index.Search(queryData, queries, k);
+        double recall = RecallAtK(exact.Search(queryData, queries, k), approx);
+        Assert.True(recall >= 0.95, $"recall@10 = {recall:F3} on {threads} threads");
+        // Every query finds k distinct pool rows, and searching again (any thread split) gives the same answer.
+        for (int q = 0; q < queries; q++) Assert.Equal(k, approx.IndicesOf(q).ToArray().Where(i => i >= 0 && i < pool).Distinct().Count());
+        Assert.Equal(approx.Indices, index.Search(queryData, queries, k).Indices);
+    }
+
+    [Fact]
+    public void A_build_on_one_thread_is_reproducible()
+    {
+        const int pool = 3_000, dim = 16;
+        var data = SearchTestData.Clustered(pool, dim, clusters: 20, spread: 0.5f, seed: 23);
+        var queries = SearchTestData.Gaussian(100, dim, seed: 24);
+        var settings = new USearchSettings(Connectivity: 8, ExpansionAdd: 16, ExpansionSearch: 20, Threads: 1);
+        using var first = USearchIndex.Build(data, pool, dim, settings);
+        using var second = USearchIndex.Build(data, pool, dim, settings);
+        var a = first.Search(queries, 100, 10);
+        var b = second.Search(queries, 100, 10);
+        Assert.Equal(a.Indices, b.Indices);
+        Assert.Equal(a.Similarities, b.Similarities);
+    }
+
+    [Fact]
+    public void A_view_searches_on_several_threads_like_the_built_index()
+    {
+        const int pool = 2_000, dim = 16;
+        var data = SearchTestData.Clustered(pool, dim, clusters: 10, spread: 0.5f, seed: 25);
+        var queries = SearchTestData.Gaussian(600, dim, seed: 26);
+        var folder = Directory.CreateTempSubdirectory("selectbench-usearch-").FullName;
+        try
+        {
+            var settings = new USearchSettings(Threads: 4);
+            using var built = USearchIndex.Build(data, pool, dim, settings);
+            var path = Path.Combine(folder, "pool.usearch");
+            built.Save(path);
+            using var viewed = USearchIndex.Open(path, view: true, settings);
+            using var serial = USearchIndex.Open(path, view: false, settings with { Threads = 1 });
+            var expected = built.Search(queries, 600, 5);
+            Assert.Equal(expected.Indices, viewed.Search(queries, 600, 5).Indices);
+            Assert.Equal(expected.Similarities, serial.Search(queries, 600, 5).Similarities);
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Fact]
+    public void Settings_out_of_range_are_refused()
+    {
+        Assert.Throws<SelectBenchException>(() => new USearchSettings(Threads: 0).Validate("usearch"));
+        Assert.Throws<SelectBenchException>(() => new USearchSettings(Connectivity: 1).Validate("usearch"));
+        new USearchSettings(Threads: 2).Validate("usearch");
+    }
 }

@@ -6,7 +6,8 @@ namespace SelectBench.Evaluation.Corruptions;
 /// <summary>
 /// Applies corruptions to whole image sets, in parallel over images. Every image gets its own
 /// <see cref="CorruptionRandom"/> seeded from (seed, corruption index, severity, image index), so a
-/// corrupted set depends only on the seed, never on thread scheduling or batch composition.
+/// corrupted set depends only on the seed, never on thread scheduling or batch composition. These make a
+/// materialised copy; <see cref="CorruptedImages"/> gives the same pixels batch by batch without one.
 /// </summary>
 public static class CorruptionSuite
 {
@@ -14,11 +15,8 @@ public static class CorruptionSuite
     public static ImageSet Corrupt(ImageSet images, string corruption, int severity, long seed) =>
         Corrupt(images, Corruptions.Get(corruption), severity, seed);
 
-    public static ImageSet Corrupt(ImageSet images, Corruption corruption, int severity, long seed)
-    {
-        var pixels = CorruptPixels(images.Pixels, images.Count, images.Channels, images.Height, images.Width, corruption, severity, seed);
-        return new ImageSet(pixels, images.Labels, images.LabelSet, images.Channels, images.Height, images.Width, images.Ids, images.Provenance);
-    }
+    public static ImageSet Corrupt(ImageSet images, Corruption corruption, int severity, long seed) =>
+        new CorruptedImages(images, corruption, severity, seed).Batch(0, images.Count);
 
     /// <summary>Corrupts <paramref name="count"/> NCHW images held in <paramref name="pixels"/>.</summary>
     public static byte[] CorruptPixels(byte[] pixels, int count, int channels, int height, int width,

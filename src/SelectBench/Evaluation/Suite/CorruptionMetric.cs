@@ -44,7 +44,8 @@ public sealed record CorruptionErrorDetails(string Reference, IReadOnlyDictionar
 /// Hendrycks and Dietterich 2019 (ICLR, sec. 3):
 /// CE_c = sum_s E_{s,c} / sum_s E^ref_{s,c}, mCE = mean_c CE_c, and relative
 /// CE_c = sum_s (E_{s,c} - E_clean) / sum_s (E^ref_{s,c} - E^ref_clean), relative mCE = its mean.
-/// Corrupted sets are cached on disk (<see cref="CorruptedSetCache"/>) so every model shares them.
+/// Small corrupted sets are cached on disk (<see cref="CorruptedSetCache"/>) so every model shares them; larger
+/// ones are corrupted on the fly, batch by batch (<see cref="CorruptedImages"/>), to the same pixels and top-1.
 /// </summary>
 [Registered(Name, Description = "top-1 under the 15 ImageNet-C corruptions at 5 severities; CE and mCE against a reference model",
     Settings = typeof(CorruptionSettings))]
@@ -86,7 +87,7 @@ public sealed class CorruptionMetric(CorruptionSettings settings) : IEvalMetric
         SuiteInputs.CheckSet(full, inputs.LabelSet, Name);
         var clean = ClassBalanced.AtMost(full, settings.CorruptionImages, (int)Seed);
         var names = settings.Corruptions ?? Corruptions.Corruptions.Names;
-        var cache = inputs.CorruptedSetCacheFolder is { } root ? new CorruptedSetCache(root) : null;
+        var cache = inputs.CorruptedSetCacheFolder is { } root && CorruptedSetCache.Pays(clean, names.Count) ? new CorruptedSetCache(root) : null;
         int k = inputs.LabelSet.Count;
 
         double cleanTop1 = Top1(classifier, clean, k);
@@ -100,9 +101,9 @@ public sealed class CorruptionMetric(CorruptionSettings settings) : IEvalMetric
                 foreach (var severity in Corruptions.Corruptions.Severities)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var corrupted = cache?.GetOrCreate(clean, corruption, severity, Seed)
-                                    ?? CorruptionSuite.Corrupt(clean, corruption, severity, Seed);
-                    row[severity - 1] = Top1(classifier, corrupted, k);
+                    row[severity - 1] = cache != null
+                        ? Top1(classifier, cache.GetOrCreate(clean, corruption, severity, Seed), k)
+                        : Top1(classifier, new CorruptedImages(clean, corruption, severity, Seed), k);
                     progress.Advance(status: $"{name} s{severity} top1={row[severity - 1]:F3}");
                 }
                 top1[name] = row;
@@ -137,12 +138,14 @@ public sealed class CorruptionMetric(CorruptionSettings settings) : IEvalMetric
     /// <summary>
     /// Fills the corrupted-set cache in <paramref name="cacheFolder"/> for a base set exactly as <see cref="Compute"/> will
     /// read it, so that models evaluated in parallel only read the cache (a benchmark run does this once, before any evaluation).
+    /// A set too large to cache (<see cref="CorruptedSetCache.Pays"/>) writes nothing: each evaluation corrupts it on the fly.
     /// </summary>
     public static int Precompute(ImageSet full, CorruptionSettings settings, string cacheFolder, CancellationToken cancellationToken = default)
     {
         var clean = ClassBalanced.AtMost(full, settings.CorruptionImages, (int)Seed);
         var cache = new CorruptedSetCache(cacheFolder);
         var names = settings.Corruptions ?? Corruptions.Corruptions.Names;
+        if (!CorruptedSetCache.Pays(clean, names.Count)) return clean.Count; // corrupted on the fly by each evaluation
         using var progress = new ProgressBar("corrupting", names.Count * Corruptions.Corruptions.Severities.Count);
         foreach (var name in names)
             foreach (var severity in Corruptions.Corruptions.Severities)
@@ -174,5 +177,15 @@ public sealed class CorruptionMetric(CorruptionSettings settings) : IEvalMetric
 
     private static double Top1(IImageClassifier classifier, ImageSet set, int k) =>
         ClassificationMetrics.TopK(classifier.PredictProbabilities(set), set.Labels, k, 1);
+
+    /// <summary>Top-1 over on-the-fly batches: hits summed over batches, then one division, as the whole-set <see cref="Top1(IImageClassifier, ImageSet, int)"/>.</summary>
+    internal static double Top1(IImageClassifier classifier, CorruptedImages images, int k)
+    {
+        if (images.Count == 0) return double.NaN;
+        long hits = 0;
+        foreach (var batch in images.Batches())
+            hits += (long)Math.Round(ClassificationMetrics.TopK(classifier.PredictProbabilities(batch), batch.Labels, k, 1) * batch.Count);
+        return (double)hits / images.Count;
+    }
 
 }
