@@ -366,8 +366,7 @@ public static class WebDatasetWriter
             _ => throw new SelectBenchException($"Image format {format} is not written to shards; use png, jpeg or webp."),
         };
         Directory.CreateDirectory(folder);
-        AtomicFile.WriteAllText(Path.Combine(folder, WebDatasetReader.ClassesFile),
-            string.Join('\n', set.LabelSet.Names.Select((n, i) => n == set.LabelSet.Ids[i] ? n : $"{n}\t{set.LabelSet.Ids[i]}")) + "\n");
+        WriteClasses(set.LabelSet, folder);
         var paths = new List<string>();
         int shards = Math.Max(1, (set.Count + samplesPerShard - 1) / samplesPerShard);
         for (int s = 0; s < shards; s++)
@@ -397,6 +396,22 @@ public static class WebDatasetWriter
         }
         return paths;
     }
+
+    /// <summary>
+    /// Writes one shard atomically from members given in order (name, bytes), with the same fixed time stamp, owner
+    /// and mode as <see cref="Write"/>; a streaming writer of many shards calls it once per shard.
+    /// </summary>
+    public static void WriteShard(string path, IEnumerable<(string Name, byte[] Data)> members) =>
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new TarWriter(stream, TarEntryFormat.Ustar, leaveOpen: true);
+            foreach (var (name, data) in members) Add(writer, name, data);
+        });
+
+    /// <summary>Writes <c>classes.txt</c> (line i names class i, "name&lt;TAB&gt;id" where they differ) into <paramref name="folder"/>.</summary>
+    public static void WriteClasses(LabelSet labels, string folder) =>
+        AtomicFile.WriteAllText(Path.Combine(folder, WebDatasetReader.ClassesFile),
+            string.Join('\n', labels.Names.Select((n, i) => n == labels.Ids[i] ? n : $"{n}\t{labels.Ids[i]}")) + "\n");
 
     private static void Add(TarWriter writer, string name, byte[] data)
     {
