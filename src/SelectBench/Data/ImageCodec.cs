@@ -71,18 +71,20 @@ public static class ImageCodec
     }
 
     /// <summary>
-    /// Decodes at the smallest supported size of at least <paramref name="minScale"/> times the full size (1 or
-    /// more: full size), as an RGBA bitmap the caller disposes. Returns the scale actually used per axis, so a
-    /// caller can map a box in full-size coordinates onto the bitmap.
+    /// Decodes at the smallest supported size of at least <paramref name="minScale"/>(full width, full height) times
+    /// the full size (1 or more: full size), as an RGBA bitmap the caller disposes. The scale is asked for once the
+    /// header is read, so a caller can choose it from the image's size (a random crop box) with one codec open.
+    /// Returns the full size and the scale actually used per axis, to map a box in full-size coordinates onto the bitmap.
     /// </summary>
-    public static (SKBitmap Rgba, double ScaleX, double ScaleY) DecodeRgbaAtScale(ReadOnlySpan<byte> encoded, string item, double minScale,
-                                                                                  long maxPixels = DataLoadOptions.DefaultMaxImagePixels)
+    public static (SKBitmap Rgba, int FullWidth, int FullHeight, double ScaleX, double ScaleY) DecodeRgbaAtScale(
+        ReadOnlySpan<byte> encoded, string item, Func<int, int, double> minScale, long maxPixels = DataLoadOptions.DefaultMaxImagePixels)
     {
         using var data = OpenData(encoded, item);
         using var codec = OpenCodec(data, item, maxPixels);
-        var (sw, sh) = ScaledSize(codec, minScale);
+        int w = codec.Info.Width, h = codec.Info.Height;
+        var (sw, sh) = ScaledSize(codec, minScale(w, h));
         var bitmap = DecodeRgba(codec, sw, sh, item);
-        return (bitmap, (double)sw / codec.Info.Width, (double)sh / codec.Info.Height);
+        return (bitmap, w, h, (double)sw / w, (double)sh / h);
     }
 
     /// <summary>
