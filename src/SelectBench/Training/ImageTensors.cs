@@ -31,6 +31,21 @@ public sealed class ImageTensors : IDisposable
         return Pixels.index_select(0, indices).to(device).to(ScalarType.Float32).div_(Scalars.Byte255).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Images <paramref name="start"/>..<paramref name="start"/>+<paramref name="count"/> as float in [0, 1] on
+    /// <paramref name="device"/>, copied one by one through <see cref="ImageSet.Image"/>: the evaluation path for
+    /// out-of-core sets, whose pixels are decoded on demand and never held whole.
+    /// </summary>
+    public static Tensor Range(ImageSet images, int start, int count, Device device)
+    {
+        using var scope = NewDisposeScope();
+        int size = images.ImageSize;
+        var pixels = empty([count, images.Channels, images.Height, images.Width], ScalarType.Byte);
+        var into = pixels.bytes;
+        for (int k = 0; k < count; k++) images.Image(start + k).CopyTo(into.Slice(k * size, size));
+        return Scalars.DivInPlace(pixels.to(device).to(ScalarType.Float32), 255).MoveToOuterDisposeScope();
+    }
+
     public Tensor BatchLabels(Tensor indices, Device device)
     {
         using var scope = NewDisposeScope();

@@ -175,6 +175,8 @@ public sealed class ParallelLoader
             {
                 var buffer = empty([capacity, t.Channels, t.Height, t.Width], ScalarType.Byte);
                 if (loader.pin) { var pinned = buffer.pin_memory(); buffer.Dispose(); buffer = pinned; }
+                // The buffers live for the epoch, across the training steps' dispose scopes; Dispose frees them.
+                buffer.DetachFromDisposeScope();
                 all.Add(buffer);
                 free.Push(buffer);
             }
