@@ -186,6 +186,9 @@ public sealed class ImageSet
 
     public ImageSet WithLabels(int[] labels) => With(labels, LabelSet, Ids, Provenance);
 
+    /// <summary>The same images with new labels in another label set, and new ids (provenance is dropped).</summary>
+    public ImageSet WithLabels(int[] labels, LabelSet labelSet, string[] ids) => With(labels, labelSet, ids, null);
+
     /// <summary>
     /// The same images labelled in <paramref name="target"/>, matching classes by name or id (a set of 200
     /// ImageNet-R classes onto the 1000 ImageNet classes). A class the target lacks is an error naming it.

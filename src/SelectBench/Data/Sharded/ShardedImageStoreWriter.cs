@@ -30,7 +30,6 @@ public sealed class ShardedImageStoreWriter : IDisposable
     public const int JpegQuality = 90;
 
     private readonly string _folder;
-    private readonly LabelSet _labels;
     private readonly string? _description;
     private readonly List<ShardedImageStore.Entry> _index = [];
     private readonly List<int> _labelList = [];
@@ -45,12 +44,11 @@ public sealed class ShardedImageStoreWriter : IDisposable
     public long ShardBytes { get; }
     public int Count => _index.Count;
 
-    public ShardedImageStoreWriter(string folder, LabelSet labels, int maxShortSide = DefaultMaxShortSide, long shardBytes = DefaultShardBytes, string? description = null)
+    public ShardedImageStoreWriter(string folder, int maxShortSide = DefaultMaxShortSide, long shardBytes = DefaultShardBytes, string? description = null)
     {
         if (maxShortSide <= 0) throw new SelectBenchException($"The store's maximum short side must be positive (got {maxShortSide}).");
         if (shardBytes <= 0) throw new SelectBenchException($"The store's shard size must be positive (got {shardBytes}).");
         _folder = Path.GetFullPath(folder);
-        _labels = labels;
         _description = description;
         MaxShortSide = maxShortSide;
         ShardBytes = shardBytes;
@@ -86,7 +84,7 @@ public sealed class ShardedImageStoreWriter : IDisposable
     public void Add(ReadOnlySpan<byte> stored, int label, string id)
     {
         if (_completed) throw new InvalidOperationException("the store is already complete");
-        if ((uint)label >= (uint)_labels.Count) throw new BadInputException(id, $"label {label} is outside the label set (0..{_labels.Count - 1}).");
+        if (label < 0) throw new BadInputException(id, $"label {label} is negative.");
         if (id.Contains('\n')) throw new BadInputException(id.ReplaceLineEndings(" "), "sample ids must be one line.");
         if (_shard == null || _shardLength >= ShardBytes) NextShard();
         _shard!.Write(stored);
@@ -117,9 +115,11 @@ public sealed class ShardedImageStoreWriter : IDisposable
         _shard = null;
     }
 
-    /// <summary>Writes the index, labels, ids and, last, the manifest; returns the opened store.</summary>
-    public ShardedImageStore Complete()
+    /// <summary>Writes the index, labels, ids and, last, the manifest with the label set; returns the opened store.</summary>
+    public ShardedImageStore Complete(LabelSet labelSet)
     {
+        foreach (var label in _labelList)
+            if (label >= labelSet.Count) throw new SelectBenchException($"{_folder}: label {label} is outside the label set of {labelSet.Count} classes.");
         if (_completed) throw new InvalidOperationException("the store is already complete");
         if (_index.Count == 0) throw new SelectBenchException($"{_folder}: no images to store.");
         CloseShard();
@@ -129,7 +129,7 @@ public sealed class ShardedImageStoreWriter : IDisposable
         var ids = WriteFile(ShardedImageStore.IdsFile, Encoding.UTF8.GetBytes(string.Join('\n', _ids)));
         AtomicFile.WriteJson(Path.Combine(_folder, ShardedImageStore.ManifestFile), new ShardedImageStore.Manifest(
             ShardedImageStore.Format, ShardedImageStore.FormatVersion, _index.Count, MaxShortSide,
-            _labels.Names.ToArray(), _labels.Ids.ToArray(), _shards.ToArray(), index, labels, ids, _description));
+            labelSet.Names.ToArray(), labelSet.Ids.ToArray(), _shards.ToArray(), index, labels, ids, _description));
         return ShardedImageStore.Open(_folder);
     }
 
