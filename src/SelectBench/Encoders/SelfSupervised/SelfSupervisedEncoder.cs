@@ -149,7 +149,9 @@ public sealed class SelfSupervisedEncoder : IImageEncoder
             int m = Math.Min(BatchSize, n - start);
             using var scope = NewDisposeScope();
             using var _ = no_grad();
-            var x = tensor(images.Pixels.AsSpan(start * size, m * size).ToArray(), [m, images.Channels, images.Height, images.Width])
+            var batch = new byte[m * size];
+            images.CopyImages(Enumerable.Range(start, m).ToArray(), batch);
+            var x = tensor(batch, [m, images.Channels, images.Height, images.Width])
                 .to_type(ScalarType.Float32).div_(Scalars.Byte255);
             Array.Copy(_network.backbone.forward(x).data<float>().ToArray(), 0, output, start * d, m * d);
         }
