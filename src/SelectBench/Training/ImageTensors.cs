@@ -33,16 +33,15 @@ public sealed class ImageTensors : IDisposable
 
     /// <summary>
     /// Images <paramref name="start"/>..<paramref name="start"/>+<paramref name="count"/> as float in [0, 1] on
-    /// <paramref name="device"/>, copied one by one through <see cref="ImageSet.Image"/>: the evaluation path for
-    /// out-of-core sets, whose pixels are decoded on demand and never held whole.
+    /// <paramref name="device"/>, copied through <see cref="ImageSet.CopyImages"/> (which decodes an out-of-core set's
+    /// images on all cores): the evaluation path for sets whose pixels are never held whole.
     /// </summary>
     public static Tensor Range(ImageSet images, int start, int count, Device device)
     {
         using var scope = NewDisposeScope();
-        int size = images.ImageSize;
-        var pixels = empty([count, images.Channels, images.Height, images.Width], ScalarType.Byte);
-        var into = pixels.bytes;
-        for (int k = 0; k < count; k++) images.Image(start + k).CopyTo(into.Slice(k * size, size));
+        var buffer = new byte[(long)count * images.ImageSize];
+        images.CopyImages(Enumerable.Range(start, count).ToArray(), buffer);
+        var pixels = tensor(buffer, [count, images.Channels, images.Height, images.Width], dtype: ScalarType.Byte);
         return Scalars.DivInPlace(pixels.to(device).to(ScalarType.Float32), 255).MoveToOuterDisposeScope();
     }
 

@@ -101,7 +101,8 @@ public sealed class ParallelLoader
         using (var resized = new SKBitmap(new SKImageInfo(outW, outH, SKColorType.Rgba8888, SKAlphaType.Unpremul)))
         {
             using (var canvas = new SKCanvas(resized))
-            using (var image = SKImage.FromBitmap(rgba))
+            using (var pixmap = rgba.PeekPixels())
+            using (var image = SKImage.FromPixels(pixmap))  // wraps the decoded pixels, no copy
             {
                 var from = new SKRect((float)(box.Left * sx), (float)(box.Top * sy),
                                       (float)((box.Left + box.Width) * sx), (float)((box.Top + box.Height) * sy));
