@@ -89,6 +89,10 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Stop after E epochs in total (the checkpoint stays; rerun without it to finish)")]
         public int? StopAfter { get; init; }
 
+        [CommandOption("--stop-after-steps <N>")]
+        [Description("Out-of-core training data: stop after N steps in total with a mid-epoch checkpoint (rerun without it to finish)")]
+        public long? StopAfterSteps { get; init; }
+
 
 
 
@@ -96,6 +100,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         {
             if (string.IsNullOrWhiteSpace(Data)) return Spectre.Console.ValidationResult.Error("--data is required (e.g. --data fashion-mnist).");
             if (string.IsNullOrWhiteSpace(Out)) return Spectre.Console.ValidationResult.Error("--out is required: the folder for checkpoint, log and metrics.");
+            if (StopAfterSteps is < 1) return Spectre.Console.ValidationResult.Error($"--stop-after-steps must be at least 1, not {StopAfterSteps}.");
             return base.Validate();
         }
     }
@@ -111,7 +116,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         Console.WriteLine($"train:  {train.Count:N0} images{(validation != null ? $", validation {validation.Count:N0}" : "")}{(test != null ? $", test {test.Count:N0}" : "")}");
         Console.WriteLine($"recipe: {recipe.Model} x{recipe.Width.ToString(CultureInfo.InvariantCulture)}, {recipe.Epochs} epochs, batch {recipe.BatchSize}, lr {recipe.LearningRate.ToString(CultureInfo.InvariantCulture)}, seed {recipe.Seed}, {recipe.Device}");
 
-        var trainer = new Trainer(recipe, new TrainerOptions(Force: s.Force, StopAfterEpochs: s.StopAfter, Cancellation: linked.Token,
+        var trainer = new Trainer(recipe, new TrainerOptions(Force: s.Force, StopAfterEpochs: s.StopAfter, StopAfterSteps: s.StopAfterSteps, Cancellation: linked.Token,
             SkippedTrainingInputs: data.Skipped));
         TrainingResult result;
         try
@@ -125,7 +130,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         }
         if (result.Metrics is null)
         {
-            Console.WriteLine($"stopped after epoch {result.EpochsDone} of {recipe.Epochs}; rerun the same command without --stop-after to finish ({result.CheckpointPath}).");
+            Console.WriteLine($"stopped after {(s.StopAfterSteps is { } n ? $"step {n}" : $"epoch {result.EpochsDone}")} of {recipe.Epochs} epochs; rerun the same command without --stop-after(-steps) to finish ({result.CheckpointPath}).");
             return 0;
         }
         var m = result.Metrics;

@@ -29,6 +29,12 @@ public static class Seeds
     /// <summary>The trainer's init, order and augment generators (docs/training.md): drawing more from one never shifts the others.</summary>
     public static ulong TrainingStream(int seed, int stream) => Mix(seed, stream, 0, 0x94D049BB133111EBUL);
 
+    /// <summary>
+    /// The parallel loader's streams (docs/training.md "The parallel loader"): epoch e's sample order (position -1)
+    /// and the crop and flip of the sample at position p of epoch e, so neither depends on thread count or timing.
+    /// </summary>
+    public static ulong LoaderSample(int seed, int epoch, long position) => Mix(seed, epoch, position, 0x2545F4914F6CDD1DUL);
+
     /// <summary>One generated image's own seed (curation generators): an image can be regenerated alone, in any batch order.</summary>
     public static long GeneratedSample(long seed, long stream, long index) =>
         unchecked((long)(Mix(seed, stream, index, 0x632BE59BD9B4E5F5UL) & 0x7FFF_FFFF_FFFF_FFFFUL));

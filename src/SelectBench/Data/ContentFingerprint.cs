@@ -15,7 +15,8 @@ namespace SelectBench.Data;
 /// <list type="number">
 /// <item>count, channels, height, width;</item>
 /// <item>each sample id, in sample order;</item>
-/// <item>the pixels, N x C x H x W bytes in sample order;</item>
+/// <item>the pixels, N x C x H x W bytes in sample order (an out-of-core set: "store:" + the store's fingerprint,
+/// decode transform and pixel cap as a string, then the selected store indices as int32s);</item>
 /// <item>(content only) the number of classes, each class's name and id in label-set order, then each sample's label.</item>
 /// </list>
 /// Sample order is part of the content (training shuffles by index, search breaks ties by index). Provenance
@@ -72,7 +73,14 @@ public static class ContentFingerprint
         BinaryPrimitives.WriteInt32LittleEndian(header[12..], images.Width);
         hash.AppendData(header);
         foreach (var id in images.Ids) AppendString(hash, id);
-        hash.AppendData(images.Pixels);
+        if (images.Stored is { } stored)
+        {
+            // An out-of-core set hashes what defines its pixels instead of decoding them all: the store (its
+            // manifest's SHA-256 covers every shard), the decode transform and the selection of the store's images.
+            AppendString(hash, "store:" + stored.Store.Fingerprint + ":" + stored.Transform.Key + ":" + stored.MaxImagePixels);
+            hash.AppendData(MemoryMarshal.AsBytes(stored.Indices.AsSpan()));
+        }
+        else hash.AppendData(images.Pixels);
         if (withLabels)
         {
             AppendInt(hash, images.LabelSet.Count);

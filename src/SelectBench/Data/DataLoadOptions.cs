@@ -85,6 +85,8 @@ public enum CifarLabelKind { Fine, Coarse }
 /// <param name="AllowDownload">Fashion-MNIST only: try the official URLs when no local copy exists.</param>
 /// <param name="DownloadTimeout">Per-file download timeout; connection failures return at once.</param>
 /// <param name="OnWarning">Receives warnings (skipped items); null writes them to stderr.</param>
+/// <param name="InMemoryLimit">Decoded bytes (N x C x H x W) above which an import that can stream (WebDataset shards with a
+/// resize) keeps its set out-of-core in a <see cref="Sharded.ShardedImageStore"/> (docs/data.md "Out-of-core sets").</param>
 public sealed record DataLoadOptions(
     BadInputPolicy OnBadInput = BadInputPolicy.Fail,
     ImageTransform? Transform = null,
@@ -97,8 +99,21 @@ public sealed record DataLoadOptions(
     string? CacheRoot = null,
     bool AllowDownload = true,
     TimeSpan? DownloadTimeout = null,
-    Action<string>? OnWarning = null)
+    Action<string>? OnWarning = null,
+    long InMemoryLimit = DataLoadOptions.DefaultInMemoryLimit)
 {
+    /// <summary>
+    /// 256 MiB of decoded pixels: every set of the small worlds and profiles (Fashion-MNIST's 60,000 x 28 x 28 is 47 MB,
+    /// CIFAR's 50,000 x 3 x 32 x 32 is 154 MB) stays in memory, where it is fastest and byte-identical to before; an
+    /// ImageNet-sized import (1.28M x 3 x 192 x 192 = 142 GB, or 15.7 GB even at 64 px) goes to the store, and so
+    /// does anything above about 2,300 images at 192 px, so an import's peak memory stops growing there.
+    /// docs/data.md "Out-of-core sets".
+    /// </summary>
+    public const long DefaultInMemoryLimit = 256L << 20;
+
+    /// <summary>Where an out-of-core import writes its store; set by the decoded-set cache to a folder inside the cache entry.</summary>
+    internal string? StoreFolder { get; init; }
+
     /// <summary>50 megapixels: larger than any photo a classifier needs, far below what exhausts memory (200 MB RGBA).</summary>
     public const long DefaultMaxImagePixels = 50_000_000;
 
@@ -120,6 +135,8 @@ public sealed record DataLoadOptions(
         sb.Append("policy=").Append(OnBadInput).Append(";t=").Append(EffectiveTransform.Key)
           .Append(";max=").Append(MaxImagePixels).Append(";pq=").Append(EffectiveParquet.ImageColumn).Append('|').Append(EffectiveParquet.LabelColumn)
           .Append(";cifar=").Append(CifarLabels).Append(";json=").Append(JsonLabelField);
+        // Only a changed limit enters the key, so the cache keys of every existing set stay as they were.
+        if (InMemoryLimit != DefaultInMemoryLimit) sb.Append(";mem=").Append(InMemoryLimit);
         if (LabelSet != null) sb.Append(";labels=").Append(string.Join('\u001f', LabelSet.Names)).Append('\u001e').Append(string.Join('\u001f', LabelSet.Ids));
         return sb.ToString();
     }

@@ -84,7 +84,8 @@ public static class DataSources
                 options.Warn($"cache {folder} is unreadable ({e.Message}); rebuilding it.");
             }
         }
-        var (decoded, skippedItems) = source.Read(options);
+        // An import that goes out-of-core writes its store inside the cache entry, where the saved set refers to it.
+        var (decoded, skippedItems) = source.Read(options with { StoreFolder = Path.Combine(folder, "store") });
         try
         {
             DataCache.Save(decoded, folder, source.Description, skippedItems);

@@ -19,11 +19,36 @@ internal sealed class ImageSetBuilder(DataLoadOptions options, BadInputLog log)
     private readonly List<int> _labels = [];
     private readonly List<string> _ids = [];
     private (int C, int H, int W)? _shape;
+    private bool _dropPixels;
 
     public int Count => _labels.Count;
 
-    public void AddBatch(IReadOnlyList<EncodedSample> batch)
+    /// <summary>Decoded bytes held so far.</summary>
+    public long HeldBytes => _dropPixels || _shape is not { } s ? 0 : (long)_labels.Count * s.C * s.H * s.W;
+
+    /// <summary>Peak <see cref="HeldBytes"/>, for tests that check an import streams.</summary>
+    public long PeakHeldBytes { get; private set; }
+
+    /// <summary>
+    /// Stops holding decoded pixels (the set goes out-of-core): what was held is released and later batches are
+    /// decoded only to check them, so bad inputs are found at import exactly as for an in-memory set.
+    /// </summary>
+    public void DropPixels()
     {
+        _dropPixels = true;
+        _pixels.Clear();
+        _pixels.TrimExcess();
+    }
+
+    public bool HoldsPixels => !_dropPixels;
+
+    /// <summary>
+    /// Decodes a batch. <paramref name="prepare"/>, when given, runs on the worker threads for each image that decodes
+    /// and its result is returned per batch item (null for items left out), e.g. the bytes an out-of-core store keeps.
+    /// </summary>
+    public byte[]?[] AddBatch(IReadOnlyList<EncodedSample> batch, Func<byte[], string, byte[]>? prepare = null)
+    {
+        var kept = new byte[]?[batch.Count];
         var decoded = new DecodedImage?[batch.Count];
         var errors = new BadInputException?[batch.Count];
         Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
@@ -37,12 +62,13 @@ internal sealed class ImageSetBuilder(DataLoadOptions options, BadInputLog log)
                     throw new BadInputException(batch[i].Item, $"could not be read ({e.Message}).", e);
                 }
                 decoded[i] = ImageCodec.Decode(bytes, batch[i].Item, _transform, options.MaxImagePixels);
+                if (prepare != null) kept[i] = prepare(bytes, batch[i].Item);
             }
             catch (BadInputException e) { errors[i] = e; }
         });
         for (int i = 0; i < batch.Count; i++)
         {
-            if (errors[i] is { } error) { log.Report(error); continue; }
+            if (errors[i] is { } error) { log.Report(error); kept[i] = null; continue; }
             var image = decoded[i]!;
             var shape = (image.Channels, image.Height, image.Width);
             _shape ??= shape;
@@ -50,13 +76,23 @@ internal sealed class ImageSetBuilder(DataLoadOptions options, BadInputLog log)
             {
                 log.Report(batch[i].Item, $"is {image.Width}x{image.Height} but earlier images are {_shape.Value.W}x{_shape.Value.H}; " +
                                           "choose a resize (e.g. --resize 32 or --resize-crop 256,224) so all images share one size.");
+                kept[i] = null;
                 continue;
             }
-            _pixels.Add(image.Pixels);
+            if (!_dropPixels) _pixels.Add(image.Pixels);
             _labels.Add(batch[i].Label);
             _ids.Add(batch[i].Id);
+            decoded[i] = null;
         }
+        PeakHeldBytes = Math.Max(PeakHeldBytes, HeldBytes);
+        return kept;
     }
+
+    /// <summary>The ids and labels of the images kept so far, in order (an out-of-core set's sample list).</summary>
+    public (IReadOnlyList<string> Ids, IReadOnlyList<int> Labels) Kept => (_ids, _labels);
+
+    /// <summary>The set's image shape once an image has decoded.</summary>
+    public (int C, int H, int W)? Shape => _shape;
 
     /// <summary>Maps every label through <paramref name="map"/> (provisional label to final class index).</summary>
     public void Relabel(IReadOnlyList<int> map)
@@ -66,6 +102,7 @@ internal sealed class ImageSetBuilder(DataLoadOptions options, BadInputLog log)
 
     public ImageSet Build(LabelSet labelSet, string source)
     {
+        if (_dropPixels) throw new InvalidOperationException("the builder dropped its pixels; build the out-of-core set from the store");
         if (_shape is not { } shape || _labels.Count == 0)
             throw new SelectBenchException($"{source}: no readable images{(log.Skipped.Count > 0 ? $" ({log.Skipped.Count} skipped as bad input)" : "")}.");
         int size = shape.C * shape.H * shape.W;

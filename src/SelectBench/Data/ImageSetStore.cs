@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using SelectBench.Common;
+using SelectBench.Data.Sharded;
 
 namespace SelectBench.Data;
 
@@ -9,6 +10,9 @@ namespace SelectBench.Data;
 /// (<c>pixels.u8</c>, <c>labels.i32</c>), <c>ids.txt</c>, optional <c>provenance.json</c> and a
 /// <c>manifest.json</c> written last. A folder without a manifest is incomplete and is never read.
 /// It is a data format only: nothing in it is executed.
+/// An out-of-core set is saved as a selection of its store instead of pixels: <c>store.json</c> (the store's folder,
+/// relative when inside this folder, its fingerprint and the decode transform) and <c>indices.i32</c>; loading it
+/// opens the store and checks the fingerprint (docs/data.md "Out-of-core sets").
 /// </summary>
 public static class ImageSetStore
 {
@@ -18,7 +22,12 @@ public static class ImageSetStore
     public sealed record Manifest(
         int FormatVersion, int Count, int Channels, int Height, int Width,
         string[] ClassNames, string[] ClassIds, long PixelBytes, bool HasProvenance,
-        string? Description = null, IReadOnlyList<string>? Skipped = null);
+        string? Description = null, IReadOnlyList<string>? Skipped = null, bool OutOfCore = false);
+
+    /// <summary>Where the images of an out-of-core set live: a store folder (relative to the set's folder when inside it) and how they decode.</summary>
+    public sealed record StoreReference(string Folder, string Fingerprint, ResizeMode Mode, int Width, int Height, int ResizeShorterSide, int Channels, long MaxImagePixels);
+
+    private const string StoreReferenceFile = "store.json", IndicesFile = "indices.i32";
 
     public static bool Exists(string folder) => File.Exists(Path.Combine(folder, ManifestFile));
 
@@ -28,14 +37,28 @@ public static class ImageSetStore
         Directory.CreateDirectory(folder);
         // The manifest is removed first and written last, so a killed save leaves no readable half-set.
         File.Delete(Path.Combine(folder, ManifestFile));
-        AtomicFile.Write(Path.Combine(folder, "pixels.u8"), s => s.Write(set.Pixels));
+        if (set.Stored is { } stored)
+        {
+            var full = Path.GetFullPath(folder);
+            var relative = Path.GetRelativePath(full, stored.Store.Folder);
+            var t = stored.Transform;
+            AtomicFile.WriteJson(Path.Combine(folder, StoreReferenceFile), new StoreReference(
+                relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? stored.Store.Folder : relative,
+                stored.Store.Fingerprint, t.Mode, t.Width, t.Height, t.ResizeShorterSide, t.Channels, stored.MaxImagePixels));
+            AtomicFile.Write(Path.Combine(folder, IndicesFile), s => s.Write(MemoryMarshal.AsBytes(stored.Indices.AsSpan())));
+            File.Delete(Path.Combine(folder, "pixels.u8"));
+        }
+        else
+        {
+            AtomicFile.Write(Path.Combine(folder, "pixels.u8"), s => s.Write(set.Pixels));
+        }
         AtomicFile.Write(Path.Combine(folder, "labels.i32"), s => s.Write(MemoryMarshal.AsBytes(set.Labels.AsSpan())));
         AtomicFile.WriteAllText(Path.Combine(folder, "ids.txt"), string.Join('\n', set.Ids));
         if (set.Provenance != null) AtomicFile.WriteJson(Path.Combine(folder, "provenance.json"), set.Provenance);
         AtomicFile.WriteJson(Path.Combine(folder, ManifestFile), new Manifest(
             FormatVersion, set.Count, set.Channels, set.Height, set.Width,
-            set.LabelSet.Names.ToArray(), set.LabelSet.Ids.ToArray(), set.Pixels.LongLength,
-            set.Provenance != null, description, skipped));
+            set.LabelSet.Names.ToArray(), set.LabelSet.Ids.ToArray(), set.IsInMemory ? set.Pixels.LongLength : 0,
+            set.Provenance != null, description, skipped, OutOfCore: !set.IsInMemory));
     }
 
     public static Manifest ReadManifest(string folder)
@@ -53,8 +76,6 @@ public static class ImageSetStore
     public static ImageSet Load(string folder, bool withProvenance = true)
     {
         var m = ReadManifest(folder);
-        var pixelsPath = Path.Combine(folder, "pixels.u8");
-        var pixels = ReadExact(pixelsPath, m.PixelBytes);
         var labelBytes = ReadExact(Path.Combine(folder, "labels.i32"), 4L * m.Count);
         var labels = MemoryMarshal.Cast<byte, int>(labelBytes).ToArray();
         var idsText = File.ReadAllText(Path.Combine(folder, "ids.txt"), Encoding.UTF8);
@@ -66,7 +87,23 @@ public static class ImageSetStore
             prov = Json.Read<SampleProvenance[]>(Path.Combine(folder, "provenance.json"));
             if (prov.Length != m.Count) throw new BadInputException(Path.Combine(folder, "provenance.json"), $"expected {m.Count} records, found {prov.Length}.");
         }
+        if (m.OutOfCore) return new ImageSet(LoadSelection(folder, m), labels, new LabelSet(m.ClassNames, m.ClassIds), ids, prov);
+        var pixels = ReadExact(Path.Combine(folder, "pixels.u8"), m.PixelBytes);
         return new ImageSet(pixels, labels, new LabelSet(m.ClassNames, m.ClassIds), m.Channels, m.Height, m.Width, ids, prov);
+    }
+
+    private static StoreSelection LoadSelection(string folder, Manifest m)
+    {
+        var reference = Json.Read<StoreReference>(Path.Combine(folder, StoreReferenceFile));
+        var storeFolder = Path.IsPathRooted(reference.Folder) ? reference.Folder : Path.Combine(folder, reference.Folder);
+        var store = ShardedImageStore.Open(storeFolder);
+        if (store.Fingerprint != reference.Fingerprint)
+            throw new BadInputException(Path.Combine(folder, StoreReferenceFile),
+                $"refers to the image store {storeFolder}, which has been rewritten since this set was saved (fingerprint {ContentFingerprint.Short(store.Fingerprint)}, " +
+                $"expected {ContentFingerprint.Short(reference.Fingerprint)}). Rebuild this set (rerun the step that wrote it).");
+        var indices = MemoryMarshal.Cast<byte, int>(ReadExact(Path.Combine(folder, IndicesFile), 4L * m.Count)).ToArray();
+        var transform = new ImageTransform(reference.Mode, reference.Width, reference.Height, reference.ResizeShorterSide, reference.Channels);
+        return new StoreSelection(store, indices, transform, reference.MaxImagePixels);
     }
 
     private static byte[] ReadExact(string path, long length)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using SelectBench.Common;
+using SelectBench.Data.Sharded;
 using SkiaSharp;
 
 namespace SelectBench.Data;
@@ -52,6 +53,9 @@ public sealed class WebDatasetReader : IImageSetReader
     /// <summary>A brace pattern such as shards/{00000..00123}.tar: a path with '{' that is not itself a file or folder.</summary>
     private static bool IsPattern(SourceSpec spec) => spec.Path.Contains('{') && !spec.IsFile && !spec.IsFolder;
 
+    /// <summary>The most decoded bytes the last <see cref="Read(IReadOnlyList{string}, DataLoadOptions)"/> on this thread held at once (tests check that imports stream).</summary>
+    [ThreadStatic] public static long LastPeakHeldBytes;
+
     public static (ImageSet Set, IReadOnlyList<SkippedInput> Skipped) Read(IReadOnlyList<string> shards, DataLoadOptions options)
     {
         if (shards.Count == 0) throw new SelectBenchException("No WebDataset shards given.");
@@ -66,6 +70,23 @@ public sealed class WebDatasetReader : IImageSetReader
         // traces every decoded image back to its id and its label member.
         var ids = new List<string>();
         var labelMembers = new List<string>();
+        // Out-of-core import (docs/data.md "Out-of-core sets"): with a resize, each shard's kept images also stream
+        // into a store; once the decoded pixels pass the in-memory limit the builder lets them go and the set is
+        // built over the store. Under the limit the store is deleted and the set is exactly the in-memory one.
+        var transform = options.EffectiveTransform;
+        var storeFolder = transform.Mode == ResizeMode.None ? null
+            : options.StoreFolder ?? Path.Combine(Path.GetTempPath(), $"selectbench-store-{Guid.NewGuid():N}");
+        int maxShortSide = Math.Max(ShardedImageStoreWriter.DefaultMaxShortSide, Math.Max(transform.ResizeShorterSide, Math.Max(transform.Width, transform.Height)));
+        using var writer = storeFolder == null ? null : new ShardedImageStoreWriter(storeFolder, maxShortSide, description: $"WebDataset {shards[0]}");
+        void Flush()
+        {
+            var kept = builder.AddBatch(batch, writer == null ? null : (bytes, item) => ShardedImageStoreWriter.Prepare(bytes, item, maxShortSide, options.MaxImagePixels));
+            if (writer != null)
+                for (int k = 0; k < batch.Count; k++)
+                    if (kept[k] is { } stored) writer.Add(stored, batch[k].Label, ids[int.Parse(batch[k].Id, CultureInfo.InvariantCulture)]);
+            batch.Clear();
+            if (writer != null && builder.HoldsPixels && builder.HeldBytes > options.InMemoryLimit) builder.DropPixels();
+        }
         foreach (var shard in shards)
         {
             foreach (var sample in ReadShard(shard, log))
@@ -91,20 +112,36 @@ public sealed class WebDatasetReader : IImageSetReader
                 ids.Add(sample.Id ?? $"{Path.GetFileNameWithoutExtension(shard)}/{sample.Key}");
                 labelMembers.Add(item + (sample.Cls != null ? ".cls" : ".json"));
                 batch.Add(new EncodedSample($"{item}.{sample.ImageExtension}", number, label, () => bytes));
-                if (batch.Count == BatchSize) { builder.AddBatch(batch); batch.Clear(); }
+                if (batch.Count == BatchSize) Flush();
             }
         }
-        if (batch.Count > 0) builder.AddBatch(batch);
+        if (batch.Count > 0) Flush();
+        LastPeakHeldBytes = builder.PeakHeldBytes;
         var source = $"WebDataset {shards[0]}{(shards.Count > 1 ? $" (+{shards.Count - 1} shards)" : "")}";
-        var decoded = builder.Build(fixedLabels ?? LabelSet.Numbered(Math.Max(1, provisional.Count)), source);
+        var provisionalSet = fixedLabels ?? LabelSet.Numbered(Math.Max(1, provisional.Count));
+        ImageSet decoded;
+        if (writer == null || builder.HoldsPixels)
+        {
+            writer?.Dispose();
+            if (storeFolder != null && Directory.Exists(storeFolder)) Directory.Delete(storeFolder, recursive: true);
+            decoded = builder.Build(provisionalSet, source);
+        }
+        else
+        {
+            if (builder.Count == 0) throw new SelectBenchException($"{source}: no readable images ({log.Skipped.Count} skipped as bad input).");
+            var store = writer.Complete(provisionalSet);
+            var (keptIds, keptLabels) = builder.Kept;
+            decoded = new ImageSet(new StoreSelection(store, Enumerable.Range(0, store.Count).ToArray(), transform, options.MaxImagePixels),
+                keptLabels.ToArray(), provisionalSet, keptIds.ToArray());
+        }
         var numbers = decoded.Ids.Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray();
         var realIds = numbers.Select(n => ids[n]).ToArray();
         if (fixedLabels != null)
-            return (new ImageSet(decoded.Pixels, decoded.Labels, fixedLabels, decoded.Channels, decoded.Height, decoded.Width, realIds), log.Skipped);
+            return (decoded.WithLabels(decoded.Labels, fixedLabels, realIds), log.Skipped);
 
         var (labelSet, map) = LabelSetFromRaw(provisional);
         var labels = decoded.Labels.Select(p => map[p]).ToArray();
-        var relabelled = new ImageSet(decoded.Pixels, labels, labelSet, decoded.Channels, decoded.Height, decoded.Width, realIds);
+        var relabelled = decoded.WithLabels(labels, labelSet, realIds);
         if (provisional.Keys.Any(k => k.StartsWith("name:", StringComparison.Ordinal))) return (relabelled, log.Skipped);
         return (WithoutEmptyClasses(relabelled, numbers.Select(n => labelMembers[n]).ToArray(), log, source), log.Skipped);
     }
@@ -131,7 +168,7 @@ public sealed class WebDatasetReader : IImageSetReader
         }
         if (keep.Count == 0) throw new SelectBenchException($"{source}: no readable images ({log.Skipped.Count} skipped as bad input).");
         var kept = set.Select(keep);
-        return new ImageSet(kept.Pixels, kept.Labels, LabelSet.Numbered(firstEmpty), kept.Channels, kept.Height, kept.Width, kept.Ids);
+        return kept.WithLabels(kept.Labels, LabelSet.Numbered(firstEmpty), kept.Ids);
     }
 
     private sealed class RawSample(string key, (string Name, int Index) firstMember)
@@ -366,8 +403,7 @@ public static class WebDatasetWriter
             _ => throw new SelectBenchException($"Image format {format} is not written to shards; use png, jpeg or webp."),
         };
         Directory.CreateDirectory(folder);
-        AtomicFile.WriteAllText(Path.Combine(folder, WebDatasetReader.ClassesFile),
-            string.Join('\n', set.LabelSet.Names.Select((n, i) => n == set.LabelSet.Ids[i] ? n : $"{n}\t{set.LabelSet.Ids[i]}")) + "\n");
+        WriteClasses(set.LabelSet, folder);
         var paths = new List<string>();
         int shards = Math.Max(1, (set.Count + samplesPerShard - 1) / samplesPerShard);
         for (int s = 0; s < shards; s++)
@@ -397,6 +433,22 @@ public static class WebDatasetWriter
         }
         return paths;
     }
+
+    /// <summary>
+    /// Writes one shard atomically from members given in order (name, bytes), with the same fixed time stamp, owner
+    /// and mode as <see cref="Write"/>; a streaming writer of many shards calls it once per shard.
+    /// </summary>
+    public static void WriteShard(string path, IEnumerable<(string Name, byte[] Data)> members) =>
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new TarWriter(stream, TarEntryFormat.Ustar, leaveOpen: true);
+            foreach (var (name, data) in members) Add(writer, name, data);
+        });
+
+    /// <summary>Writes <c>classes.txt</c> (line i names class i, "name&lt;TAB&gt;id" where they differ) into <paramref name="folder"/>.</summary>
+    public static void WriteClasses(LabelSet labels, string folder) =>
+        AtomicFile.WriteAllText(Path.Combine(folder, WebDatasetReader.ClassesFile),
+            string.Join('\n', labels.Names.Select((n, i) => n == labels.Ids[i] ? n : $"{n}\t{labels.Ids[i]}")) + "\n");
 
     private static void Add(TarWriter writer, string name, byte[] data)
     {

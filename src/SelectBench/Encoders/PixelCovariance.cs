@@ -51,9 +51,10 @@ public static class PixelCovariance
         // Pixel columns as 16-bit lanes, padded with zeros (which add nothing) to whole vectors.
         int stride = (n + 15) / 16 * 16;
         var columns = new short[(long)d * stride];
+        var row = new byte[d];
         for (int i = 0; i < n; i++)
         {
-            var row = images.Image(i);
+            images.CopyImage(i, row);
             for (int j = 0; j < d; j++) columns[(long)j * stride + i] = row[j];
         }
         var sums = new long[d];

@@ -116,7 +116,7 @@ public sealed class PixelPcaEncoder : IImageEncoder
         using var _ = no_grad();
         using var pixelScale = 255.0.ToScalar();
         using var samples = ((double)(n - 1)).ToScalar();
-        var x = tensor(images.Pixels, [n, d]).to_type(ScalarType.Float64).div(pixelScale);
+        var x = tensor(images.InMemory().Pixels, [n, d]).to_type(ScalarType.Float64).div(pixelScale);
         var mean = x.mean([0]);
         var centred = x.sub(mean);
         using var gen = new Generator((ulong)seed);

@@ -8,7 +8,7 @@ namespace SelectBench.Reporting;
 public sealed record SampleGridCell(ReadOnlyMemory<byte> Pixels, int Channels, int Height, int Width, string? Caption = null)
 {
     public static SampleGridCell FromSet(ImageSet set, int index, string? caption = null) =>
-        new(set.Pixels.AsMemory(index * set.ImageSize, set.ImageSize), set.Channels, set.Height, set.Width, caption);
+        new(set.IsInMemory ? set.Pixels.AsMemory(index * set.ImageSize, set.ImageSize) : set.Image(index).ToArray(), set.Channels, set.Height, set.Width, caption);
 }
 
 /// <summary>One row of a grid: a label drawn at the left, then the cells.</summary>

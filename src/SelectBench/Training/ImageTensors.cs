@@ -31,6 +31,20 @@ public sealed class ImageTensors : IDisposable
         return Pixels.index_select(0, indices).to(device).to(ScalarType.Float32).div_(Scalars.Byte255).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Images <paramref name="start"/>..<paramref name="start"/>+<paramref name="count"/> as float in [0, 1] on
+    /// <paramref name="device"/>, copied through <see cref="ImageSet.CopyImages"/> (which decodes an out-of-core set's
+    /// images on all cores): the evaluation path for sets whose pixels are never held whole.
+    /// </summary>
+    public static Tensor Range(ImageSet images, int start, int count, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var buffer = new byte[(long)count * images.ImageSize];
+        images.CopyImages(Enumerable.Range(start, count).ToArray(), buffer);
+        var pixels = tensor(buffer, [count, images.Channels, images.Height, images.Width], dtype: ScalarType.Byte);
+        return Scalars.DivInPlace(pixels.to(device).to(ScalarType.Float32), 255).MoveToOuterDisposeScope();
+    }
+
     public Tensor BatchLabels(Tensor indices, Device device)
     {
         using var scope = NewDisposeScope();

@@ -9,14 +9,28 @@ namespace SelectBench.Training;
 public sealed record InputNormalization(float[] Mean, float[] Std)
 {
     /// <summary>Population mean and standard deviation per channel over all pixels of all images.</summary>
-    public static InputNormalization FromImages(ImageSet images)
+    public static InputNormalization FromImages(ImageSet images) => FromIndices(images, Enumerable.Range(0, images.Count));
+
+    /// <summary>
+    /// The same statistics over at most <paramref name="maxImages"/> evenly spaced images (every image when there are
+    /// fewer): for out-of-core sets, where reading every image would decode the whole set once more.
+    /// </summary>
+    public static InputNormalization FromSample(ImageSet images, int maxImages)
+    {
+        if (images.Count <= maxImages) return FromImages(images);
+        return FromIndices(images, Enumerable.Range(0, maxImages).Select(k => (int)((long)k * images.Count / maxImages)));
+    }
+
+    private static InputNormalization FromIndices(ImageSet images, IEnumerable<int> indices)
     {
         int c = images.Channels, plane = images.Height * images.Width;
         var sum = new long[c];
         var sumSq = new double[c];
         var histogram = new long[c, 256];
-        for (int i = 0; i < images.Count; i++)
+        long used = 0;
+        foreach (int i in indices)
         {
+            used++;
             var img = images.Image(i);
             for (int ch = 0; ch < c; ch++)
                 foreach (var v in img.Slice(ch * plane, plane)) histogram[ch, v]++;
@@ -24,7 +38,7 @@ public sealed record InputNormalization(float[] Mean, float[] Std)
         // Moments from the per-value histogram: exact, and one pass of cheap increments over the pixels.
         var mean = new float[c];
         var std = new float[c];
-        double count = (double)images.Count * plane;
+        double count = (double)used * plane;
         for (int ch = 0; ch < c; ch++)
         {
             for (int v = 0; v < 256; v++)

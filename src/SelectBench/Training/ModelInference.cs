@@ -32,13 +32,14 @@ public static class ModelInference
         try
         {
             using var _ = no_grad();
-            using var data = new ImageTensors(images);
+            // An out-of-core set is read batch by batch through its view (ImageSet.Image decodes on demand), never whole.
+            using var data = images.Encoded is null ? new ImageTensors(images) : null;
             for (int start = 0; start < images.Count; start += batchSize)
             {
                 using var scope = NewDisposeScope();
                 int n = Math.Min(batchSize, images.Count - start);
-                var idx = Scalars.Arange(start, start + n);
-                var x = ImageTensors.Conform(data.Batch(idx, device), normalization.Mean.Length, height, width);
+                var batch = data is null ? ImageTensors.Range(images, start, n, device) : data.Batch(Scalars.Arange(start, start + n), device);
+                var x = ImageTensors.Conform(batch, normalization.Mean.Length, height, width);
                 ImageTensors.Normalize(x, normalization);
                 var y = forward(model, x).to(ScalarType.Float32).cpu().contiguous();
                 y.data<float>().CopyTo(result.AsSpan(start * columns, n * columns));

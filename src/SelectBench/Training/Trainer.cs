@@ -22,8 +22,16 @@ namespace SelectBench.Training;
 /// OperationCanceledException and resumes from the last epoch checkpoint when rerun.</param>
 /// <param name="SkippedTrainingInputs">The inputs the data loader left out of the training data (the skip policy,
 /// <see cref="DataLoadResult.Skipped"/>), recorded in metrics.json; null when the caller does not know (the field is then left out).</param>
+/// <param name="LoaderWorkers">Decode threads of the <see cref="ParallelLoader"/> for out-of-core training sets; null = one per core.
+/// Speed only: the batches are the same for any number.</param>
+/// <param name="LoaderPrefetch">Batches the loader prepares ahead of the training step.</param>
+/// <param name="StopAfterSteps">Out-of-core sets: stop once this many steps in total are done, with a mid-epoch
+/// checkpoint to resume from exactly (docs/training.md "Checkpoint format and resume"). Null = no step limit.</param>
+/// <param name="CheckpointEverySteps">Out-of-core sets: also write a mid-epoch checkpoint every this many steps
+/// (long ImageNet-sized epochs); null = only at the end of each epoch, on cancellation and at <paramref name="StopAfterSteps"/>.</param>
 public sealed record TrainerOptions(bool Force = false, bool ShowProgress = true, int? StopAfterEpochs = null, int EvalBatchSize = 256,
-    CancellationToken Cancellation = default, IReadOnlyList<SkippedInput>? SkippedTrainingInputs = null);
+    CancellationToken Cancellation = default, IReadOnlyList<SkippedInput>? SkippedTrainingInputs = null,
+    int? LoaderWorkers = null, int LoaderPrefetch = 4, long? StopAfterSteps = null, int? CheckpointEverySteps = null);
 
 /// <summary>The final metrics JSON (snake_case). <c>top1</c> is the test top-1 (docs/metrics.md "base accuracy").</summary>
 public sealed record TrainingMetrics(
@@ -127,6 +135,11 @@ public sealed class Trainer
         int classes = train.LabelSet.Count;
 
         CheckpointMetadata? resumed = ResumePoint(checkpointPath, recipeHash, fingerprint);
+        // Out-of-core sets train through the parallel loader (docs/training.md "The parallel loader"); in-memory
+        // sets keep the batched tensor path, whose results must not change.
+        bool streamed = train.Encoded is not null;
+        if (resumed?.MidEpoch is not null && !streamed)
+            throw new BadInputException(checkpointPath, "holds a mid-epoch position, which only out-of-core training sets write; use a new --out folder.");
         AtomicFile.WriteJson(Path.Combine(outDir, RecipeFile), recipe);
 
         using var initGenerator = new Generator(StreamSeed(recipe.Seed, 1), CPU);
@@ -157,7 +170,7 @@ public sealed class Trainer
             if (recipe.Init is not null) TorchvisionWeights.Initialise(model, recipe.Init);
             model.to(device);
             optimizer = MakeOptimizer(model);
-            normalization = InputNormalization.FromImages(train);
+            normalization = streamed ? InputNormalization.FromSample(train, NormalizationSample) : InputNormalization.FromImages(train);
         }
         if (device.type == DeviceType.CUDA) CudaLayout.UseChannelsLast(model); // docs/benchmark.md, "On a GPU"
         var spec = new ModelSpec(recipe.Model, train.Channels, classes, recipe.Width);
@@ -165,7 +178,7 @@ public sealed class Trainer
 
         using var _model = model;
         using var _optimizer = optimizer as IDisposable;
-        using var data = new ImageTensors(train);
+        using var data = streamed ? null : new ImageTensors(train);
         using var classWeights = recipe.ClassWeightedLoss
             ? tensor(ClassWeights.InverseFrequency(train.ClassCounts()), device: device) : null;
         using var samplingProbabilities = recipe.ClassBalancedSampler
@@ -178,19 +191,40 @@ public sealed class Trainer
         string crop = recipe.Augmentation.CropFor(train.Height, train.Width);
         bool mixing = recipe.MixupAlpha > 0 || recipe.CutmixAlpha > 0;
         int stopAt = Math.Min(recipe.Epochs, options.StopAfterEpochs ?? recipe.Epochs);
+        var loader = streamed ? MakeLoader(train, crop, device) : null;
+        double[]? loaderProbabilities = streamed && recipe.ClassBalancedSampler
+            ? ClassWeights.BalancedSamplingProbabilities(train.Labels, train.ClassCounts()) : null;
+
+        CheckpointMetadata Metadata(int epochsDone, MidEpochState? midEpoch) =>
+            new(spec, train.Height, train.Width, train.LabelSet.Names.ToArray(), train.LabelSet.Ids.ToArray(),
+                normalization, epochsDone, recipe.Epochs, recipeHash, recipe.IdentityJson(), fingerprint,
+                TrainingCheckpoint.EncodeRng(orderGenerator), TrainingCheckpoint.EncodeRng(augmentGenerator),
+                log.ToArray(), trainSeconds, imagesSeen, midEpoch);
 
         for (int epoch = startEpoch; epoch < stopAt; epoch++)
         {
             var clock = Stopwatch.StartNew();
             model.train();
-            using var order = samplingProbabilities is null
+            // The loader's order is a function of (seed, epoch), redrawn on resume; the in-memory path's comes from
+            // the order generator, as it always has.
+            using var order = streamed ? null : samplingProbabilities is null
                 ? randperm(train.Count, generator: orderGenerator)
                 : samplingProbabilities.multinomial(train.Count, replacement: true, generator: orderGenerator);
-            double lossSum = 0, lr = 0;
+            int[]? loaderOrder = !streamed ? null : loaderProbabilities is null
+                ? EpochOrder.Shuffled(train.Count, recipe.Seed, epoch)
+                : EpochOrder.Sampled(loaderProbabilities, recipe.Seed, epoch);
+            double lossSum = 0, lr = 0, carriedSeconds = 0;
             long correct = 0, seen = 0;
+            int fromStep = 0;
+            if (epoch == startEpoch && resumed?.MidEpoch is { } mid)
+                (fromStep, lossSum, correct, seen, carriedSeconds) = (mid.Step, mid.LossSum, mid.Correct, mid.Seen, mid.Seconds);
             using var bar = options.ShowProgress ? new ProgressBar($"epoch {epoch + 1}/{recipe.Epochs}", stepsPerEpoch) : null;
-            for (int step = 0; step < batches.Count; step++)
+            using var loaded = loader?.Epoch(epoch, loaderOrder!, batches, fromStep, options.Cancellation).GetEnumerator();
+            for (int step = fromStep; step < batches.Count; step++)
             {
+                MidEpochState Position() => new(step, lossSum, correct, seen, carriedSeconds + clock.Elapsed.TotalSeconds);
+                if (streamed && step > fromStep && options.Cancellation.IsCancellationRequested)
+                    TrainingCheckpoint.Save(checkpointPath, Metadata(epoch, Position()), model, optimizer);
                 options.Cancellation.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 long globalStep = epoch * stepsPerEpoch + step;
@@ -198,16 +232,29 @@ public sealed class Trainer
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
 
                 var (start, length) = batches[step];
-                var idx = order.narrow(0, start, length);
-                var x = data.Batch(idx, device);
-                var y = data.BatchLabels(idx, device);
+                Tensor x, y;
+                if (loaded is null)
+                {
+                    var idx = order!.narrow(0, start, length);
+                    x = data!.Batch(idx, device);
+                    y = data.BatchLabels(idx, device);
+                }
+                else
+                {
+                    if (!loaded.MoveNext()) throw new InvalidOperationException($"the loader ended before step {step + 1} of epoch {epoch + 1}");
+                    // Pinned batch memory (on CUDA) lets the copy overlap; the uint8 batch becomes float on the device.
+                    x = Scalars.DivInPlace(loaded.Current.to(device, non_blocking: device.type == DeviceType.CUDA).to(ScalarType.Float32), 255);
+                    var labels = new long[length];
+                    for (int k = 0; k < length; k++) labels[k] = train.Labels[loaderOrder![start + k]];
+                    y = tensor(labels, dtype: ScalarType.Int64).to(device);
+                }
                 x = crop switch
                 {
                     "pad" => BatchAugmenter.RandomCrop(x, recipe.Augmentation.CropPadding, augmentGenerator),
-                    "resized" => BatchAugmenter.RandomResizedCrop(x, recipe.Augmentation.ResizedCropMinScale, augmentGenerator),
+                    "resized" when !streamed => BatchAugmenter.RandomResizedCrop(x, recipe.Augmentation.ResizedCropMinScale, augmentGenerator),
                     _ => x,
                 };
-                if (recipe.Augmentation.HorizontalFlip) x = BatchAugmenter.HorizontalFlip(x, augmentGenerator);
+                if (recipe.Augmentation.HorizontalFlip && !streamed) x = BatchAugmenter.HorizontalFlip(x, augmentGenerator);
                 ImageTensors.Normalize(x, normalization);
                 if (device.type == DeviceType.CUDA) x = CudaLayout.ChannelsLast(x);
 
@@ -235,9 +282,18 @@ public sealed class Trainer
                 seen += length;
                 bar?.Report(step + 1, string.Create(CultureInfo.InvariantCulture,
                     $"loss {lossSum / seen:F4} acc {100.0 * correct / seen:F1}% lr {lr:G3}"));
+                if (streamed && step + 1 < batches.Count)
+                {
+                    long stepsDone = globalStep + 1;
+                    bool stop = options.StopAfterSteps is { } limit && stepsDone >= limit;
+                    if (stop || options.CheckpointEverySteps is { } every && stepsDone % every == 0)
+                        TrainingCheckpoint.Save(checkpointPath, Metadata(epoch, new MidEpochState(step + 1, lossSum, correct, seen,
+                            carriedSeconds + clock.Elapsed.TotalSeconds)), model, optimizer);
+                    if (stop) return new TrainingResult(outDir, checkpointPath, epoch, null);
+                }
             }
             imagesSeen += seen;
-            double epochSeconds = clock.Elapsed.TotalSeconds;
+            double epochSeconds = carriedSeconds + clock.Elapsed.TotalSeconds;
             trainSeconds += epochSeconds;
 
             double? valLoss = null, valTop1 = null;
@@ -249,11 +305,7 @@ public sealed class Trainer
             }
             log.Add(new EpochLogRow(epoch + 1, lr, lossSum / seen, (double)correct / seen, valLoss, valTop1, epochSeconds));
 
-            var meta = new CheckpointMetadata(spec, train.Height, train.Width, train.LabelSet.Names.ToArray(), train.LabelSet.Ids.ToArray(),
-                normalization, epoch + 1, recipe.Epochs, recipeHash, recipe.IdentityJson(), fingerprint,
-                TrainingCheckpoint.EncodeRng(orderGenerator), TrainingCheckpoint.EncodeRng(augmentGenerator),
-                log.ToArray(), trainSeconds, imagesSeen);
-            TrainingCheckpoint.Save(checkpointPath, meta, model, optimizer);
+            TrainingCheckpoint.Save(checkpointPath, Metadata(epoch + 1, null), model, optimizer);
             WriteLog(Path.Combine(outDir, LogFile), log);
         }
 
@@ -281,6 +333,21 @@ public sealed class Trainer
             RecipeHash: recipeHash, ResumedFromCheckpoint: resumed is not null, SkippedTrainingInputs: options.SkippedTrainingInputs);
         AtomicFile.WriteJson(Path.Combine(outDir, MetricsFile), metrics);
         return new TrainingResult(outDir, checkpointPath, epochsDone, metrics);
+    }
+
+    /// <summary>Images the input normalisation of an out-of-core set is estimated from (evenly spaced, decoded through its view).</summary>
+    public const int NormalizationSample = 2000;
+
+    /// <summary>
+    /// The loader for an out-of-core training set: the set's view size, random-resized-crop for crop "resized" (the
+    /// paper's timm train transform), else the centred square ("pad" crops are then cut from it on the batch).
+    /// </summary>
+    private ParallelLoader MakeLoader(ImageSet train, string crop, Device device)
+    {
+        var transform = new LoaderTransform(train.Channels, train.Height, train.Width, ResizedCrop: crop == "resized",
+            recipe.Augmentation.ResizedCropMinScale, recipe.Augmentation.HorizontalFlip);
+        int workers = options.LoaderWorkers ?? Environment.ProcessorCount;
+        return new ParallelLoader(train.Encoded!, transform, recipe.Seed, workers, options.LoaderPrefetch, pinMemory: device.type == DeviceType.CUDA);
     }
 
     private optim.Optimizer MakeOptimizer(ClassifierNet model) =>

@@ -36,10 +36,20 @@ public sealed record CheckpointMetadata(
     string? AugmentRngState,
     IReadOnlyList<EpochLogRow> Log,
     double TrainSeconds,
-    long ImagesSeen)
+    long ImagesSeen,
+    MidEpochState? MidEpoch = null)
 {
     public LabelSet LabelSet => new(ClassNames, ClassIds);
 }
+
+/// <summary>
+/// Where a checkpoint written inside an epoch stands (out-of-core training sets, whose epochs can last hours):
+/// <see cref="Step"/> steps of epoch <see cref="CheckpointMetadata.Epoch"/> + 1 are done, with the running loss sum,
+/// correct count, samples seen and seconds of that epoch so far. The loader redraws the epoch's order and each
+/// sample's augmentation from (seed, epoch, position), so resuming at <see cref="Step"/> gives the weights an
+/// uninterrupted run would. Null at epoch boundaries.
+/// </summary>
+public sealed record MidEpochState(int Step, double LossSum, long Correct, long Seen, double Seconds);
 
 /// <summary>
 /// The SelectBench checkpoint file: a data format, never code (docs/training.md, "Checkpoint format and resume").
@@ -50,12 +60,18 @@ public sealed record CheckpointMetadata(
 /// optimizer's state (SGD momentum buffers, <c>save_state_dict</c>; see <see cref="OptimizerStateFiles"/>), which is
 /// empty in export-only files. A section whose bytes do not match their checksum is refused: flipped weight
 /// bytes still load as a network, and would only show as a lower accuracy. Format 1 (no checksums) is still read.
+/// Format 3 has format 2's layout; its metadata may hold a <see cref="MidEpochState"/>, which a format-2 reader would
+/// silently drop (and restart the epoch with the wrong weights), hence the new number. Formats 1 and 2 are read as
+/// epoch-boundary checkpoints.
 /// Written atomically (temp file + rename), so a kill never leaves a half-written checkpoint.
 /// </summary>
 public static class TrainingCheckpoint
 {
     private static readonly byte[] Magic = Encoding.ASCII.GetBytes("SELECTBENCH-CKPT");
-    private const int FormatVersion = 2;
+    private const int FormatVersion = 3;
+
+    /// <summary>Format 2: checksummed sections, epoch-boundary checkpoints only; read as such.</summary>
+    private const int EpochOnlyFormatVersion = 2;
 
     /// <summary>Checkpoints written before the sections had checksums; read without verifying.</summary>
     private const int UncheckedFormatVersion = 1;
@@ -181,8 +197,8 @@ public static class TrainingCheckpoint
         {
             int version = reader.ReadInt32();
             if (version == UncheckedFormatVersion) return null;
-            if (version != FormatVersion)
-                throw new BadInputException(path, $"checkpoint format version {version} is not supported (this build reads {UncheckedFormatVersion} and {FormatVersion}).");
+            if (version != FormatVersion && version != EpochOnlyFormatVersion)
+                throw new BadInputException(path, $"checkpoint format version {version} is not supported (this build reads {UncheckedFormatVersion} to {FormatVersion}).");
             var checksums = new byte[SectionNames.Length][];
             for (int i = 0; i < checksums.Length; i++)
             {

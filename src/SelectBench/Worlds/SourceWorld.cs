@@ -26,6 +26,8 @@ public sealed record SourceTransferTask(string Train, string Test);
 /// <param name="ImageSize">Resize every image to this square side (0 = keep; all images must then share one size).</param>
 /// <param name="Channels">1 (grey) or 3 (RGB).</param>
 /// <param name="OnBadInput">"fail" or "skip" corrupt images (skipped files are listed in the world's manifest).</param>
+/// <param name="InMemoryLimitMb">A set whose decoded pixels exceed this many MiB is kept out-of-core in a sharded store
+/// (where its source can stream: WebDataset shards with an image_size); docs/data.md "Out-of-core sets".</param>
 public sealed record SourceWorldSettings(
     string Test,
     IReadOnlyDictionary<string, string> Sets,
@@ -34,9 +36,10 @@ public sealed record SourceWorldSettings(
     string EncoderFit,
     int ImageSize = 0,
     int Channels = 3,
-    string OnBadInput = "fail")
+    string OnBadInput = "fail",
+    int InMemoryLimitMb = (int)(DataLoadOptions.DefaultInMemoryLimit >> 20))
 {
-    private static readonly string[] Keys = ["test", "sets", "eval_sets", "transfer", "encoder_fit", "image_size", "channels", "on_bad_input"];
+    private static readonly string[] Keys = ["test", "sets", "eval_sets", "transfer", "encoder_fit", "image_size", "channels", "on_bad_input", "in_memory_limit_mb"];
 
     public static SourceWorldSettings FromSection(IReadOnlyDictionary<string, object?> section, string where)
     {
@@ -68,7 +71,9 @@ public sealed record SourceWorldSettings(
         var fit = Text("encoder_fit", sets.Keys.First());
         if (!sets.ContainsKey(fit)) throw new SelectBenchException($"{where}.encoder_fit: '{fit}' is not one of sets ({string.Join(", ", sets.Keys)}).");
         var settings = new SourceWorldSettings(Text("test"), sets, evalSets, transfer, fit, Int("image_size", 0), Int("channels", 3),
-            Text("on_bad_input", "fail"));
+            Text("on_bad_input", "fail"), Int("in_memory_limit_mb", (int)(DataLoadOptions.DefaultInMemoryLimit >> 20)));
+        if (settings.InMemoryLimitMb < 1)
+            throw new SelectBenchException($"{where}.in_memory_limit_mb: {settings.InMemoryLimitMb}; give at least 1 (MiB of decoded pixels a set may hold in memory).");
         if (settings.Channels is not (1 or 3)) throw new SelectBenchException($"{where}.channels: {settings.Channels}; use 1 (grey) or 3 (RGB).");
         SettingRules.OneOf(where, "on_bad_input", settings.OnBadInput, "fail", "skip");
         foreach (var name in sets.Keys.Concat(evalSets.Keys).Concat(transfer.Keys))
@@ -135,7 +140,8 @@ public sealed class SourceWorld : IBenchmarkWorld
         var skipped = new List<string>();
         var transform = settings.ImageSize > 0 ? ImageTransform.Resize(settings.ImageSize, settings.Channels) : ImageTransform.AsIs with { Channels = settings.Channels };
         DataLoadOptions Options(LabelSet? labels) => new(
-            OnBadInput: settings.OnBadInput == "skip" ? BadInputPolicy.Skip : BadInputPolicy.Fail, Transform: transform, LabelSet: labels);
+            OnBadInput: settings.OnBadInput == "skip" ? BadInputPolicy.Skip : BadInputPolicy.Fail, Transform: transform, LabelSet: labels,
+            InMemoryLimit: (long)settings.InMemoryLimitMb << 20);
 
         ImageSet Read(string name, string source, LabelSet? labels, string target)
         {

@@ -24,7 +24,7 @@ public sealed class SourceWorldTests : IDisposable
         Assert.NotNull(config.Data);
         Assert.Equal(["expert", "la1000-img2img", "la1000-txt2img", "oi1000", "sd1000-txt2img", "sd1000-img2img"],
             config.Curation.Shifts.Select(s => s.Name));
-        Assert.Equal([64], new[] { config.Data!.ImageSize });
+        Assert.Equal([192], new[] { config.Data!.ImageSize });
         Assert.True(config.Data.EvalSets["imagenet-r"].PresentClassesOnly);
         Assert.Equal("cuda", config.Training.Device);
         Assert.Equal("slurm", config.Executor.Kind);

@@ -30,11 +30,28 @@ public sealed class TrainingCheckpointTests
     }
 
     [Fact]
+    public void FormatTwoCheckpointsAreStillReadAsEpochBoundaries()
+    {
+        // Format 3 only adds the optional mid-epoch position to the metadata; a format-2 file has the same layout.
+        var path = TrainTiny(out var dir);
+        var bytes = File.ReadAllBytes(path);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(MagicLength), 2);
+        var old = Path.Combine(dir, "format2.ckpt");
+        File.WriteAllBytes(old, bytes);
+        var meta = TrainingCheckpoint.ReadMetadata(old);
+        Assert.Null(meta.MidEpoch);
+        Assert.Equal(TrainingCheckpoint.ReadMetadata(path).Epoch, meta.Epoch);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(MagicLength), 4);
+        File.WriteAllBytes(old, bytes);
+        Assert.Contains("version 4 is not supported", Assert.ThrowsAny<SelectBench.Common.SelectBenchException>(() => TrainingCheckpoint.ReadMetadata(old)).Message);
+    }
+
+    [Fact]
     public void FlippedWeightBytesAreRefusedNamingTheFileAndTheSection()
     {
         var path = TrainTiny(out var dir);
         var bytes = File.ReadAllBytes(path);
-        Assert.Equal(2, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(MagicLength)));
+        Assert.Equal(3, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(MagicLength)));
         var (start, length) = WeightsSection(bytes);
         // The end of the state dict is mostly raw weight values: flipped, they load as a network that is silently worse.
         for (int i = start + length - 2048; i < start + length; i++) bytes[i] ^= 0x5A;

@@ -105,7 +105,7 @@ public sealed class ConditionalVaeGenerator : IImageGenerator, IDisposable
         model.train();
         using var optimizer = new ScalarSafeAdam(model.parameters(), settings.LearningRate);
 
-        var pixels = ToUnitFloats(data.Pixels);
+        var pixels = ToUnitFloats(data.InMemory().Pixels);
         var order = Enumerable.Range(0, data.Count).ToArray();
         var shuffle = new Random(unchecked((int)settings.Seed));
         int batchesPerEpoch = (data.Count + settings.BatchSize - 1) / settings.BatchSize;
@@ -202,7 +202,7 @@ public sealed class ConditionalVaeGenerator : IImageGenerator, IDisposable
         int n = prompts.Count, d = _model.LatentDimension;
         var modelLabels = new long[n];
         for (int i = 0; i < n; i++) modelLabels[i] = modelClass[prompts.Labels[i]];
-        var mu = EncodeMeans(prompts.Pixels, modelLabels);
+        var mu = EncodeMeans(prompts.InMemory().Pixels, modelLabels);
         var latents = new float[n * d];
         var noise = new float[d];
         var ids = new string[n];

@@ -74,8 +74,7 @@ public sealed class CrowdSchema(CrowdSchemaSettings settings) : IShiftStrategy
         }
 
         var source = crowd.Images.Select(kept.Select(i => itemImage[i]).ToList());
-        var images = new ImageSet(source.Pixels, kept.Select(i => aggregated.Labels[i]).ToArray(), context.Labels,
-                                  source.Channels, source.Height, source.Width, source.Ids);
+        var images = source.WithLabels(kept.Select(i => aggregated.Labels[i]).ToArray(), context.Labels, source.Ids);
         var provenance = new SampleProvenance[kept.Count];
         for (int n = 0; n < kept.Count; n++)
         {

@@ -149,10 +149,9 @@ public sealed class SelfSupervisedEncoder : IImageEncoder
             int m = Math.Min(BatchSize, n - start);
             using var scope = NewDisposeScope();
             using var _ = no_grad();
-            // One batch of pixels at a time, read image by image (ImageSet.Image works for out-of-core sets too).
-            var bytes = new byte[m * size];
-            for (int i = 0; i < m; i++) images.Image(start + i).CopyTo(bytes.AsSpan(i * size, size));
-            var x = tensor(bytes, [m, images.Channels, images.Height, images.Width])
+            var batch = new byte[m * size];
+            images.CopyImages(Enumerable.Range(start, m).ToArray(), batch);
+            var x = tensor(batch, [m, images.Channels, images.Height, images.Width])
                 .to_type(ScalarType.Float32).div_(Scalars.Byte255);
             Array.Copy(_network.backbone.forward(x).data<float>().ToArray(), 0, output, start * d, m * d);
         }

@@ -21,7 +21,7 @@ public static class EdgeMapRendition
     public static ImageSet Apply(ImageSet set, EdgeMapSettings? settings = null)
     {
         settings ??= new EdgeMapSettings();
-        var pixels = new byte[set.Pixels.LongLength];
+        var pixels = new byte[(long)set.Count * set.ImageSize];
         int size = set.ImageSize;
         var scratch = new float[2 * set.Height * set.Width];
         var provenance = new SampleProvenance[set.Count];

@@ -51,7 +51,7 @@ public static class TransferTasks
             map[c] = CoarseLabels.IndexOf(CoarseOf[fashion.Ids[f]]);
         }
         var labels = set.Labels.Select(l => map[l]).ToArray();
-        return new ImageSet(set.Pixels, labels, CoarseLabels, set.Channels, set.Height, set.Width, set.Ids);
+        return set.WithLabels(labels, CoarseLabels, set.Ids);
     }
 
     /// <summary>
@@ -68,7 +68,7 @@ public static class TransferTasks
             throw new SelectBenchException($"rotation transfer task needs square images; these are {set.Height}x{set.Width}.");
         var turns = Enumerable.Range(0, set.Count).Select(i => i % 4).ToArray();
         new Random(unchecked((int)seed)).Shuffle(turns);
-        var pixels = new byte[set.Pixels.LongLength];
+        var pixels = new byte[(long)set.Count * set.ImageSize];
         int size = set.ImageSize;
         for (int i = 0; i < set.Count; i++)
             RotateQuarterTurns(set.Image(i), set.Channels, set.Height, turns[i], pixels.AsSpan(i * size, size));
