@@ -50,6 +50,18 @@ public sealed class WebDatasetReader : IImageSetReader
             o => Read(shards, o)), options);
     }
 
+    /// <summary>
+    /// Every decoded image is a large-object-heap array (110 kB at 3 x 192 x 192) that is garbage at once in an
+    /// out-of-core import; the runtime collects that heap only in full collections, so without one per shard the
+    /// resident memory grows with the number of images although nothing is held. A compacting full collection per
+    /// shard (1,000 images) costs milliseconds against seconds of decoding.
+    /// </summary>
+    private static void ReleaseDecoded()
+    {
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    }
+
     /// <summary>A brace pattern such as shards/{00000..00123}.tar: a path with '{' that is not itself a file or folder.</summary>
     private static bool IsPattern(SourceSpec spec) => spec.Path.Contains('{') && !spec.IsFile && !spec.IsFolder;
 
@@ -85,7 +97,7 @@ public sealed class WebDatasetReader : IImageSetReader
                 for (int k = 0; k < batch.Count; k++)
                     if (kept[k] is { } stored) writer.Add(stored, batch[k].Label, ids[int.Parse(batch[k].Id, CultureInfo.InvariantCulture)]);
             batch.Clear();
-            if (writer != null && builder.HoldsPixels && builder.HeldBytes > options.InMemoryLimit) builder.DropPixels();
+            if (writer != null && builder.HoldsPixels && builder.HeldBytes > options.InMemoryLimit) { builder.DropPixels(); ReleaseDecoded(); }
         }
         foreach (var shard in shards)
         {
@@ -114,6 +126,7 @@ public sealed class WebDatasetReader : IImageSetReader
                 batch.Add(new EncodedSample($"{item}.{sample.ImageExtension}", number, label, () => bytes));
                 if (batch.Count == BatchSize) Flush();
             }
+            if (!builder.HoldsPixels) ReleaseDecoded();
         }
         if (batch.Count > 0) Flush();
         LastPeakHeldBytes = builder.PeakHeldBytes;

@@ -161,32 +161,32 @@ public static class ImageNetLikeSource
         switch (texture)
         {
             case 1: // stripes at a per-class angle
-            {
-                var rotation = SKMatrix.CreateRotationDegrees(label * 23 % 180);
-                return SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(period, 0), [colour, colour, dark, dark],
-                    [0f, 0.5f, 0.5f, 1f], SKShaderTileMode.Repeat, rotation);
-            }
+                {
+                    var rotation = SKMatrix.CreateRotationDegrees(label * 23 % 180);
+                    return SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(period, 0), [colour, colour, dark, dark],
+                        [0f, 0.5f, 0.5f, 1f], SKShaderTileMode.Repeat, rotation);
+                }
             case 2: // checkerboard
             case 3: // dots
-            {
-                int cell = Math.Max(4, (int)period);
-                using var tile = new SKBitmap(new SKImageInfo(2 * cell, 2 * cell, SKColorType.Rgba8888, SKAlphaType.Premul));
-                using (var c = new SKCanvas(tile))
-                using (var p = new SKPaint { IsAntialias = true, Color = dark })
                 {
-                    c.Clear(colour);
-                    if (texture == 2) { c.DrawRect(0, 0, cell, cell, p); c.DrawRect(cell, cell, cell, cell, p); }
-                    else { c.DrawCircle(cell / 2f, cell / 2f, cell * 0.35f, p); c.DrawCircle(1.5f * cell, 1.5f * cell, cell * 0.35f, p); }
+                    int cell = Math.Max(4, (int)period);
+                    using var tile = new SKBitmap(new SKImageInfo(2 * cell, 2 * cell, SKColorType.Rgba8888, SKAlphaType.Premul));
+                    using (var c = new SKCanvas(tile))
+                    using (var p = new SKPaint { IsAntialias = true, Color = dark })
+                    {
+                        c.Clear(colour);
+                        if (texture == 2) { c.DrawRect(0, 0, cell, cell, p); c.DrawRect(cell, cell, cell, cell, p); }
+                        else { c.DrawCircle(cell / 2f, cell / 2f, cell * 0.35f, p); c.DrawCircle(1.5f * cell, 1.5f * cell, cell * 0.35f, p); }
+                    }
+                    using var image = SKImage.FromBitmap(tile);
+                    return image.ToShader(SKShaderTileMode.Repeat, SKShaderTileMode.Repeat);
                 }
-                using var image = SKImage.FromBitmap(tile);
-                return image.ToShader(SKShaderTileMode.Repeat, SKShaderTileMode.Repeat);
-            }
             case 4: // mottled: turbulence modulating the class colour
-            {
-                using var solid = SKShader.CreateColor(colour);
-                using var noise = NoiseShader(new Random(label), 8, size / 8);
-                return SKShader.CreateCompose(solid, noise, SKBlendMode.Multiply);
-            }
+                {
+                    using var solid = SKShader.CreateColor(colour);
+                    using var noise = NoiseShader(new Random(label), 8, size / 8);
+                    return SKShader.CreateCompose(solid, noise, SKBlendMode.Multiply);
+                }
             default: // plain: a soft radial shade
                 return SKShader.CreateRadialGradient(new SKPoint(-size * 0.15f, -size * 0.15f), size * 0.7f, [colour, dark], SKShaderTileMode.Clamp);
         }
