@@ -56,6 +56,7 @@ public static class BenchmarkReport
         TransferKnnSection(report, results);
         RankAgreementSection(report, results);
         CostUtilitySection(report, results);
+        ProxyFrontierChart.AddSection(report, ProxyFrontierChart.ReadFromRun(runFolder));
         ExpertSizeSection(report, results);
         PaperSection(report, results);
         MetadataSection(report, results);
