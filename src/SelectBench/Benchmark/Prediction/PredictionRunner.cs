@@ -156,11 +156,15 @@ public static class PredictionRunner
         return new ProxyMeasurement(proxy, values, jobs.Distinct().Sum(id => CpuSeconds(run, id)));
     }
 
-    /// <summary>A finished job's wall time x its threads, from its status.json (the attempt that finished it).</summary>
+    /// <summary>
+    /// A finished job's wall time x its threads, from its status.json: every ended attempt with the job's current key, since a
+    /// resumed training continues from the checkpoint an interrupted attempt paid for.
+    /// </summary>
     internal static double CpuSeconds(RunFolder run, string id)
     {
         var status = run.ReadStatus(id) ?? throw new SelectBenchException($"{run.JobFolder(id)}: no status.json; the job has not run.");
-        return status.Duration is { } duration ? duration.TotalSeconds * Math.Max(1, status.Threads) : double.NaN;
+        var seconds = status.History.Where(a => a.EndedAt is not null).Sum(a => (a.EndedAt!.Value - a.StartedAt).TotalSeconds);
+        return seconds > 0 ? seconds * Math.Max(1, status.Threads) : double.NaN;
     }
 
     private static FullRunMeasurement ReadFullRun(string folder, JobPlan predictPlan, IReadOnlyList<string> shifts, IReadOnlyList<int> seeds)
