@@ -72,6 +72,8 @@ public static class PredictionRunner
         var plan = PredictionPlan.Build(config, proxies);
         log($"predict:  {config.Name} (config {config.Hash}) -> {run.Root}");
         log($"proxies:  {string.Join(", ", proxies.Select(p => p.Name))} ({plan.Jobs.Count} jobs)");
+        if (options.FullRun is { } fullRun && AdoptShared(new RunFolder(fullRun), run, plan) is { Count: > 0 } adopted)
+            log($"reused:   {string.Join(", ", adopted)} from the full run (same keys)");
         var summary = Execute(config, run, plan, options, cancellation);
         if (!summary.Succeeded) return new PredictionRunResult(run, plan, summary, null);
 
@@ -118,6 +120,35 @@ public static class PredictionRunner
         var section = BenchmarkRunner.ExecutorSection(config.Executor, new BenchmarkRunOptions(Parallel: options.Parallel));
         var executor = Executors.Create(executorKind, section, "executor").Create(new ExecutorEvents(Progress, Finished));
         return executor.Run(run, plan, force, cancellation);
+    }
+
+    /// <summary>
+    /// Copies the full run's finished world, encoder and curation jobs into the prediction folder when their keys match
+    /// (they are the same specs, <see cref="PredictionPlan"/>), so predict does not build the world and the shifts again.
+    /// </summary>
+    private static List<string> AdoptShared(RunFolder full, RunFolder run, JobPlan plan)
+    {
+        var adopted = new List<string>();
+        foreach (var job in plan.Jobs.Where(j => j.Stage != PredictionPlan.Stage))
+        {
+            if (run.IsDone(job) || !full.IsDone(job)) continue;
+            var target = run.JobFolder(job.Id);
+            if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
+            CopyFolder(full.JobFolder(job.Id), target);
+            adopted.Add(job.Id);
+        }
+        return adopted;
+    }
+
+    private static void CopyFolder(string source, string target, bool jobFolder = true)
+    {
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.GetFiles(source))
+            if (!jobFolder || Path.GetFileName(file) != RunFolder.DoneMarker) File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+        foreach (var folder in Directory.GetDirectories(source))
+            CopyFolder(folder, Path.Combine(target, Path.GetFileName(folder)), jobFolder: false);
+        // The job's done marker last: a copy cut short is not taken for a finished job.
+        if (jobFolder) File.Copy(Path.Combine(source, RunFolder.DoneMarker), Path.Combine(target, RunFolder.DoneMarker));
     }
 
     /// <summary>A proxy's values per shift (one column, or one per seed) and its CPU-seconds.</summary>
