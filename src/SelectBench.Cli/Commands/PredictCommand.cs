@@ -91,11 +91,11 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(report.RunName)}[/]: proxies" +
             (report.FullRun is null ? "" : $" scored against {Markup.Escape(report.FullRun)}"));
         table.AddColumns("proxy", "family");
-        foreach (var c in new[] { "CPU-s", "cost / full", "decision acc. [95% CI]", "tau" }) table.AddColumn(new TableColumn(c).RightAligned());
+        foreach (var c in new[] { "CPU-s", "cost / full", "decision acc. [[95% CI]]", "tau" }) table.AddColumn(new TableColumn(c).RightAligned());
         foreach (var p in report.Proxies)
             table.AddRow(Markup.Escape(p.Name), p.Family, p.CpuSeconds.ToString("N0", inv),
                 p.CostRatio is { } c ? c.ToString("0.###", inv) : "–",
-                p.DecisionAccuracy is { } d ? $"{d.Estimate.ToString("0.##", inv)} [{d.Low.ToString("0.##", inv)}, {d.High.ToString("0.##", inv)}]" : "–",
+                p.DecisionAccuracy is { } d ? Markup.Escape($"{d.Estimate.ToString("0.##", inv)} [{d.Low.ToString("0.##", inv)}, {d.High.ToString("0.##", inv)}]") : "–",
                 p.KendallTau is { } t ? t.ToString("0.##", inv) : "–");
         AnsiConsole.Write(table);
         if (report.Recommendation is { } r) Console.WriteLine($"proxy:    {r.Describe()}");

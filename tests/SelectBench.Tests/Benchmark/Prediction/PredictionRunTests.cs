@@ -79,7 +79,11 @@ public sealed class PredictionRunTests : IDisposable
     public void PredictScoresEveryKindOfProxyAgainstAFullRunAndThenRanksWithoutOne()
     {
         var config = Config();
-        var full = _small.Execute(BenchmarkPlan.Build(config));
+        // The full run with predict's executor, so the world and shifts predict reuses ran with the threads its jobs get.
+        var fullRun = BenchmarkRunner.Run(config, Path.Combine(_small.Root, "run"), new BenchmarkRunOptions(Executors.LocalThreads, Parallel: 1),
+            CancellationToken.None);
+        Assert.True(fullRun.Succeeded, fullRun.Summary!.Describe());
+        var full = fullRun.Run;
         var folder = Path.Combine(_small.Root, "predict");
         var proxies = new[] { "knn", "fid", "imbalance", "linear-probe", "train-e0.5" };
         var options = new PredictionOptions(proxies, full.Root, Executors.LocalThreads, Parallel: 1,
