@@ -84,7 +84,7 @@ public sealed class PredictionRunTests : IDisposable
             CancellationToken.None);
         Assert.True(fullRun.Succeeded, fullRun.Summary!.Describe());
         var full = fullRun.Run;
-        var folder = Path.Combine(_small.Root, "predict");
+        var folder = PredictionRunner.DefaultFolder(full.Root); // inside the full run, where its report finds the prediction
         var proxies = new[] { "knn", "fid", "imbalance", "linear-probe", "train-e0.5" };
         var options = new PredictionOptions(proxies, full.Root, Executors.LocalThreads, Parallel: 1,
             Bootstrap: new BootstrapSettings(Resamples: 50), ReferenceRuns: []);
@@ -119,6 +119,13 @@ public sealed class PredictionRunTests : IDisposable
         Assert.Contains("id=\"proxies\"", html);
         Assert.Contains("id=\"predicted-rank\"", html);
         Assert.Contains("data:image/png;base64", html); // the frontier chart
+
+        // The full run's report, redrawn, gains the frontier section and the predicted ranks.
+        var results = Json.Read<SelectBench.Reporting.BenchmarkResults>(Path.Combine(full.Root, ReportJobKind.ResultsFile));
+        var runReport = SelectBench.Reporting.BenchmarkReport.Build(results, full.Root).Render();
+        Assert.Contains("id=\"proxies\"", runReport);
+        Assert.Equal(report.Shifts.ToDictionary(s => s.Name, s => s.PredictedRank),
+            SelectBench.Reporting.ProxyFrontierChart.PredictedRanks(full.Root));
 
         // A rerun finds every job done.
         var again = PredictionRunner.Run(config, folder, options, CancellationToken.None);
