@@ -38,7 +38,7 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
         public string? Out { get; init; }
 
         [CommandOption("--proxies <LIST>")]
-        [Description("Comma-separated proxies, or 'all' (default: all with --full, else the one the reference runs recommend); `selectbench predict --help` lists them in docs/prediction.md")]
+        [Description("Comma-separated proxies or 'all' (default: all with --full, else the one the reference runs recommend): knn, label-noise, fid, cmmd, coverage, imbalance, linear-probe, train-w0.25, train-w0.5, train-e0.25, train-e0.5, train-n0.25 (docs/prediction.md)")]
         public string? Proxies { get; init; }
 
         [CommandOption("--executor <KIND>")]
