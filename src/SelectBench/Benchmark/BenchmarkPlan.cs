@@ -222,7 +222,7 @@ public static class BenchmarkPlan
     /// The evaluation section a job gets: its suite and the keys its metrics' settings read, with defaults written out. A job's
     /// key covers exactly these, so changing (say) the transfer steps reruns the evaluations but not the shift analyses.
     /// </summary>
-    private static JsonObject EvaluationNode(RunEvaluationSettings evaluation, IReadOnlyList<string> suite)
+    internal static JsonObject EvaluationNode(RunEvaluationSettings evaluation, IReadOnlyList<string> suite)
     {
         var all = evaluation.AllMetricSettings();
         var node = new JsonObject { ["suite"] = new JsonArray(suite.Select(m => (JsonNode)m).ToArray()) };

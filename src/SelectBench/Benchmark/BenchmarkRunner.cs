@@ -94,7 +94,7 @@ public static class BenchmarkRunner
     }
 
     /// <summary>The config's executor section as snake_case fields, with the run's overrides.</summary>
-    private static Dictionary<string, object?> ExecutorSection(RunExecutorSettings executor, BenchmarkRunOptions options)
+    internal static Dictionary<string, object?> ExecutorSection(RunExecutorSettings executor, BenchmarkRunOptions options)
     {
         var section = SettingsBinder.ParseJson(System.Text.Json.JsonSerializer.Serialize(executor, Json.Options), "executor")
             .Where(p => p.Key != "kind").ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);

@@ -21,7 +21,7 @@ public static class BenchmarkReport
     /// </summary>
     private static IReadOnlyList<ReportPart> Parts =>
     [
-        new("leaderboard", "Leaderboard", (r, results, _) => LeaderboardSection(r, results)),
+        new("leaderboard", "Leaderboard", LeaderboardSection),
         new("families", "Metric families", (r, results, _) => FamiliesSection(r, results)),
         new("samples", "Sample grids", SamplesSection),
         new("class-counts", "Class counts", (r, results, _) => ClassCountsSection(r, results)),
@@ -30,6 +30,7 @@ public static class BenchmarkReport
         new("transfer-knn", "Transfer and kNN", (r, results, _) => TransferKnnSection(r, results)),
         new("rank-agreement", "Rank agreement between metrics", (r, results, _) => RankAgreementSection(r, results)),
         new("cost-utility", "Cost and utility", (r, results, _) => CostUtilitySection(r, results)),
+        new("proxies", "Predicting the ranking with cheap proxies", (r, _, run) => ProxyFrontierChart.Write(r, ProxyFrontierChart.ReadFromRun(run))),
         new("expert-size", "Expert-equivalent size", (r, results, _) => ExpertSizeSection(r, results)),
         new("paper", "The paper's Table 2 beside this run", (r, results, _) => PaperSection(r, results)),
         new("metadata", "Run metadata", (r, results, _) => MetadataSection(r, results)),
@@ -73,7 +74,7 @@ public static class BenchmarkReport
         return report;
     }
 
-    private static void LeaderboardSection(HtmlReport report, BenchmarkResults results)
+    private static void LeaderboardSection(HtmlReport report, BenchmarkResults results, string runFolder)
     {
         var board = results.Leaderboard;
         report.Paragraph($"Shifts ranked by {board.PrimaryMetric}. Each metric cell is the mean over seeds with its 95% interval " +
@@ -87,7 +88,7 @@ public static class BenchmarkReport
         }
         else
         {
-            var columns = LeaderboardColumn.For(results);
+            var columns = LeaderboardColumn.For(results, ProxyFrontierChart.PredictedRanks(runFolder));
             report.SortableTable(
                 columns.Select(c => new SortableColumn(c.Header, c.Key, c.Numeric, c.Tooltip, c.HigherIsBetter)).ToList(),
                 board.Shifts.Select(s => (IReadOnlyList<SortableCell>)columns.Select(c => c.Cell(results, s)).ToList()),

@@ -22,8 +22,10 @@ public sealed record LeaderboardColumn(
     /// The columns, key ones first: rank, shift, cost, the primary metric and the first headline metric each registered
     /// metric declares (<see cref="MetricDeclaration.Headline"/>, one per family), and the expert-equivalent size. Behind
     /// the toggle: strategy, images, classes, the other headline metrics, the p-value, and every other metric of the run.
+    /// With <paramref name="predictedRanks"/> (a `selectbench predict` of the run, docs/prediction.md), a key column
+    /// "predicted rank" follows the rank.
     /// </summary>
-    public static IReadOnlyList<LeaderboardColumn> For(BenchmarkResults results)
+    public static IReadOnlyList<LeaderboardColumn> For(BenchmarkResults results, IReadOnlyDictionary<string, int>? predictedRanks = null)
     {
         var board = results.Leaderboard;
         var present = board.Shifts.SelectMany(s => s.Metrics.Keys).ToHashSet(StringComparer.Ordinal);
@@ -40,6 +42,11 @@ public sealed record LeaderboardColumn(
             new("rank", (r, s) => new SortableCell(s.TiedWith.Count > 0 ? $"{s.Rank} ≈" : BenchmarkReport.Int(s.Rank), Position(r, s),
                     Tooltip: s.TiedWith.Count > 0 ? $"tied with {string.Join(", ", s.TiedWith)}" : null),
                 Key: true, Tooltip: Leaderboard.RankRule(board.PrimaryMetric)),
+            .. predictedRanks is { Count: > 0 } predicted
+                ? [new LeaderboardColumn("predicted rank", (_, s) => predicted.TryGetValue(s.Name, out var p)
+                        ? new SortableCell(BenchmarkReport.Int(p), p) : new SortableCell("–"), Key: true,
+                    Tooltip: "The shift's rank by the cheap proxy `selectbench predict` chose (section \"Predicting the ranking\").")]
+                : Array.Empty<LeaderboardColumn>(),
             new("shift", (_, s) => SortableCell.Label(s.Name), Key: true, Numeric: false, Tooltip: "The curated training set."),
             new("cost ($)", (_, s) => new SortableCell(BenchmarkReport.Money(s.Cost), Finite(s.Cost)), Key: true,
                 Tooltip: "Cost of the shift in US dollars from the cost model (lower is better)."),
