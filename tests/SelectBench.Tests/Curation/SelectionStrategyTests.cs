@@ -290,7 +290,11 @@ public class SelectionStrategyTests
         world.AddSet("pool", TinyWorld.Ids("p", 42), labels, angles);
         var shift = ShiftCurator.Build(new ShiftSpec("s", "el2n-pruning", new Dictionary<string, object?>
         {
-            ["web_labels"] = "given", ["prune_fraction"] = "0.9", ["cache_scores"] = "false", ["learning_rate"] = "0.5", ["batch_size"] = "8",
+            ["web_labels"] = "given",
+            ["prune_fraction"] = "0.9",
+            ["cache_scores"] = "false",
+            ["learning_rate"] = "0.5",
+            ["batch_size"] = "8",
         }, new PostStepSettings()), world.Context(targetSize: 40));
         Assert.Contains("p40", shift.Images.Ids);
         Assert.Contains("p41", shift.Images.Ids);
