@@ -53,13 +53,14 @@ public sealed class ScorePruning(ScorePruningSettings settings) : IShiftStrategy
         context.Progress($"el2n-pruning: {settings.Score} scoring run", 0, 1);
         var (scores, fromCache) = TrainingDynamicsScores.Cached(settings.CacheScores ? TrainingDynamicsScores.DefaultFolder : null,
             settings.Score, context.Embed(pool.Source), pool.Labels, pool.Classes, run, context.Seed);
-        context.Progress($"el2n-pruning: {settings.Score} scoring run", 1, 1);
+        // Whether the scores came from the cache goes to the progress line only: the shift's notes stay the same either way.
+        context.Progress($"el2n-pruning: {settings.Score} scoring run{(fromCache ? " (read from the score cache)" : "")}", 1, 1);
         var order = pool.Order(context);
         var keep = Keep(scores, order, settings.PruneFraction);
         var picked = pool.TakePerClass(order.Where(i => keep[i]), context.PerClassTarget);
         return pool.Assemble(Name, context, picked, embedded: true, 0,
             [string.Create(CultureInfo.InvariantCulture,
-                $"{settings.Score} scores from {settings.Runs} x {settings.Epochs}-epoch linear-head runs on the fixed features ({(fromCache ? "read from the score cache" : "computed")}); pruned the lowest {settings.PruneFraction:P0} of {pool.Count} pool images; N/K per web label from the rest.")]);
+                $"{settings.Score} scores from {settings.Runs} x {settings.Epochs}-epoch linear-head runs on the fixed features; pruned the lowest {settings.PruneFraction:P0} of {pool.Count} pool images; N/K per web label from the rest.")]);
     }
 
     /// <summary>
