@@ -95,6 +95,103 @@ public static class ConfidentLearning
         return new LabelIssueReport(thresholds, joint, calibrated, offDiagonal / n, perClass, flagged.ToArray(), guesses);
     }
 
+    /// <summary>
+    /// cleanlab's <c>find_label_issues(labels, pred_probs, filter_by="prune_by_noise_rate")</c> with its defaults
+    /// (frac_noise 1, min_examples_per_class 1), following cleanlab/filter.py:
+    /// <list type="number">
+    /// <item>the calibrated confident joint of <see cref="FindLabelIssues"/>, rounded row by row so each row keeps
+    /// its total (cleanlab's round_preserving_row_totals; numpy rounds halves to even, as Math.Round does);</item>
+    /// <item>the prune-count matrix is its transpose (rows = estimated true class, columns = given label), with each
+    /// diagonal entry raised to at least 1 and the raise taken evenly from the column's non-zero off-diagonal
+    /// entries, then rounded again (_keep_at_least_n_per_class);</item>
+    /// <item>for each given label k and true class j != k, the prune count [j, k] samples labelled k with the
+    /// largest margin p_j - p_k are flagged (ties at the cut are all flagged, as numpy's <c>margin &gt;= cut</c>
+    /// does; _prune_by_count);</item>
+    /// <item>a flagged sample whose argmax prediction equals its given label is unflagged.</item>
+    /// </list>
+    /// Returns the flagged indices, ascending.
+    /// </summary>
+    public static int[] PruneByNoiseRate(float[] probabilities, int[] labels, int classCount)
+    {
+        var report = FindLabelIssues(probabilities, labels, classCount);
+        int k = classCount, n = labels.Length;
+        var joint = RoundPreservingRowTotals(report.CalibratedJoint);
+        // prune_count_matrix = confident_joint.T
+        var prune = new double[k, k];
+        for (int j = 0; j < k; j++)
+            for (int t = 0; t < k; t++) prune[t, j] = joint[j, t];
+        var pruneCounts = KeepAtLeastOnePerClass(prune);
+
+        var flagged = new bool[n];
+        var margins = new List<double>();
+        for (int given = 0; given < k; given++)
+            for (int truth = 0; truth < k; truth++)
+            {
+                long count = pruneCounts[truth, given];
+                if (truth == given || count <= 0) continue;
+                margins.Clear();
+                for (int i = 0; i < n; i++)
+                    if (labels[i] == given) margins.Add((double)probabilities[i * k + truth] - probabilities[i * k + given]);
+                if (margins.Count == 0) continue;
+                var sorted = margins.OrderByDescending(m => m).ToArray();
+                double cut = sorted[(int)Math.Min(count, sorted.Length) - 1];
+                for (int i = 0; i < n; i++)
+                    if (labels[i] == given && (double)probabilities[i * k + truth] - probabilities[i * k + given] >= cut) flagged[i] = true;
+            }
+        var result = new List<int>();
+        for (int i = 0; i < n; i++)
+        {
+            if (!flagged[i]) continue;
+            var p = probabilities.AsSpan(i * k, k);
+            int argmax = 0;
+            for (int j = 1; j < k; j++) if (p[j] > p[argmax]) argmax = j;
+            if (argmax != labels[i]) result.Add(i);
+        }
+        return result.ToArray();
+    }
+
+    /// <summary>cleanlab _keep_at_least_n_per_class with n = 1 and frac_noise = 1, on the prune-count matrix (rows = true class).</summary>
+    static long[,] KeepAtLeastOnePerClass(double[,] prune)
+    {
+        int k = prune.GetLength(0);
+        var result = new double[k, k];
+        for (int col = 0; col < k; col++)
+        {
+            double diagonal = prune[col, col], raised = Math.Max(diagonal, 1);
+            int nonZero = 0;
+            for (int row = 0; row < k; row++) if (prune[row, col] != 0) nonZero++;
+            double perNoiseRate = (raised - diagonal) / Math.Max(nonZero - 1.0, 1.0);
+            for (int row = 0; row < k; row++)
+                result[row, col] = row == col ? raised : Math.Max(prune[row, col] - perNoiseRate, 0);
+        }
+        return RoundPreservingRowTotals(result);
+    }
+
+    /// <summary>cleanlab round_preserving_row_totals: each row rounded (halves to even) and adjusted to its rounded total.</summary>
+    internal static long[,] RoundPreservingRowTotals(double[,] matrix)
+    {
+        int rows = matrix.GetLength(0), cols = matrix.GetLength(1);
+        var result = new long[rows, cols];
+        for (int r = 0; r < rows; r++)
+        {
+            var floats = new double[cols];
+            var ints = new double[cols];
+            for (int c = 0; c < cols; c++) { floats[c] = matrix[r, c]; ints[c] = Math.Round(floats[c]); }
+            double target = Math.Round(floats.Sum()), sum = Math.Round(ints.Sum());
+            while (Math.Abs(sum - target) > 1e-6)
+            {
+                double diff = Math.Round(target - sum);
+                int increment = diff < 0 ? -1 : 1, changes = (int)Math.Min(Math.Abs(diff), cols);
+                // numpy: argsort(floats - ints)[::-1][:changes], the entries rounded down the most first.
+                var order = Enumerable.Range(0, cols).OrderBy(c => floats[c] - ints[c]).Reverse().Take(changes);
+                foreach (var c in order) ints[c] += increment;
+                sum = Math.Round(ints.Sum());
+            }
+            for (int c = 0; c < cols; c++) result[r, c] = (long)ints[c];
+        }
+        return result;
+    }
+
     /// <summary>cleanlab calibrate_confident_joint: rows to the given-label counts, then the total to N.</summary>
     static double[,] Calibrate(long[,] joint, long[] labelCounts, int n)
     {

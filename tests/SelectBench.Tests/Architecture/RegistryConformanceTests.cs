@@ -117,6 +117,10 @@ public class RegistryConformanceTests
     [InlineData("post-steps", "near-duplicates", "duplicate_neighbours: -1", "cfg.duplicate_neighbours: -1 is not allowed")]
     [InlineData("post-steps", "leakage", "leakage_threshold: 0.9", "cfg.leakage_eval_sets: empty")]
     [InlineData("post-steps", "class-cap", "class_cap: -3", "cfg.class_cap: -3 is not allowed")]
+    [InlineData("strategies", "web-labels", "web_label_noise: 1.5", "cfg.web_label_noise: 1.5 is not allowed")]
+    [InlineData("strategies", "prototype-pruning", "keep: middle", "cfg.keep: 'middle' is not allowed")]
+    [InlineData("strategies", "el2n-pruning", "prune_fraction: 1", "cfg.prune_fraction: 1 is not allowed")]
+    [InlineData("post-steps", "semdedup", "semdedup_share: 2", "cfg.semdedup_share: 2 is not allowed")]
     public void A_bad_value_is_an_error_naming_the_field(string section, string name, string yaml, string expected)
     {
         var e = Assert.Throws<SelectBenchException>(() => Registry(section).BindSettings(name, SettingsBinder.ParseYaml(yaml, "cfg"), "cfg"));
@@ -197,6 +201,10 @@ public class RegistryConformanceTests
                     ImageSetStore.Save(world.Sets["pool"].WithLabels([0, 1, 0, 1, 0, 1]), folder);
                     return ($"{{ source: '{folder}', channels: 1 }}", world.Context(4));
                 }
+            // The selection strategies read the pool's own labels as web labels (TwoClassWorld's pool has no hidden truth to simulate from).
+            case "web-labels" or "label-cleaning" or "semdedup" or "prototype-pruning" or "kcenter-coreset" or "embedding-consensus":
+                return ("{ web_labels: given }", TwoClassWorld().Context(targetSize: 4));
+            case "el2n-pruning": return ("{ web_labels: given, cache_scores: false }", TwoClassWorld().Context(targetSize: 4));
             default:
                 throw new Xunit.Sdk.XunitException($"strategy '{name}' has no tiny-data fixture; add one to RegistryConformanceTests.StrategyFixture.");
         }
@@ -225,6 +233,8 @@ public class RegistryConformanceTests
         { "near-duplicates", "{ near_duplicate_threshold: 0.99 }" },
         { "class-cap", "{ class_cap: 2 }" },
         { "balance", "{ balance: true }" },
+        { "semdedup", "{ semdedup_share: 0.2 }" },
+        { "label-cleaning", "{ label_cleaning: true, label_cleaning_neighbours: 2 }" },
     };
 
     [Fact]

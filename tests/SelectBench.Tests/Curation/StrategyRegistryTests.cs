@@ -7,11 +7,12 @@ namespace SelectBench.Tests.Curation;
 public class StrategyRegistryTests
 {
     [Fact]
-    public void TheFiveStrategyFamiliesAndImportAreRegisteredByName()
+    public void TheFiveStrategyFamiliesImportAndTheSelectionStrategiesAreRegisteredByName()
     {
         // The library's own strategies; a test may register more (Architecture/RegistryConformanceTests).
         var library = ShiftStrategies.Registry.Entries.Where(e => e.Implementation.Assembly == typeof(ShiftCurator).Assembly).Select(e => e.Name);
-        Assert.Equal(["class-query-search", "crowd-schema", "embedding-search", "expert", "import", "synthetic"], library);
+        Assert.Equal(["class-query-search", "crowd-schema", "el2n-pruning", "embedding-consensus", "embedding-search", "expert", "import",
+                      "kcenter-coreset", "label-cleaning", "prototype-pruning", "semdedup", "synthetic", "web-labels"], library.Order(StringComparer.Ordinal));
         Assert.IsType<EmbeddingSearch>(ShiftStrategies.Registry.Create("embedding-search"));
         var e = Assert.Throws<SelectBenchException>(() => ShiftStrategies.Registry.Create("laion-magic"));
         Assert.Contains("expert", e.Message);

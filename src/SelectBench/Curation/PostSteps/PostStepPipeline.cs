@@ -13,22 +13,33 @@ namespace SelectBench.Curation.PostSteps;
 /// <param name="DuplicateNeighbours">Neighbours per image examined by near-duplicate removal.</param>
 /// <param name="ClassCap">Keep at most this many images per class; null = off.</param>
 /// <param name="Balance">Cap every class at the smallest present class's count.</param>
+/// <param name="SemdedupShare">Share of the shift SemDeDup removes; null = off.</param>
+/// <param name="SemdedupClusters">SemDeDup's k-means clusters.</param>
+/// <param name="LabelCleaning">Remove the label issues confident learning finds.</param>
+/// <param name="LabelCleaningNeighbours">k of label cleaning's leave-one-out kNN probabilities.</param>
 public sealed record PostStepSettings(
     double? LeakageThreshold = null,
     string[]? LeakageEvalSets = null,
     double? NearDuplicateThreshold = null,
     int DuplicateNeighbours = 32,
     int? ClassCap = null,
-    bool Balance = false) : ISettings
+    bool Balance = false,
+    double? SemdedupShare = null,
+    int SemdedupClusters = 50,
+    bool LabelCleaning = false,
+    int LabelCleaningNeighbours = 10) : ISettings
 {
     /// <summary>
     /// Each post-step's name and settings, in the fixed order they run: leakage first (an image leaked into an
-    /// eval set goes whatever else holds), then near-duplicates, then the class cap, then balancing.
+    /// eval set goes whatever else holds), then near-duplicates, then semantic deduplication, then label cleaning
+    /// (on what deduplication left), then the class cap, then balancing.
     /// </summary>
     public IReadOnlyList<(string Step, ISettings Settings)> Steps() =>
     [
         ("leakage", new LeakageSettings(LeakageThreshold, LeakageEvalSets)),
         ("near-duplicates", new NearDuplicateSettings(NearDuplicateThreshold, DuplicateNeighbours)),
+        ("semdedup", new SemDeDupSettings(SemdedupShare, SemdedupClusters)),
+        ("label-cleaning", new LabelCleaningSettings(LabelCleaning, LabelCleaningNeighbours)),
         ("class-cap", new ClassCapSettings(ClassCap)),
         ("balance", new BalanceSettings(Balance)),
     ];
