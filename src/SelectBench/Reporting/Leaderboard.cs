@@ -185,7 +185,8 @@ public sealed record Leaderboard(string PrimaryMetric, IReadOnlyList<Leaderboard
     }
 
     public static string FormatCell(MetricSummary m) =>
-        m.N > 1 || m.CiLow != m.CiHigh
+        // An interval that is a single point (every seed agrees, e.g. an exact 0) prints as the value alone, not "0 [0, 0]".
+        m.CiLow != m.CiHigh
             ? string.Create(CultureInfo.InvariantCulture, $"{m.Mean:0.###} [{m.CiLow:0.###}, {m.CiHigh:0.###}]")
             : string.Create(CultureInfo.InvariantCulture, $"{m.Mean:0.###}");
 

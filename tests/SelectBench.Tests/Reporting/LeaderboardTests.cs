@@ -112,4 +112,12 @@ public class LeaderboardTests
         }
         finally { Directory.Delete(dir, true); }
     }
+
+    [Fact]
+    public void A_point_interval_prints_as_the_value_alone_in_markdown()
+    {
+        Assert.Equal("0", Leaderboard.FormatCell(new MetricSummary(0, 0, 0, 2)));        // exact zero on both seeds
+        Assert.Equal("0.17", Leaderboard.FormatCell(new MetricSummary(0.17, 0.17, 0.17, 3)));
+        Assert.Equal("0.5 [0.25, 0.75]", Leaderboard.FormatCell(new MetricSummary(0.5, 0.25, 0.75, 2)));
+    }
 }
