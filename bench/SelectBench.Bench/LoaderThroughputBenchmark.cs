@@ -39,6 +39,14 @@ public sealed class LoaderThroughputBenchmark : IBenchmark
         if (images > 0) files = files.Take(images).ToArray();
         var source = new FileSource(files);
         Console.WriteLine($"CPU: {CpuName()}, {Environment.ProcessorCount} logical cores; {files.Length:N0} images from {folder}");
+        int profile = TrainingThroughputBenchmark.IntOption(args, "--profile", 0);
+        if (profile > 0)
+        {
+            // Where the CPU per image goes, on one thread, both sides (BENCHMARKS.md "Issue 13: the parallel loader").
+            LoaderProfile.Run(files, profile, size);
+            if (!args.Contains("--no-python")) RunTorchvision(folder, workers, size, images, $" --profile {profile}");
+            return 0;
+        }
 
         var transform = new LoaderTransform(3, size, size, ResizedCrop: true, MinScale: 0.08, HorizontalFlip: true);
         var batches = Trainer.Batches(files.Length, 192);
@@ -63,12 +71,12 @@ public sealed class LoaderThroughputBenchmark : IBenchmark
         return clock.Elapsed.TotalSeconds;
     }
 
-    private static void RunTorchvision(string folder, int workers, int size, int images)
+    private static void RunTorchvision(string folder, int workers, int size, int images, string extra = "")
     {
         var script = Path.Combine(AppContext.BaseDirectory, "python", "torchvision_loader.py");
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null && !File.Exists(script); dir = dir.Parent)
             script = Path.Combine(dir.FullName, "bench", "SelectBench.Bench", "python", "torchvision_loader.py");
-        var psi = new ProcessStartInfo("/usr/bin/python3", $"\"{script}\" \"{folder}\" --workers {workers} --size {size} --images {images}")
+        var psi = new ProcessStartInfo("/usr/bin/python3", $"\"{script}\" \"{folder}\" --workers {workers} --size {size} --images {images}{extra}")
         { RedirectStandardOutput = true };
         using var p = Process.Start(psi)!;
         Console.Write(p.StandardOutput.ReadToEnd());
