@@ -41,6 +41,17 @@ internal static class LoaderProfile
         double t0 = ThreadCpu();
         for (int i = 0; i < count; i++) loader.Load(i, 0, i, into);
         cpu[^1] = ThreadCpu() - t0;
+        // How far the loader's pixels are from the staged pipeline's (Skia's bilinear draw of the whole decoded image).
+        var staged = new byte[into.Length];
+        long diff = 0; int max = 0;
+        for (int i = 0; i < count; i++)
+        {
+            Stages(files[i], i, size, staged, new double[names.Length]);
+            loader.Load(i, 0, i, into);
+            for (int k = 0; k < into.Length; k++) { int d = Math.Abs(into[k] - staged[k]); diff += d; max = Math.Max(max, d); }
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Load vs the staged Skia pipeline: mean |difference| {(double)diff / count / into.Length:F2} of 255, max {max}"));
         Console.WriteLine($"SelectBench loader stages, 1 thread, {count} images, thread CPU ms per image:");
         double sum = 0;
         for (int s = 0; s < names.Length; s++)
