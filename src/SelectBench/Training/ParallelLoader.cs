@@ -16,8 +16,8 @@ public sealed record LoaderTransform(int Channels, int Height, int Width, bool R
 
 /// <summary>
 /// The parallel training loader for out-of-core sets (docs/training.md "The parallel loader"): worker threads read
-/// encoded images from an <see cref="IEncodedImageSource"/>, decode each at the smallest JPEG DCT scale that still
-/// covers its crop (<see cref="ImageCodec.DecodeRgbaAtScale"/>), random-resized-crop, resize and flip it (timm's train
+/// encoded images from an <see cref="IEncodedImageSource"/>, decode only each crop's region, at the smallest JPEG DCT
+/// scale that still covers it (<see cref="ImageCodec.DecodeRgbaRegion"/>), resize and flip it (timm's train
 /// transform), and write it straight into a uint8 N x C x H x W batch tensor; up to <c>prefetch</c> batches are in
 /// flight. The batch tensors are pinned on a CUDA machine, so the trainer's copy to the GPU can be non-blocking.
 /// Every sample's crop and flip come from its own SplitMix64 stream seeded by (seed, epoch, position in the epoch)
