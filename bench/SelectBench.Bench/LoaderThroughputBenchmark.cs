@@ -39,36 +39,63 @@ public sealed class LoaderThroughputBenchmark : IBenchmark
         if (images > 0) files = files.Take(images).ToArray();
         var source = new FileSource(files);
         Console.WriteLine($"CPU: {CpuName()}, {Environment.ProcessorCount} logical cores; {files.Length:N0} images from {folder}");
+        int profile = TrainingThroughputBenchmark.IntOption(args, "--profile", 0);
+        if (profile > 0)
+        {
+            // Where the CPU per image goes, on one thread, both sides (BENCHMARKS.md "Issue 13: the parallel loader").
+            LoaderProfile.Run(files, profile, size);
+            if (!args.Contains("--no-python")) RunTorchvision(folder, workers, size, images, $" --profile {profile}");
+            return 0;
+        }
 
         var transform = new LoaderTransform(3, size, size, ResizedCrop: true, MinScale: 0.08, HorizontalFlip: true);
         var batches = Trainer.Batches(files.Length, 192);
-        double ours = Pass(source, transform, workers, EpochOrder.Shuffled(files.Length, 0, 0), batches);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"SelectBench ParallelLoader ({workers} workers, index shuffle): {files.Length / ours:F0} img/s ({ours:F1} s)"));
-        double buffered = Pass(source, transform, workers, EpochOrder.ShardBuffered(files.Length, 1000, 5000, 0, 0), batches);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"SelectBench ParallelLoader ({workers} workers, shard order + 5,000-sample buffer): {files.Length / buffered:F0} img/s ({buffered:F1} s)"));
-
-        if (!args.Contains("--no-python")) RunTorchvision(folder, workers, size, images);
+        // The sides alternate (--rounds, 2 by default), so a change in the machine's load shows as a change between rounds.
+        int rounds = TrainingThroughputBenchmark.IntOption(args, "--rounds", 2);
+        for (int round = 1; round <= rounds; round++)
+        {
+            Console.WriteLine($"round {round}: load average {LoadAverage()}");
+            var (ours, oursCpu) = Pass(source, transform, workers, EpochOrder.Shuffled(files.Length, 0, round - 1), batches);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"SelectBench ParallelLoader ({workers} workers, index shuffle): {files.Length / ours:F0} img/s ({ours:F1} s), {1000 * oursCpu / files.Length:F2} CPU ms/img (user+sys of the process)"));
+            if (round == 1)
+            {
+                var (buffered, bufferedCpu) = Pass(source, transform, workers, EpochOrder.ShardBuffered(files.Length, 1000, 5000, 0, 0), batches);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"SelectBench ParallelLoader ({workers} workers, shard order + 5,000-sample buffer): {files.Length / buffered:F0} img/s ({buffered:F1} s), {1000 * bufferedCpu / files.Length:F2} CPU ms/img"));
+            }
+            if (!args.Contains("--no-python")) RunTorchvision(folder, workers, size, images);
+        }
         if (steps > 0) StepShare(source, workers, steps);
         return 0;
     }
 
-    private static double Pass(IEncodedImageSource source, LoaderTransform transform, int workers, int[] order, IReadOnlyList<(int, int)> batches)
+    /// <summary>One pass: wall seconds and the process's CPU seconds (user + sys, all threads).</summary>
+    private static (double Seconds, double Cpu) Pass(IEncodedImageSource source, LoaderTransform transform, int workers, int[] order, IReadOnlyList<(int, int)> batches)
     {
         var loader = new ParallelLoader(source, transform, 0, workers, prefetch: 4, pinMemory: false);
+        using var self = Process.GetCurrentProcess();
+        var cpu = self.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         long bytes = 0;
         foreach (var batch in loader.Epoch(0, order, batches)) { bytes += batch.NumberOfElements; batch.Dispose(); }
-        return clock.Elapsed.TotalSeconds;
+        double seconds = clock.Elapsed.TotalSeconds;
+        self.Refresh();
+        return (seconds, (self.TotalProcessorTime - cpu).TotalSeconds);
     }
 
-    private static void RunTorchvision(string folder, int workers, int size, int images)
+    private static string LoadAverage()
+    {
+        try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+        catch (IOException) { return "unknown"; }
+    }
+
+    private static void RunTorchvision(string folder, int workers, int size, int images, string extra = "")
     {
         var script = Path.Combine(AppContext.BaseDirectory, "python", "torchvision_loader.py");
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null && !File.Exists(script); dir = dir.Parent)
             script = Path.Combine(dir.FullName, "bench", "SelectBench.Bench", "python", "torchvision_loader.py");
-        var psi = new ProcessStartInfo("/usr/bin/python3", $"\"{script}\" \"{folder}\" --workers {workers} --size {size} --images {images}")
+        var psi = new ProcessStartInfo("/usr/bin/python3", $"\"{script}\" \"{folder}\" --workers {workers} --size {size} --images {images}{extra}")
         { RedirectStandardOutput = true };
         using var p = Process.Start(psi)!;
         Console.Write(p.StandardOutput.ReadToEnd());

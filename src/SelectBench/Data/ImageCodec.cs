@@ -7,6 +7,13 @@ namespace SelectBench.Data;
 public sealed record DecodedImage(byte[] Pixels, int Channels, int Height, int Width);
 
 /// <summary>
+/// A region decoded by <see cref="ImageCodec.DecodeRgbaRegion"/>: <paramref name="Width"/> x <paramref name="Height"/>
+/// RGBA pixels whose top-left is (<paramref name="Left"/>, <paramref name="Top"/>) of the image decoded at
+/// <paramref name="ScaleX"/> x <paramref name="ScaleY"/> of its full size.
+/// </summary>
+public readonly record struct DecodedRegion(int Width, int Height, int Left, int Top, double ScaleX, double ScaleY);
+
+/// <summary>
 /// Decodes encoded images (JPEG, PNG, WebP, and whatever else Skia reads: BMP, GIF first frame) into
 /// C x H x W uint8 with an <see cref="ImageTransform"/>, and encodes C x H x W images back to PNG/JPEG.
 /// Decoding is guarded: the declared size (SKCodec.Info, read from the header only) is checked against a
@@ -85,6 +92,55 @@ public static class ImageCodec
         var (sw, sh) = ScaledSize(codec, minScale(w, h));
         var bitmap = DecodeRgba(codec, sw, sh, item);
         return (bitmap, w, h, (double)sw / w, (double)sh / h);
+    }
+
+    /// <summary>
+    /// <see cref="DecodeRgbaAtScale"/> for one region only (docs/training.md "The parallel loader"): once the header is
+    /// read, <paramref name="choose"/> gets the full width and height and returns the minimum scale and the box
+    /// (in full-size pixels) that will be used; the codec decodes at that scale only the rows and columns that cover the
+    /// box plus a one-pixel margin (for a bilinear resize), into <paramref name="pixels"/> (grown as needed, reused by
+    /// the caller), RGBA rows of 4 x Width bytes. For JPEG the rows above the region are skipped without colour
+    /// conversion (libjpeg-turbo jpeg_skip_scanlines), decoding stops after its last row, and its columns are cut to
+    /// whole iMCUs (jpeg_crop_scanline); other formats decode whole and the region is copied out.
+    /// </summary>
+    public static DecodedRegion DecodeRgbaRegion(ReadOnlySpan<byte> encoded, string item,
+        Func<int, int, (double MinScale, int Left, int Top, int Width, int Height)> choose, ref byte[] pixels,
+        long maxPixels = DataLoadOptions.DefaultMaxImagePixels)
+    {
+        using var data = OpenData(encoded, item);
+        using var codec = OpenCodec(data, item, maxPixels);
+        int w = codec.Info.Width, h = codec.Info.Height;
+        var (minScale, left, top, width, height) = choose(w, h);
+        var (sw, sh) = ScaledSize(codec, minScale);
+        double sx = (double)sw / w, sy = (double)sh / h;
+        int x0 = Math.Clamp((int)Math.Floor(left * sx) - 1, 0, sw - 1), y0 = Math.Clamp((int)Math.Floor(top * sy) - 1, 0, sh - 1);
+        int x1 = Math.Clamp((int)Math.Ceiling((left + width) * sx) + 1, x0 + 1, sw), y1 = Math.Clamp((int)Math.Ceiling((top + height) * sy) + 1, y0 + 1, sh);
+        int rw = x1 - x0, rh = y1 - y0;
+        if (pixels.Length < 4 * rw * rh) pixels = new byte[Math.Max(4 * rw * rh, 2 * pixels.Length)];
+        var info = new SKImageInfo(sw, sh, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        if (codec.EncodedFormat == SKEncodedImageFormat.Jpeg)
+        {
+            var options = rw < sw ? new SKCodecOptions(new SKRectI(x0, 0, x1, sh)) : SKCodecOptions.Default;
+            unsafe
+            {
+                fixed (byte* dst = pixels)
+                {
+                    if (codec.StartScanlineDecode(info, options) == SKCodecResult.Success
+                        && (y0 == 0 || codec.SkipScanlines(y0)))
+                    {
+                        int rows = codec.GetScanlines((IntPtr)dst, rh, 4 * rw);
+                        if (rows < rh) throw new BadInputException(item, $"is truncated: the JPEG data ends at row {y0 + rows} of {sh}.");
+                        return new DecodedRegion(rw, rh, x0, y0, sx, sy);
+                    }
+                }
+            }
+        }
+        // Whole-image decode, then the region copied out.
+        using var bitmap = DecodeRgba(codec, sw, sh, item);
+        var src = bitmap.GetPixelSpan();
+        for (int y = 0; y < rh; y++)
+            src.Slice((y0 + y) * bitmap.RowBytes + 4 * x0, 4 * rw).CopyTo(pixels.AsSpan(4 * rw * y));
+        return new DecodedRegion(rw, rh, x0, y0, sx, sy);
     }
 
     /// <summary>

@@ -1,6 +1,5 @@
 using SelectBench.Common;
 using SelectBench.Data;
-using SkiaSharp;
 using static TorchSharp.torch;
 
 namespace SelectBench.Training;
@@ -17,8 +16,8 @@ public sealed record LoaderTransform(int Channels, int Height, int Width, bool R
 
 /// <summary>
 /// The parallel training loader for out-of-core sets (docs/training.md "The parallel loader"): worker threads read
-/// encoded images from an <see cref="IEncodedImageSource"/>, decode each at the smallest JPEG DCT scale that still
-/// covers its crop (<see cref="ImageCodec.DecodeRgbaAtScale"/>), random-resized-crop, resize and flip it (timm's train
+/// encoded images from an <see cref="IEncodedImageSource"/>, decode only each crop's region, at the smallest JPEG DCT
+/// scale that still covers it (<see cref="ImageCodec.DecodeRgbaRegion"/>), resize and flip it (timm's train
 /// transform), and write it straight into a uint8 N x C x H x W batch tensor; up to <c>prefetch</c> batches are in
 /// flight. The batch tensors are pinned on a CUDA machine, so the trainer's copy to the GPU can be non-blocking.
 /// Every sample's crop and flip come from its own SplitMix64 stream seeded by (seed, epoch, position in the epoch)
@@ -90,53 +89,85 @@ public sealed class ParallelLoader
         var rng = new SplitMix64(Seeds.LoaderSample(seed, epoch, position));
         int outH = transform.Height, outW = transform.Width;
         CropBox box = default;
-        var (rgba, _, _, sx, sy) = ImageCodec.DecodeRgbaAtScale(source.Encoded(index).Span, source.Describe(index), (w, h) =>
+        var pixels = decodeBuffer ??= new byte[1 << 18];
+        var region = ImageCodec.DecodeRgbaRegion(source.Encoded(index).Span, source.Describe(index), (w, h) =>
         {
             box = transform.ResizedCrop ? ResizedCropBox.Draw(h, w, transform.MinScale, rng) : ResizedCropBox.CenterSquare(h, w);
             // Decode at the smallest scale at which the box still has the output's pixels, so the resize only shrinks.
-            return Math.Max((double)outW / box.Width, (double)outH / box.Height);
-        });
+            return (Math.Max((double)outW / box.Width, (double)outH / box.Height), box.Left, box.Top, box.Width, box.Height);
+        }, ref pixels);
+        decodeBuffer = pixels;
         bool flip = transform.HorizontalFlip && ResizedCropBox.Uniform(rng) < 0.5;
-        using (rgba)
-        using (var resized = new SKBitmap(new SKImageInfo(outW, outH, SKColorType.Rgba8888, SKAlphaType.Unpremul)))
-        {
-            using (var canvas = new SKCanvas(resized))
-            using (var pixmap = rgba.PeekPixels())
-            using (var image = SKImage.FromPixels(pixmap))  // wraps the decoded pixels, no copy
-            {
-                var from = new SKRect((float)(box.Left * sx), (float)(box.Top * sy),
-                                      (float)((box.Left + box.Width) * sx), (float)((box.Top + box.Height) * sy));
-                // Bilinear on a source at most about 2x the output (the DCT scale steps are k/8), which keeps the
-                // aliasing of a plain bilinear shrink small; PIL's antialiased filter would cost a second pass.
-                canvas.DrawImage(image, from, new SKRect(0, 0, outW, outH), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None));
-            }
-            WriteChw(resized.GetPixelSpan(), resized.RowBytes, outH, outW, transform.Channels, flip, into);
-        }
+        // The box in the decoded region's pixels.
+        double left = box.Left * region.ScaleX - region.Left, top = box.Top * region.ScaleY - region.Top;
+        double width = box.Width * region.ScaleX, height = box.Height * region.ScaleY;
+        // Bilinear on a source at most about 2x the output (the DCT scale steps are k/8), which keeps the
+        // aliasing of a plain bilinear shrink small; PIL's antialiased filter would cost a second pass.
+        BilinearToChw(pixels, region.Width, region.Height, left, top, width, height, outW, outH, transform.Channels, flip, into);
     }
 
-    private static void WriteChw(ReadOnlySpan<byte> rgba, int stride, int height, int width, int channels, bool flip, Span<byte> dst)
+    /// <summary>Each worker thread's decode buffer, grown to the largest region it has decoded.</summary>
+    [ThreadStatic] private static byte[]? decodeBuffer;
+
+    /// <summary>
+    /// Resizes the box (<paramref name="left"/>, <paramref name="top"/>, <paramref name="width"/>, <paramref name="height"/>)
+    /// of an RGBA image (rows of 4 x <paramref name="srcW"/> bytes) to <paramref name="outW"/> x <paramref name="outH"/> by
+    /// bilinear interpolation, and writes it C x H x W (mirrored left-right if <paramref name="flip"/>) in one pass.
+    /// Output pixel centres map to box coordinates as in Skia and PIL, (x + 1/2) * width / outW - 1/2 from the box's
+    /// left edge; taps outside the image are clamped to its edge pixels. Weights are 8-bit fixed point, as Skia's
+    /// bilinear raster pipeline uses.
+    /// </summary>
+    internal static void BilinearToChw(ReadOnlySpan<byte> rgba, int srcW, int srcH, double left, double top, double width, double height,
+                                       int outW, int outH, int channels, bool flip, Span<byte> dst)
     {
-        int plane = height * width;
-        for (int y = 0; y < height; y++)
+        Span<int> xs = outW <= 1024 ? stackalloc int[2 * outW] : new int[2 * outW];
+        Span<int> wx = outW <= 1024 ? stackalloc int[outW] : new int[outW];
+        for (int x = 0; x < outW; x++)
         {
-            var row = rgba.Slice(y * stride, width * 4);
-            int o = y * width;
-            for (int x = 0; x < width; x++)
+            var (i0, w1) = Tap(left + (x + 0.5) * width / outW - 0.5, srcW);
+            int at = flip ? outW - 1 - x : x;
+            xs[2 * at] = 4 * i0;
+            xs[2 * at + 1] = 4 * Math.Min(i0 + 1, srcW - 1);
+            wx[at] = w1;
+        }
+        int plane = outH * outW;
+        int stride = 4 * srcW;
+        for (int y = 0; y < outH; y++)
+        {
+            var (j0, wy1) = Tap(top + (y + 0.5) * height / outH - 0.5, srcH);
+            var r0 = rgba.Slice(j0 * stride, stride);
+            var r1 = rgba.Slice(Math.Min(j0 + 1, srcH - 1) * stride, stride);
+            int wy0 = 256 - wy1;
+            int o = y * outW;
+            for (int x = 0; x < outW; x++)
             {
-                int s = 4 * (flip ? width - 1 - x : x);
+                int a = xs[2 * x], b = xs[2 * x + 1], w1 = wx[x], w0 = 256 - w1;
+                // Each channel: horizontal lerps on both rows (x 256), then the vertical one (x 256), rounded.
+                int r = ((r0[a] * w0 + r0[b] * w1) * wy0 + (r1[a] * w0 + r1[b] * w1) * wy1 + 32768) >> 16;
+                int g = ((r0[a + 1] * w0 + r0[b + 1] * w1) * wy0 + (r1[a + 1] * w0 + r1[b + 1] * w1) * wy1 + 32768) >> 16;
+                int bl = ((r0[a + 2] * w0 + r0[b + 2] * w1) * wy0 + (r1[a + 2] * w0 + r1[b + 2] * w1) * wy1 + 32768) >> 16;
                 if (channels == 3)
                 {
-                    dst[o + x] = row[s];
-                    dst[plane + o + x] = row[s + 1];
-                    dst[2 * plane + o + x] = row[s + 2];
+                    dst[o + x] = (byte)r;
+                    dst[plane + o + x] = (byte)g;
+                    dst[2 * plane + o + x] = (byte)bl;
                 }
                 else
                 {
                     // ITU-R BT.601 luma with PIL's weights, as ImageCodec's grey conversion.
-                    dst[o + x] = (byte)((299 * row[s] + 587 * row[s + 1] + 114 * row[s + 2] + 500) / 1000);
+                    dst[o + x] = (byte)((299 * r + 587 * g + 114 * bl + 500) / 1000);
                 }
             }
         }
+    }
+
+    /// <summary>The left tap of a bilinear sample at <paramref name="at"/> (clamped to [0, size - 1]) and the right tap's weight in 1/256.</summary>
+    private static (int Index, int Weight) Tap(double at, int size)
+    {
+        if (at <= 0) return (0, 0);
+        if (at >= size - 1) return (size - 1, 0);
+        int i = (int)at;
+        return (i, (int)Math.Round((at - i) * 256));
     }
 
     /// <summary>One epoch's shared state: the work items, the batch buffers, and the window of batches in flight.</summary>

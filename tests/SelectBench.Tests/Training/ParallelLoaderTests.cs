@@ -80,6 +80,28 @@ public sealed class ParallelLoaderTests
     }
 
     [Fact]
+    public void Bilinear_resize_maps_pixel_centres_and_flips_into_planes()
+    {
+        // A 4 x 2 RGBA image: R = 0, 100, 200, 250 along x, G = 10 on row 0 and 30 on row 1, B = 7.
+        byte[] rgba = [0, 10, 7, 255, 100, 10, 7, 255, 200, 10, 7, 255, 250, 10, 7, 255,
+                       0, 30, 7, 255, 100, 30, 7, 255, 200, 30, 7, 255, 250, 30, 7, 255];
+        // The whole image to 2 x 1: x centres (x + 1/2) * 4 / 2 - 1/2 = 0.5 and 2.5 -> R 50 and 225; y centre 0.5 -> G 20.
+        var dst = new byte[3 * 2];
+        ParallelLoader.BilinearToChw(rgba, 4, 2, 0, 0, 4, 2, 2, 1, 3, flip: false, dst);
+        Assert.Equal(new byte[] { 50, 225, 20, 20, 7, 7 }, dst);
+        ParallelLoader.BilinearToChw(rgba, 4, 2, 0, 0, 4, 2, 2, 1, 3, flip: true, dst);
+        Assert.Equal(new byte[] { 225, 50, 20, 20, 7, 7 }, dst);
+        // A box (left 1, width 1, both rows) to 1 x 2 samples at x 1.0 (R 100) and y 0 and 1 (clamped: G 10, 30).
+        var box = new byte[3 * 2];
+        ParallelLoader.BilinearToChw(rgba, 4, 2, 1, 0, 1, 2, 1, 2, 3, flip: false, box);
+        Assert.Equal(new byte[] { 100, 100, 10, 30, 7, 7 }, box);
+        // Grey: PIL's luma of (50, 20, 7) = (299 * 50 + 587 * 20 + 114 * 7 + 500) / 1000 = 27.
+        var grey = new byte[2];
+        ParallelLoader.BilinearToChw(rgba, 4, 2, 0, 0, 4, 2, 2, 1, 1, flip: false, grey);
+        Assert.Equal(27, grey[0]);
+    }
+
+    [Fact]
     public void Every_epoch_order_holds_every_sample_once()
     {
         for (int epoch = 0; epoch < 3; epoch++)
