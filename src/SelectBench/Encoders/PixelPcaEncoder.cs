@@ -30,6 +30,13 @@ public sealed record PixelPcaState(int Components, int Channels, int Height, int
 public sealed class PixelPcaEncoder : IImageEncoder
 {
     public const int MaxExactDimension = 4096;
+
+    /// <summary>
+    /// An out-of-core fit set (docs/data.md "Out-of-core sets") is fitted on a class-balanced seeded sample of at most this
+    /// many images, so the fit's memory (the sample as float64, about 0.9 GB at 192 px) does not grow with the set:
+    /// 64 components need far fewer samples than ImageNet's 1.28M. In-memory sets are fitted whole, as before.
+    /// </summary>
+    public const int MaxOutOfCoreFitImages = 1024;
     /// <summary>State.Method of the exact fit (the integer-moment covariance and tred2/tql2).</summary>
     public const string ExactMethod = "exact-covariance-tql2";
     public const string RandomizedMethod = "randomized-svd";
@@ -78,6 +85,8 @@ public sealed class PixelPcaEncoder : IImageEncoder
     public static PixelPcaEncoder Fit(ImageSet images, int components = 64, double epsilon = 1e-5, int seed = 0, bool? randomized = null,
                                       int? threads = null)
     {
+        if (!images.IsInMemory && images.Count > MaxOutOfCoreFitImages)
+            images = images.Select(StratifiedSplitter.Split(images.Labels, [SplitPart.OfSize("fit", MaxOutOfCoreFitImages)], seed)["fit"]).InMemory();
         int n = images.Count, d = images.ImageSize;
         if (components < 1 || components > Math.Min(n - 1, d))
             throw new SelectBenchException($"pixel PCA: k = {components} must lie in 1..min(images - 1, pixels) = 1..{Math.Min(n - 1, d)} for {n} images of {d} values.");
