@@ -150,7 +150,7 @@ public static class CurationRun
         var clock = Stopwatch.StartNew();
         var encoder = PixelPcaEncoder.Fit(fitSet, settings.Components);
         encoder.Save(entry);
-        log($"encoder: pixel PCA k={settings.Components} fitted on {settings.FitOn} ({fitSet.Count:N0} images) in {clock.Elapsed.TotalSeconds:F1} s");
+        log($"encoder: pixel PCA k={settings.Components} fitted on {settings.FitOn} ({(encoder.State.FittedOn < fitSet.Count ? $"a sample of {encoder.State.FittedOn:N0} of its " : "")}{fitSet.Count:N0} images) in {clock.Elapsed.TotalSeconds:F1} s");
         return encoder;
     }
 }

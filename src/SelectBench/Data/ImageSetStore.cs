@@ -61,6 +61,54 @@ public static class ImageSetStore
             set.Provenance != null, description, skipped, OutOfCore: !set.IsInMemory));
     }
 
+    /// <summary>
+    /// Saves a set so that <paramref name="folder"/> holds all its images: an out-of-core set whose store lies outside the
+    /// folder (in the data cache) gets the store's files in <c>store/</c> of the folder — hard links where the file system
+    /// allows, so no bytes are copied, else copies — and refers to it relatively. The folder then survives a cleaned cache,
+    /// a move, and an export as an archive (docs/data.md "Out-of-core sets"). Returns the set as it now reads.
+    /// </summary>
+    public static ImageSet SaveWithStore(ImageSet set, string folder, string? description = null, IReadOnlyList<string>? skipped = null)
+    {
+        if (set.Stored is not { } stored || IsInside(stored.Store.Folder, folder))
+        {
+            Save(set, folder, description, skipped);
+            return set;
+        }
+        var target = Path.Combine(folder, "store");
+        if (!ShardedImageStore.Exists(target) || ShardedImageStore.Open(target).Fingerprint != stored.Store.Fingerprint)
+        {
+            if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
+            Directory.CreateDirectory(target);
+            var info = stored.Store.Info;
+            // The store's manifest goes last, as when it was written: a killed placement leaves no openable store.
+            foreach (var file in info.Shards.Append(info.Index).Append(info.Labels).Append(info.Ids).Select(f => f.File).Append(ShardedImageStore.ManifestFile))
+                LinkOrCopy(Path.Combine(stored.Store.Folder, file), Path.Combine(target, file));
+        }
+        var own = new StoreSelection(ShardedImageStore.Open(target), stored.Indices, stored.Transform, stored.MaxImagePixels);
+        var placed = new ImageSet(own, set.Labels, set.LabelSet, set.Ids, set.Provenance);
+        Save(placed, folder, description, skipped);
+        return placed;
+    }
+
+    private static bool IsInside(string path, string folder)
+    {
+        var relative = Path.GetRelativePath(Path.GetFullPath(folder), Path.GetFullPath(path));
+        return !relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative);
+    }
+
+    [DllImport("libc", EntryPoint = "link", SetLastError = true)]
+    private static extern int HardLink(string existing, string link);
+
+    private static void LinkOrCopy(string from, string to)
+    {
+        File.Delete(to);
+        bool linked = false;
+        try { linked = !OperatingSystem.IsWindows() && HardLink(from, to) == 0; }
+        catch (EntryPointNotFoundException) { }
+        catch (DllNotFoundException) { }
+        if (!linked) File.Copy(from, to, overwrite: true);
+    }
+
     public static Manifest ReadManifest(string folder)
     {
         var path = Path.Combine(folder, ManifestFile);

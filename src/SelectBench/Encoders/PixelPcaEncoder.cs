@@ -30,6 +30,13 @@ public sealed record PixelPcaState(int Components, int Channels, int Height, int
 public sealed class PixelPcaEncoder : IImageEncoder
 {
     public const int MaxExactDimension = 4096;
+
+    /// <summary>
+    /// An out-of-core fit set (docs/data.md "Out-of-core sets") is fitted on a class-balanced seeded sample of at most this
+    /// many images, so the fit's memory (the sample as float64, about 0.9 GB at 192 px) does not grow with the set:
+    /// 64 components need far fewer samples than ImageNet's 1.28M. In-memory sets are fitted whole, as before.
+    /// </summary>
+    public const int MaxOutOfCoreFitImages = 1024;
     /// <summary>State.Method of the exact fit (the integer-moment covariance and tred2/tql2).</summary>
     public const string ExactMethod = "exact-covariance-tql2";
     public const string RandomizedMethod = "randomized-svd";
@@ -78,6 +85,8 @@ public sealed class PixelPcaEncoder : IImageEncoder
     public static PixelPcaEncoder Fit(ImageSet images, int components = 64, double epsilon = 1e-5, int seed = 0, bool? randomized = null,
                                       int? threads = null)
     {
+        if (!images.IsInMemory && images.Count > MaxOutOfCoreFitImages)
+            images = images.Select(StratifiedSplitter.Split(images.Labels, [SplitPart.OfSize("fit", MaxOutOfCoreFitImages)], seed)["fit"]).InMemory();
         int n = images.Count, d = images.ImageSize;
         if (components < 1 || components > Math.Min(n - 1, d))
             throw new SelectBenchException($"pixel PCA: k = {components} must lie in 1..min(images - 1, pixels) = 1..{Math.Min(n - 1, d)} for {n} images of {d} values.");
@@ -116,9 +125,12 @@ public sealed class PixelPcaEncoder : IImageEncoder
         using var _ = no_grad();
         using var pixelScale = 255.0.ToScalar();
         using var samples = ((double)(n - 1)).ToScalar();
-        var x = tensor(images.InMemory().Pixels, [n, d]).to_type(ScalarType.Float64).div(pixelScale);
-        var mean = x.mean([0]);
-        var centred = x.sub(mean);
+        // In place: one n x d float64 buffer instead of three (4 GB less at 1,024 images of 192 px; same values).
+        Tensor centred;
+        using (var bytes = tensor(images.InMemory().Pixels, [n, d])) centred = bytes.to_type(ScalarType.Float64);
+        centred.div_(pixelScale);
+        var mean = centred.mean([0]);
+        centred.sub_(mean);
         using var gen = new Generator((ulong)seed);
         var omega = randn([d, sketch], dtype: ScalarType.Float64, generator: gen);
         var y = centred.matmul(omega);

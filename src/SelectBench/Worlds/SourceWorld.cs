@@ -151,7 +151,9 @@ public sealed class SourceWorld : IBenchmarkWorld
             skipped.AddRange(result.Skipped.Select(s => $"{name}: {s}"));
             if (result.Images.Count == 0) throw new BadInputException(source, $"data.{name} has no images; check the path.");
             var images = labels is null ? result.Images : result.Images.MapLabelsInto(labels, $"data.{name} ({source})");
-            ImageSetStore.Save(images, target, $"{name} of a data-source world, from {source}");
+            // The world holds its out-of-core sets' stores (hard links into the data cache), so it survives a cleaned
+            // cache and WorldArchive export/import.
+            images = ImageSetStore.SaveWithStore(images, target, $"{name} of a data-source world, from {source}");
             log($"{name}: {images.Count:N0} images, {images.ClassCounts().Count(c => c > 0)} classes");
             return images;
         }

@@ -178,6 +178,25 @@ public class ShardedImageStoreTests
         Assert.NotEqual(ContentFingerprint.Of(joined), ContentFingerprint.Of(set.Select([5, 2, 8])));
     }
 
+    [Fact]
+    public void SaveWithStoreHoldsTheStoreSoTheSetOutlivesTheCacheAndMoves()
+    {
+        using var temp = new TempFolder();
+        var (store, _) = Write(Path.Combine(temp.Path, "cache", "store"));
+        var picked = ImageSet.FromStore(store, ImageTransform.Resize(6)).Select([7, 3]);
+        var expected = picked.InMemory();
+        var saved = ImageSetStore.SaveWithStore(picked, Path.Combine(temp.Path, "world", "E"), "E");
+        Assert.Equal(Path.GetFullPath(Path.Combine(temp.Path, "world", "E", "store")), Path.GetFullPath(saved.Stored!.Store.Folder));
+        Assert.Equal(ContentFingerprint.Of(picked), ContentFingerprint.Of(saved)); // the same store content: same fingerprint
+        Directory.Delete(Path.Combine(temp.Path, "cache"), recursive: true); // a cleaned data cache
+        Directory.Move(Path.Combine(temp.Path, "world"), Path.Combine(temp.Path, "moved")); // an archive unpacked elsewhere
+        var loaded = ImageSetStore.Load(Path.Combine(temp.Path, "moved", "E"));
+        Assert.Equal([7, 3], loaded.Stored!.Indices);
+        Assert.Equal(expected.Pixels, loaded.InMemory().Pixels);
+        Assert.Equal(["img007", "img003"], loaded.Ids);
+        Assert.Equal(ContentFingerprint.Of(picked), ContentFingerprint.Of(loaded));
+    }
+
     /// <summary>WebDataset shards of <paramref name="n"/> 8x8 JPEGs with .cls labels 0..2, 100 samples a shard.</summary>
     private static string[] Shards(string folder, int n)
     {

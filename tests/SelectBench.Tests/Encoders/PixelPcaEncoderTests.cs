@@ -1,6 +1,8 @@
 using SelectBench.Common;
 using SelectBench.Data;
+using SelectBench.Data.Sharded;
 using SelectBench.Encoders;
+using SkiaSharp;
 
 namespace SelectBench.Tests.Encoders;
 
@@ -20,6 +22,33 @@ public class PixelPcaEncoderTests
         Assert.Equal(expected, z.Data[1], 5);
         Assert.Equal(-expected / 2, z.Data[0], 5);
         Assert.Equal(-expected / 2, z.Data[2], 5);
+    }
+
+    [Fact]
+    public void An_out_of_core_set_is_fitted_on_a_class_balanced_sample_of_bounded_size()
+    {
+        var folder = EncoderTestData.TempFolder();
+        int n = PixelPcaEncoder.MaxOutOfCoreFitImages + 6;
+        var labels = new LabelSet(["a", "b"], ["a", "b"]);
+        using (var writer = new ShardedImageStoreWriter(folder))
+        {
+            for (int i = 0; i < n; i++)
+            {
+                var px = new byte[3 * 4 * 4];
+                for (int j = 0; j < px.Length; j++) px[j] = (byte)((i * 37 + j * (11 + i % 5)) % 256);
+                writer.Add(ImageCodec.Encode(px, 3, 4, 4, SKEncodedImageFormat.Jpeg, 90), i % 2, $"img{i}");
+            }
+            writer.Complete(labels);
+        }
+        var set = ImageSet.FromStore(ShardedImageStore.Open(folder), ImageTransform.Resize(4));
+        Assert.False(set.IsInMemory);
+        var pca = PixelPcaEncoder.Fit(set, components: 3);
+        Assert.Equal(PixelPcaEncoder.MaxOutOfCoreFitImages, pca.State.FittedOn);
+        // The sample is StratifiedSplitter's (seed 0): half of each class, so the fit equals the fit of that sample in memory.
+        var sample = StratifiedSplitter.Split(set.Labels, [SplitPart.OfSize("fit", PixelPcaEncoder.MaxOutOfCoreFitImages)], 0)["fit"];
+        Assert.Equal(PixelPcaEncoder.MaxOutOfCoreFitImages / 2, sample.Count(i => set.Labels[i] == 0));
+        var expected = PixelPcaEncoder.Fit(set.Select(sample).InMemory(), components: 3);
+        Assert.Equal(expected.State.StateHash, pca.State.StateHash);
     }
 
     [Fact]
