@@ -207,7 +207,8 @@ public class LocalExecutorTests
                 catch (DirectoryNotFoundException) { } // the staging folder was committed while being listed
                 Thread.Sleep(5);
             }
-        }) { IsBackground = true };
+        })
+        { IsBackground = true };
         watcher.Start();
         var summary = f.Execute(specs);
         done.Set();
