@@ -10,8 +10,10 @@ namespace SelectBench.Curation.Strategies;
 /// <param name="CostPerImage">What one image of this shift cost to make, in the cost model's currency.</param>
 /// <param name="MaxImages">Keep at most this many (a seeded random subset); null = all of them.</param>
 /// <param name="OnBadInput">"fail" or "skip" corrupt images.</param>
+/// <param name="InMemoryLimitMb">Above this many MiB of decoded pixels a streaming import (WebDataset shards) is kept
+/// out-of-core in a sharded store (docs/data.md "Out-of-core sets"); the world's `data.in_memory_limit_mb` for imports.</param>
 public sealed record ImportSettings(string Source = "", int ImageSize = 0, int Channels = 3, double CostPerImage = 0,
-    int? MaxImages = null, string OnBadInput = "fail") : ISettings
+    int? MaxImages = null, string OnBadInput = "fail", int InMemoryLimitMb = (int)(DataLoadOptions.DefaultInMemoryLimit >> 20)) : ISettings
 {
     public void Validate(string where)
     {
@@ -21,6 +23,7 @@ public sealed record ImportSettings(string Source = "", int ImageSize = 0, int C
         SettingRules.NonNegative(where, "cost_per_image", CostPerImage);
         if (MaxImages is { } m) SettingRules.Positive(where, "max_images", m);
         SettingRules.OneOf(where, "on_bad_input", OnBadInput, "fail", "skip");
+        SettingRules.Positive(where, "in_memory_limit_mb", InMemoryLimitMb);
     }
 }
 
@@ -42,7 +45,8 @@ public sealed class ImportShift(ImportSettings settings) : IShiftStrategy
             ? ImageTransform.Resize(Settings.ImageSize, Settings.Channels)
             : ImageTransform.AsIs with { Channels = Settings.Channels };
         var loaded = DataSources.Load(Settings.Source, new DataLoadOptions(
-            OnBadInput: Settings.OnBadInput == "skip" ? BadInputPolicy.Skip : BadInputPolicy.Fail, Transform: transform, LabelSet: context.Labels));
+            OnBadInput: Settings.OnBadInput == "skip" ? BadInputPolicy.Skip : BadInputPolicy.Fail, Transform: transform, LabelSet: context.Labels,
+            InMemoryLimit: (long)Settings.InMemoryLimitMb << 20));
         var images = loaded.Images.MapLabelsInto(context.Labels, Settings.Source);
         var warnings = loaded.Skipped.Select(s => $"skipped {s}").ToList();
         if (Settings.MaxImages is { } max && images.Count > max)
