@@ -31,4 +31,19 @@ internal static class TinyData
     }
 
     public static string TempFolder(string name) => Directory.CreateTempSubdirectory($"sb-{name}").FullName;
+
+    /// <summary>Asserts that two training checkpoints hold the same parameter and buffer names with identical values.</summary>
+    public static void AssertSameWeights(string checkpointA, string checkpointB, string after)
+    {
+        var (_, modelA) = SelectBench.Training.TrainingCheckpoint.LoadModel(checkpointA);
+        var (_, modelB) = SelectBench.Training.TrainingCheckpoint.LoadModel(checkpointB);
+        using (modelA)
+        using (modelB)
+        {
+            var sa = modelA.state_dict();
+            var sb = modelB.state_dict();
+            Assert.Equal(sa.Keys, sb.Keys);
+            foreach (var key in sa.Keys) Assert.True(sa[key].Same(sb[key]), $"{key} differs after {after}");
+        }
+    }
 }

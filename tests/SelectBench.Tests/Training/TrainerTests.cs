@@ -52,16 +52,7 @@ public sealed class TrainerTests
         var b = new Trainer(recipe, Quiet).Train(train, null, test, resumed);
         Assert.True(b.Metrics!.ResumedFromCheckpoint);
 
-        var (_, modelA) = TrainingCheckpoint.LoadModel(a.CheckpointPath);
-        var (_, modelB) = TrainingCheckpoint.LoadModel(b.CheckpointPath);
-        using (modelA)
-        using (modelB)
-        {
-            var sa = modelA.state_dict();
-            var sb = modelB.state_dict();
-            Assert.Equal(sa.Keys, sb.Keys);
-            foreach (var key in sa.Keys) Assert.True(sa[key].Same(sb[key]), $"{key} differs after resume");
-        }
+        TinyData.AssertSameWeights(a.CheckpointPath, b.CheckpointPath, "resume");
         Assert.Equal(a.Metrics!.Top1, b.Metrics.Top1);
         Assert.Equal(a.Metrics.FinalTrainLoss, b.Metrics.FinalTrainLoss);
     }
