@@ -132,33 +132,25 @@ public static class TrainingDynamicsScores
     private static double[] Standardise(Embeddings features)
     {
         int n = features.Count, d = features.Dimension;
+        var (mean, deviation) = EmbeddingMath.MeanAndDeviation(features);
         var x = new double[(long)n * d];
-        for (int j = 0; j < d; j++)
+        for (int i = 0; i < n; i++)
         {
-            double mean = 0, sq = 0;
-            for (int i = 0; i < n; i++) mean += features.Data[(long)i * d + j];
-            mean /= Math.Max(1, n);
-            for (int i = 0; i < n; i++) { double v = features.Data[(long)i * d + j] - mean; sq += v * v; }
-            double std = Math.Sqrt(sq / Math.Max(1, n));
-            for (int i = 0; i < n; i++) x[(long)i * d + j] = std > 0 ? (features.Data[(long)i * d + j] - mean) / std : 0;
+            var row = features.Row(i);
+            for (int j = 0; j < d; j++) x[(long)i * d + j] = deviation[j] > 0 ? (row[j] - mean[j]) / deviation[j] : 0;
         }
         return x;
     }
 
     private static void Softmax(double[] w, double[] b, double[] x, int i, int d, double[] output)
     {
-        int classes = b.Length;
-        double max = double.NegativeInfinity;
-        for (int c = 0; c < classes; c++)
+        for (int c = 0; c < b.Length; c++)
         {
             double z = b[c];
             for (int j = 0; j < d; j++) z += w[c * d + j] * x[(long)i * d + j];
             output[c] = z;
-            max = Math.Max(max, z);
         }
-        double sum = 0;
-        for (int c = 0; c < classes; c++) { output[c] = Math.Exp(output[c] - max); sum += output[c]; }
-        for (int c = 0; c < classes; c++) output[c] /= sum;
+        EmbeddingMath.SoftmaxInPlace(output.AsSpan(0, b.Length));
     }
 
     private static int ArgMax(double[] values)

@@ -45,4 +45,39 @@ public static class EmbeddingMath
         for (int j = 0; j < x.Length; j++) sum += (double)x[j] * y[j];
         return sum;
     }
+
+    /// <summary>
+    /// Each dimension's mean and standard deviation (population, divided by n) over the rows, summed in row order in
+    /// double: what the linear heads on fixed features (the linear probe, the EL2N/forgetting scoring run) standardise
+    /// with. A constant dimension has deviation 0; the caller decides what that becomes.
+    /// </summary>
+    public static (double[] Mean, double[] Deviation) MeanAndDeviation(Embeddings features)
+    {
+        int n = features.Count, d = features.Dimension;
+        var mean = new double[d];
+        var deviation = new double[d];
+        for (int s = 0; s < n; s++)
+        {
+            var row = features.Row(s);
+            for (int j = 0; j < d; j++) mean[j] += row[j];
+        }
+        for (int j = 0; j < d; j++) mean[j] /= Math.Max(1, n);
+        for (int s = 0; s < n; s++)
+        {
+            var row = features.Row(s);
+            for (int j = 0; j < d; j++) deviation[j] += (row[j] - mean[j]) * (row[j] - mean[j]);
+        }
+        for (int j = 0; j < d; j++) deviation[j] = Math.Sqrt(deviation[j] / Math.Max(1, n));
+        return (mean, deviation);
+    }
+
+    /// <summary>Turns logits into softmax probabilities in place (shifted by the largest logit so no exp overflows).</summary>
+    public static void SoftmaxInPlace(Span<double> logits)
+    {
+        double max = double.NegativeInfinity;
+        foreach (var z in logits) max = Math.Max(max, z);
+        double sum = 0;
+        for (int c = 0; c < logits.Length; c++) sum += logits[c] = Math.Exp(logits[c] - max);
+        for (int c = 0; c < logits.Length; c++) logits[c] /= sum;
+    }
 }

@@ -110,39 +110,21 @@ public static class LinearProbe
 
     private static void Softmax(double[] w, ReadOnlySpan<double> row, int classes, int cols, double[] output)
     {
-        double max = double.NegativeInfinity;
         for (int c = 0; c < classes; c++)
         {
             double logit = 0;
             var wc = w.AsSpan(c * cols, cols);
             for (int j = 0; j < cols; j++) logit += wc[j] * row[j];
             output[c] = logit;
-            max = Math.Max(max, logit);
         }
-        double sum = 0;
-        for (int c = 0; c < classes; c++) sum += output[c] = Math.Exp(output[c] - max);
-        for (int c = 0; c < classes; c++) output[c] /= sum;
+        EmbeddingMath.SoftmaxInPlace(output.AsSpan(0, classes));
     }
 
     private static (double[] Mean, double[] Scale) Standardisation(Embeddings features)
     {
-        int n = features.Count, d = features.Dimension;
-        var mean = new double[d];
-        var scale = new double[d];
-        for (int s = 0; s < n; s++)
-        {
-            var row = features.Row(s);
-            for (int j = 0; j < d; j++) mean[j] += row[j];
-        }
-        for (int j = 0; j < d; j++) mean[j] /= n;
-        for (int s = 0; s < n; s++)
-        {
-            var row = features.Row(s);
-            for (int j = 0; j < d; j++) scale[j] += (row[j] - mean[j]) * (row[j] - mean[j]);
-        }
+        var (mean, deviation) = EmbeddingMath.MeanAndDeviation(features);
         // A constant feature keeps scale 1 (it becomes 0 after centring and carries nothing).
-        for (int j = 0; j < d; j++) scale[j] = scale[j] > 0 ? Math.Sqrt(scale[j] / n) : 1;
-        return (mean, scale);
+        return (mean, deviation.Select(s => s > 0 ? s : 1).ToArray());
     }
 
     private static double[] Standardise(Embeddings features, double[] mean, double[] scale)
