@@ -243,7 +243,7 @@ public sealed class Trainer
                 {
                     if (!loaded.MoveNext()) throw new InvalidOperationException($"the loader ended before step {step + 1} of epoch {epoch + 1}");
                     // Pinned batch memory (on CUDA) lets the copy overlap; the uint8 batch becomes float on the device.
-                    x = Scalars.DivInPlace(loaded.Current.to(device, non_blocking: device.type == DeviceType.CUDA).to(ScalarType.Float32), 255);
+                    x = Scalars.DivInPlace(CudaLayout.ToDevice(loaded.Current, device).to(ScalarType.Float32), 255);
                     var labels = new long[length];
                     for (int k = 0; k < length; k++) labels[k] = train.Labels[loaderOrder![start + k]];
                     y = tensor(labels, dtype: ScalarType.Int64).to(device);
