@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SelectBench.Common;
+using SelectBench.Curation;
 using SelectBench.Evaluation.Suite;
 using SelectBench.Running;
 
@@ -13,6 +14,7 @@ namespace SelectBench.Benchmark;
 /// world                                   build the FashionMNIST++ world
 /// encoder                                 train the fixed SSL encoder on the pool (evaluation.encoder: ssl)
 /// corrupt                                 corrupt the test subset once for every evaluation
+/// score/&lt;shift&gt;                           scoring run of a shift whose strategy has one (el2n-pruning)
 /// curate/&lt;shift&gt;                          one per shift
 /// train/&lt;shift&gt;/seed&lt;s&gt;                   one per shift and seed
 /// train/&lt;reference&gt;-f&lt;fraction&gt;/seed&lt;s&gt;     expert fractions, for the expert-equivalent size
@@ -39,6 +41,7 @@ public static class BenchmarkPlan
     public const string ReportJob = "report";
 
     public static string CurateJob(string shift) => $"curate/{shift}";
+    public static string ScoreJob(string shift) => $"score/{shift}";
     public static string TrainJob(string model, int seed) => $"train/{model}/seed{seed}";
     public static string EvaluateJob(string model, int seed) => $"evaluate/{model}/seed{seed}";
     public static string AnalyseJob(string shift) => $"analyse/{shift}";
@@ -64,8 +67,18 @@ public static class BenchmarkPlan
             { Exclusive = true });
 
         foreach (var shift in config.Curation.Shifts)
-            jobs.Add(new JobSpec(CurateJob(shift.Name), "curate", CurateJobKind.KindName,
-                new JsonObject { ["shift"] = shift.Name, ["curation"] = JsonNode.Parse(config.CurationJson(shift.Name)) }, [WorldJob]));
+        {
+            var curation = new JsonObject { ["shift"] = shift.Name, ["curation"] = JsonNode.Parse(config.CurationJson(shift.Name)) };
+            if (!CurationRun.HasScoringStep(shift.Strategy))
+            {
+                jobs.Add(new JobSpec(CurateJob(shift.Name), "curate", CurateJobKind.KindName, curation, [WorldJob]));
+                continue;
+            }
+            // The scoring run (e.g. el2n-pruning's short trainings) is a job of its own; the curate job reads its scores.
+            jobs.Add(new JobSpec(ScoreJob(shift.Name), "score", ScoreJobKind.KindName, (JsonObject)curation.DeepClone(), [WorldJob]));
+            curation["score_job"] = ScoreJob(shift.Name);
+            jobs.Add(new JobSpec(CurateJob(shift.Name), "curate", CurateJobKind.KindName, curation, [WorldJob, ScoreJob(shift.Name)]));
+        }
 
         var modelSuite = evaluation.ModelSuite;
         var evalSettings = EvaluationNode(evaluation, modelSuite);

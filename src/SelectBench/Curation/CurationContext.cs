@@ -64,6 +64,12 @@ public sealed class CurationContext
     /// <summary>A text tower in the image encoder's space, for class prompts; null when none is configured.</summary>
     public ITextEncoder? TextEncoder { get; }
 
+    /// <summary>
+    /// Where an <see cref="IScoringStrategy"/> keeps its scores: in a benchmark run, the output of the shift's score
+    /// job; null outside a run (the strategy then uses its own cache setting).
+    /// </summary>
+    public string? ScoreFolder { get; init; }
+
     /// <summary>N/K: the per-class share of the target size, rounded down (at least 1).</summary>
     public int PerClassTarget => Math.Max(1, TargetSize / Labels.Count);
 

@@ -49,26 +49,16 @@ public static class CurationRun
 
     /// <param name="cancellation">Checked before the encoder is fitted and before each shift: a cancelled run stops
     /// between shifts (every shift already built stays cached) with OperationCanceledException.</param>
+    /// <param name="scoreFolder">Where scoring strategies find (or keep) their scores: the shift's score job output in a
+    /// benchmark run (<see cref="Score"/>), null elsewhere.</param>
     public static IReadOnlyList<CuratedShift> Build(CurationSources sources, CurationConfig config, string outDir,
                                                      IReadOnlyList<string>? shifts = null, Action<string>? log = null,
-                                                     CancellationToken cancellation = default)
+                                                     CancellationToken cancellation = default, string? scoreFolder = null)
     {
         log ??= _ => { };
         var specs = config.Select(shifts);
-        Directory.CreateDirectory(outDir);
-        var sets = sources.Sets;
-        if (!sets.TryGetValue(config.Encoder.FitOn, out var fitSet))
-            throw new BadInputException(config.Encoder.FitOn, $"encoder.fit_on names no world set; use one of {string.Join(", ", sets.Keys.Order())}.");
-
-        cancellation.ThrowIfCancellationRequested();
-        using var clip = config.Encoder.Kind == "clip" ? new ClipPair(config.Encoder.Clip!, "curation.encoder.clip") : null;
-        IImageEncoder encoder = clip != null ? clip.Image : LoadOrFitEncoder(config.Encoder, fitSet, Path.Combine(outDir, "encoder"), log);
-        if (clip != null) log($"encoder: CLIP image tower {clip.Image.Name}; text queries use its text tower");
-        var embeddingsFolder = Path.Combine(outDir, "embeddings");
-        var context = new CurationContext(fitSet.LabelSet, config.TargetSize, config.Seed, sets,
-            set => EmbeddingCache.GetOrCompute(encoder, set, embeddingsFolder),
-            e => NearestNeighbourSearch.Create(e),
-            config.Costs, sources.Crowds, sources.Generators, textEncoder: clip?.Text);
+        using var session = new Session(sources, config, outDir, log, scoreFolder, cancellation);
+        var (encoder, context) = (session.Encoder, session.Context);
 
         var results = new List<CuratedShift>();
         foreach (var spec in specs)
@@ -130,6 +120,67 @@ public static class CurationRun
             }),
         });
         return results;
+    }
+
+    /// <summary>
+    /// The scoring step of one shift whose strategy is an <see cref="IScoringStrategy"/> (a benchmark run's
+    /// score/&lt;shift&gt; job): the scores go to <paramref name="scoreFolder"/>, where <see cref="Build"/> given the same
+    /// folder finds them. Returns false, and does nothing, when the shift's strategy has no scoring step.
+    /// </summary>
+    public static bool Score(CurationSources sources, CurationConfig config, string outDir, string shift, string scoreFolder,
+                             Action<string>? log = null, CancellationToken cancellation = default)
+    {
+        var spec = config.Select([shift]).Single();
+        if (ShiftStrategies.Registry.Create(spec.Strategy, spec.Settings, $"shifts.{spec.Name}.settings") is not IScoringStrategy strategy)
+            return false;
+        using var session = new Session(sources, config, outDir, log ?? (_ => { }), scoreFolder, cancellation);
+        cancellation.ThrowIfCancellationRequested();
+        strategy.Score(session.Context);
+        return true;
+    }
+
+    /// <summary>True when the strategy registered as <paramref name="strategy"/> has a scoring step (<see cref="IScoringStrategy"/>).</summary>
+    public static bool HasScoringStep(string strategy) =>
+        ShiftStrategies.Registry.Contains(strategy) && typeof(IScoringStrategy).IsAssignableFrom(ShiftStrategies.Registry.Get(strategy).Implementation);
+
+    /// <summary>The encoder (pixel PCA loaded or fitted, or a CLIP pair) and the context every shift of a run is curated in.</summary>
+    private sealed class Session : IDisposable
+    {
+        private readonly ClipPair? _clip;
+
+        public Session(CurationSources sources, CurationConfig config, string outDir, Action<string> log, string? scoreFolder,
+                       CancellationToken cancellation)
+        {
+            Directory.CreateDirectory(outDir);
+            var sets = sources.Sets;
+            if (!sets.TryGetValue(config.Encoder.FitOn, out var fitSet))
+                throw new BadInputException(config.Encoder.FitOn, $"encoder.fit_on names no world set; use one of {string.Join(", ", sets.Keys.Order())}.");
+
+            cancellation.ThrowIfCancellationRequested();
+            _clip = config.Encoder.Kind == "clip" ? new ClipPair(config.Encoder.Clip!, "curation.encoder.clip") : null;
+            try
+            {
+                Encoder = _clip != null ? _clip.Image : LoadOrFitEncoder(config.Encoder, fitSet, Path.Combine(outDir, "encoder"), log);
+                if (_clip != null) log($"encoder: CLIP image tower {_clip.Image.Name}; text queries use its text tower");
+                var embeddingsFolder = Path.Combine(outDir, "embeddings");
+                var encoder = Encoder;
+                Context = new CurationContext(fitSet.LabelSet, config.TargetSize, config.Seed, sets,
+                    set => EmbeddingCache.GetOrCompute(encoder, set, embeddingsFolder),
+                    e => NearestNeighbourSearch.Create(e),
+                    config.Costs, sources.Crowds, sources.Generators, textEncoder: _clip?.Text)
+                { ScoreFolder = scoreFolder };
+            }
+            catch
+            {
+                _clip?.Dispose();
+                throw;
+            }
+        }
+
+        public IImageEncoder Encoder { get; }
+        public CurationContext Context { get; }
+
+        public void Dispose() => _clip?.Dispose();
     }
 
     /// <summary>The cache key of one shift: its config section, the run-wide settings, the encoder and the world's content fingerprint.</summary>

@@ -12,3 +12,14 @@ public interface IShiftStrategy
     string Name { get; }
     Shift Build(CurationContext context);
 }
+
+/// <summary>
+/// A strategy with an expensive scoring step of its own (el2n-pruning's short training runs). A benchmark run computes
+/// the scores in a job of their own (score/&lt;shift&gt;, docs/running.md), so the scoring run is cached, costed and
+/// scheduled like any other job, and the curate job reads them from <see cref="CurationContext.ScoreFolder"/>.
+/// </summary>
+public interface IScoringStrategy : IShiftStrategy
+{
+    /// <summary>Computes the scores <see cref="IShiftStrategy.Build"/> needs and stores them in <see cref="CurationContext.ScoreFolder"/>.</summary>
+    void Score(CurationContext context);
+}

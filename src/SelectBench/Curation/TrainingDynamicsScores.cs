@@ -98,23 +98,40 @@ public static class TrainingDynamicsScores
 
     /// <summary>
     /// <see cref="Compute"/>, cached in <paramref name="folder"/> under a SHA-256 key of the kind, the run settings,
-    /// the seed, the features and the labels; null folder = no cache.
+    /// the seed, the features and the labels; null folder = no cache. With <paramref name="shared"/> (the score cache
+    /// a run's score job also consults), scores found there are copied into <paramref name="folder"/>, and new scores
+    /// are written to both.
     /// </summary>
     public static (float[] Scores, bool FromCache) Cached(string? folder, string kind, Embeddings features, IReadOnlyList<int> labels,
-                                                         int classes, ScoringRun run, long seed)
+                                                         int classes, ScoringRun run, long seed, string? shared = null)
     {
         if (folder == null) return (Compute(kind, features, labels, classes, run, seed), false);
-        var path = Path.Combine(folder, $"{kind}-{Key(kind, features, labels, classes, run, seed)}.f32");
-        if (File.Exists(path))
+        var folders = shared is null || Path.GetFullPath(shared) == Path.GetFullPath(folder) ? [folder] : new[] { folder, shared };
+        var scores = folders.Select(f => TryRead(f, kind, features, labels, classes, run, seed)).FirstOrDefault(s => s != null);
+        bool fromCache = scores != null;
+        scores ??= Compute(kind, features, labels, classes, run, seed);
+        var file = FileName(kind, features, labels, classes, run, seed);
+        foreach (var target in folders)
         {
-            var bytes = File.ReadAllBytes(path);
-            if (bytes.Length == features.Count * sizeof(float)) return (MemoryMarshal.Cast<byte, float>(bytes).ToArray(), true);
+            var path = Path.Combine(target, file);
+            if (File.Exists(path) && new FileInfo(path).Length == features.Count * sizeof(float)) continue;
+            Directory.CreateDirectory(target);
+            AtomicFile.WriteAllBytes(path, MemoryMarshal.AsBytes(scores.AsSpan()));
         }
-        var scores = Compute(kind, features, labels, classes, run, seed);
-        Directory.CreateDirectory(folder);
-        AtomicFile.WriteAllBytes(path, MemoryMarshal.AsBytes(scores.AsSpan()));
-        return (scores, false);
+        return (scores, fromCache);
     }
+
+    /// <summary>The scores <see cref="Cached"/> keeps in <paramref name="folder"/> for these inputs, or null when it holds none (or a file of the wrong size).</summary>
+    public static float[]? TryRead(string folder, string kind, Embeddings features, IReadOnlyList<int> labels, int classes, ScoringRun run, long seed)
+    {
+        var path = Path.Combine(folder, FileName(kind, features, labels, classes, run, seed));
+        if (!File.Exists(path)) return null;
+        var bytes = File.ReadAllBytes(path);
+        return bytes.Length == features.Count * sizeof(float) ? MemoryMarshal.Cast<byte, float>(bytes).ToArray() : null;
+    }
+
+    private static string FileName(string kind, Embeddings features, IReadOnlyList<int> labels, int classes, ScoringRun run, long seed) =>
+        $"{kind}-{Key(kind, features, labels, classes, run, seed)}.f32";
 
     /// <summary>The default cache folder: scores/ under the data cache root (docs/data.md, $SELECTBENCH_CACHE).</summary>
     public static string DefaultFolder => Path.Combine(DataCache.Root(new DataLoadOptions()), "scores");

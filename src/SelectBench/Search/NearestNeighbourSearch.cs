@@ -40,7 +40,7 @@ public static class NearestNeighbourSearch
         if (options.IndexPath is { } path && File.Exists(path))
         {
             var loaded = USearchIndex.Open(path, options.ViewFromDisk, settings);
-            if (loaded.PoolSize == pool.Count && loaded.Dimension == pool.Dimension) return loaded;
+            if (loaded.PoolSize == pool.Count && loaded.Dimension == pool.Dimension) return loaded.WithPool(pool.Data);
             loaded.Dispose(); // a stale index for another pool: rebuild it
         }
         using var progress = new ProgressBar("usearch build", pool.Count);
@@ -49,6 +49,6 @@ public static class NearestNeighbourSearch
         built.Save(options.IndexPath);
         if (!options.ViewFromDisk) return built;
         built.Dispose();
-        return USearchIndex.Open(options.IndexPath, view: true, settings);
+        return USearchIndex.Open(options.IndexPath, view: true, settings).WithPool(pool.Data);
     }
 }

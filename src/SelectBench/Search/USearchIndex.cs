@@ -8,29 +8,50 @@ using SelectBench.Embedding;
 namespace SelectBench.Search;
 
 /// <summary>
-/// HNSW graph settings for <see cref="USearchIndex"/>. Defaults favour recall over build speed. The build's cost per
-/// vector grows with connectivity (M) and expansion_add: at 512-d, M 16 with expansion_add 32 costs about a tenth of
-/// the CPU of these defaults and kept recall@10 at 0.98 on 50,000 clustered vectors, but fell to 0.83 at 500,000
-/// (BENCHMARKS.md, "USearch at pool scale"), so the defaults stay. USearch's own expansion_search (64) gave very low
-/// recall on unclustered data here, so expansion_search is also kept at least 2k at query time (see <see cref="USearchIndex.Search"/>).
+/// HNSW graph settings for <see cref="USearchIndex"/>. The defaults (M 32, expansion_add 64, expansion_search 1024,
+/// bfloat16 storage) are the cheapest measured settings that kept recall@10 at 0.95 or more up to 2,000,000 x 512-d
+/// image-like vectors (0.955 there, 0.986 at 500,000), building 6,500 (2M) to 11,000 (500k) vectors/s on 2 idle
+/// cores. The earlier defaults (M 32, expansion_add 200, float32) built 15 times slower at 50,000 for the same recall;
+/// M 16 built as fast but its recall fell to 0.91 at 2M; expansion_add (the build's candidate list) sets the graph's
+/// quality and most of the build's cost; expansion_search costs only query time. BENCHMARKS.md, "USearch at pool
+/// scale", has every number and the command. At query time expansion_search is also kept at least 2k (see
+/// <see cref="USearchIndex.Search"/>).
 /// <paramref name="Threads"/>: threads that add vectors while building and that search; null = libtorch's setting
 /// (jobs set it from their thread budget). A build on more than one thread is not reproducible bit for bit (which
 /// thread inserts a vector first changes the graph); a build on 1 thread is (same library version, same pool).
+/// <paramref name="Storage"/>: how the index stores each vector. <see cref="USearchStorage.BFloat16"/> (the default) halves
+/// the vector memory of <see cref="USearchStorage.Float32"/> (2 GB instead of 4 GB at 2M x 512), and each distance reads
+/// half as much, which made the build 2.4 times faster at the same recall (0.840 vs 0.820 at M 16, expansion_add 32,
+/// 500k); <see cref="USearchStorage.Int8"/> quarters it (USearch scales unit vectors by 127) but lost recall (0.899 vs
+/// 0.974 at M 16, expansion_add 64). Rows and queries are given as float32; the index converts them.
 /// Timing and recall: BENCHMARKS.md, "USearch at pool scale".
 /// </summary>
-public sealed record USearchSettings(int Connectivity = 32, int ExpansionAdd = 200, int ExpansionSearch = 256, int? Threads = null)
+public sealed record USearchSettings(int Connectivity = 32, int ExpansionAdd = 64, int ExpansionSearch = 1024, int? Threads = null,
+    USearchStorage Storage = USearchStorage.BFloat16)
 {
     public void Validate(string where)
     {
         if (Connectivity < 2 || ExpansionAdd < 1 || ExpansionSearch < 1)
             throw new SelectBenchException($"{where}: USearch settings {this}: connectivity must be at least 2 and expansions at least 1.");
+        if (!Enum.IsDefined(Storage))
+            throw new SelectBenchException($"{where}.storage: {(int)Storage} is not a storage format; use Float32, BFloat16 or Int8.");
         if (Threads is < 1 or > 1024)
             throw new SelectBenchException($"{where}.threads: {Threads} is not allowed; give 1..1024, or leave it out for the job's thread count.");
     }
 
     /// <summary>The thread count to use: <see cref="Threads"/>, else libtorch's.</summary>
     public int ResolvedThreads => Math.Max(1, Threads ?? TorchSharp.torch.get_num_threads());
+
+    internal ScalarKind ScalarKind => Storage switch
+    {
+        USearchStorage.BFloat16 => ScalarKind.BFloat16,
+        USearchStorage.Int8 => ScalarKind.Int8,
+        _ => ScalarKind.Float32,
+    };
 }
+
+/// <summary>The number format a USearch index stores its vectors in (<see cref="USearchSettings.Storage"/>).</summary>
+public enum USearchStorage { Float32, BFloat16, Int8 }
 
 /// <summary>
 /// Approximate cosine nearest neighbours with USearch (https://github.com/unum-cloud/usearch, HNSW,
@@ -62,7 +83,9 @@ public sealed class USearchIndex : INearestNeighbourSearch
     private readonly NativeIndex _index;
     private readonly IntPtr _handle;
     private readonly object _gate = new();
-    private readonly USearchSettings _settings;
+    private USearchSettings _settings;
+    // The pool rows (row-major), when known: the candidates' similarities are then recomputed from them in float32.
+    private float[]? _pool;
     private readonly int _threads;
     private int _expansionSearch;
 
@@ -89,7 +112,7 @@ public sealed class USearchIndex : INearestNeighbourSearch
         EmbeddingChecks.RequireMatrix("pool", pool, count, dimension);
         settings.Validate("usearch");
         // Inner product on unit rows is the cosine at a third of the work per distance (cos also sums both norms).
-        var index = new NativeIndex(MetricKind.Ip, ScalarKind.Float32, (ulong)dimension,
+        var index = new NativeIndex(MetricKind.Ip, settings.ScalarKind, (ulong)dimension,
             (ulong)settings.Connectivity, (ulong)settings.ExpansionAdd, (ulong)settings.ExpansionSearch);
         try
         {
@@ -112,13 +135,24 @@ public sealed class USearchIndex : INearestNeighbourSearch
                 }
                 progress?.Advance(last - first);
             });
-            return new USearchIndex(index, settings);
+            return new USearchIndex(index, settings) { _pool = pool };
         }
         catch
         {
             index.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Gives a loaded index its pool's rows (the ones it was built from), so searches return exact float32 cosines
+    /// for the candidates the graph finds, not the stored vectors' bfloat16 ones (see <see cref="Search"/>).
+    /// </summary>
+    public USearchIndex WithPool(float[] pool)
+    {
+        EmbeddingChecks.RequireMatrix("pool", pool, PoolSize, Dimension);
+        _pool = pool;
+        return this;
     }
 
     /// <summary>Saves the index to one file, atomically (a temporary file, then a rename).</summary>
@@ -145,7 +179,11 @@ public sealed class USearchIndex : INearestNeighbourSearch
         return new USearchIndex(index, settings ?? new USearchSettings());
     }
 
-    /// <summary>Top-k of each query, searched on <see cref="USearchSettings.ResolvedThreads"/> threads (each query alone, so the split changes nothing).</summary>
+    /// <summary>
+    /// Top-k of each query, searched on <see cref="USearchSettings.ResolvedThreads"/> threads (each query alone, so the split
+    /// changes nothing). When the index knows its pool rows (built here, or <see cref="WithPool"/> after <see cref="Open"/>),
+    /// the similarities are the float32 rows' cosines, not the stored vectors' (bfloat16 by default).
+    /// </summary>
     public Neighbours Search(float[] queries, int queryCount, int k)
     {
         EmbeddingChecks.RequireMatrix("queries", queries, queryCount, Dimension);
@@ -175,13 +213,42 @@ public sealed class USearchIndex : INearestNeighbourSearch
                         indices[q * k + j] = j < found ? checked((int)keys[j]) : -1;
                         sims[q * k + j] = j < found ? 1f - distances[j] : float.NegativeInfinity;
                     }
+                    if (_pool is { } pool && found > 0) Rescore(pool, unit, indices.AsSpan(q * k, found), sims.AsSpan(q * k, found));
                 }
             });
         }
         return new Neighbours(indices, sims, queryCount, k);
     }
 
+    /// <summary>Sets expansion_search for later searches: a search-time setting (wider = higher recall, slower queries); the graph stays as built.</summary>
+    public void ChangeExpansionSearch(int expansion)
+    {
+        if (expansion < 1) throw new SelectBenchException($"usearch.expansion_search: {expansion} is not allowed; give at least 1.");
+        lock (_gate) _settings = _settings with { ExpansionSearch = expansion };
+    }
+
     public void Dispose() => _index.Dispose();
+
+    /// <summary>
+    /// Replaces the graph's similarities (from vectors stored in bfloat16 or int8, off by up to ~0.004) with the cosines of
+    /// the float32 pool rows, left-to-right double sums as <see cref="ExactCosineSearch"/> takes them, and re-sorts the
+    /// candidates best first (ties: lower row first). Which candidates are found still depends on the graph.
+    /// </summary>
+    private void Rescore(float[] pool, ReadOnlySpan<float> unitQuery, Span<int> indices, Span<float> sims)
+    {
+        for (int j = 0; j < indices.Length; j++)
+        {
+            var row = pool.AsSpan(indices[j] * Dimension, Dimension);
+            double norm = Embeddings.UnitScale(row), dot = 0;
+            for (int d = 0; d < row.Length; d++) dot += unitQuery[d] * (double)row[d];
+            sims[j] = norm > 0 ? (float)(dot / norm) : 0f;
+        }
+        var order = new int[indices.Length];
+        for (int j = 0; j < order.Length; j++) order[j] = j;
+        var (keyCopy, simCopy) = (indices.ToArray(), sims.ToArray());
+        Array.Sort(order, (a, b) => simCopy[b] != simCopy[a] ? simCopy[b].CompareTo(simCopy[a]) : keyCopy[a].CompareTo(keyCopy[b]));
+        for (int j = 0; j < order.Length; j++) { indices[j] = keyCopy[order[j]]; sims[j] = simCopy[order[j]]; }
+    }
 
     /// <summary>The row scaled to unit length as <see cref="Embeddings.Normalised"/> does (a zero row stays zero).</summary>
     private static void Unit(ReadOnlySpan<float> row, Span<float> unit)

@@ -71,8 +71,9 @@ internal sealed class TinyWorld
 
     public CurationContext Context(int targetSize, long seed = 7, CostModel? costs = null,
                                    Dictionary<string, CrowdAnnotations>? crowds = null,
-                                   Dictionary<string, SelectBench.Curation.Generators.IImageGenerator>? generators = null) =>
-        new(Labels, targetSize, seed, Sets, Embed, e => new BruteForceSearch(e), costs, crowds, generators);
+                                   Dictionary<string, SelectBench.Curation.Generators.IImageGenerator>? generators = null,
+                                   string? scoreFolder = null) =>
+        new(Labels, targetSize, seed, Sets, Embed, e => new BruteForceSearch(e), costs, crowds, generators) { ScoreFolder = scoreFolder };
 
     /// <summary>A unit vector at angle <paramref name="degrees"/> in the plane (2-d embeddings).</summary>
     public static float[] At(double degrees) =>

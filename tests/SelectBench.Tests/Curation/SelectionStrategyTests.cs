@@ -280,23 +280,59 @@ public class SelectionStrategyTests
         Assert.Equal(3, Directory.GetFiles(tmp.Path).Length);
     }
 
-    [Fact]
-    public void El2n_pruning_keeps_the_hard_images()
+    private static TinyWorld MislabelledPool()
     {
-        // Pruning 0.9 of 42 leaves the 4 highest EL2N scores: the two mislabels are among them.
         var (features, labels) = SeparableWithMislabels();
         var world = new TinyWorld(AB);
         var angles = Enumerable.Range(0, 42).Select(i => features.Row(i).ToArray()).ToArray();
         world.AddSet("pool", TinyWorld.Ids("p", 42), labels, angles);
-        var shift = ShiftCurator.Build(new ShiftSpec("s", "el2n-pruning", new Dictionary<string, object?>
-        {
-            ["web_labels"] = "given",
-            ["prune_fraction"] = "0.9",
-            ["cache_scores"] = "false",
-            ["learning_rate"] = "0.5",
-            ["batch_size"] = "8",
-        }, new PostStepSettings()), world.Context(targetSize: 40));
+        return world;
+    }
+
+    private static ShiftSpec El2nSpec() => new("s", "el2n-pruning", new Dictionary<string, object?>
+    {
+        ["web_labels"] = "given",
+        ["prune_fraction"] = "0.9",
+        ["cache_scores"] = "false",
+        ["learning_rate"] = "0.5",
+        ["batch_size"] = "8",
+    }, new PostStepSettings());
+
+    [Fact]
+    public void El2n_pruning_keeps_the_hard_images()
+    {
+        // Pruning 0.9 of 42 leaves the 4 highest EL2N scores: the two mislabels are among them.
+        var shift = ShiftCurator.Build(El2nSpec(), MislabelledPool().Context(targetSize: 40));
         Assert.Contains("p40", shift.Images.Ids);
         Assert.Contains("p41", shift.Images.Ids);
+    }
+
+    [Fact]
+    public void El2n_pruning_curates_by_the_scores_its_scoring_step_left_in_the_score_folder()
+    {
+        // The scoring step (a run's score job) writes one score file; Build reads it instead of training again. To
+        // show that it reads, the file is replaced by planted scores that make p0 and p1 the hardest images.
+        using var folder = new TempFolder();
+        var world = MislabelledPool();
+        var strategy = (IScoringStrategy)ShiftStrategies.Registry.Create("el2n-pruning", El2nSpec().Settings, "s");
+        strategy.Score(world.Context(targetSize: 40, scoreFolder: folder.Path));
+        var file = Assert.Single(Directory.GetFiles(folder.Path));
+        Assert.Equal(42 * sizeof(float), new FileInfo(file).Length);
+        Assert.Equal(ShiftCurator.Build(El2nSpec(), world.Context(targetSize: 40)).Images.Ids,
+            ShiftCurator.Build(El2nSpec(), world.Context(targetSize: 40, scoreFolder: folder.Path)).Images.Ids);
+
+        var planted = Enumerable.Range(0, 42).Select(i => i < 2 ? 10f : i >= 40 ? -1f : 0f).ToArray();
+        File.WriteAllBytes(file, System.Runtime.InteropServices.MemoryMarshal.AsBytes(planted.AsSpan()).ToArray());
+        var shift = ShiftCurator.Build(El2nSpec(), world.Context(targetSize: 40, scoreFolder: folder.Path));
+        Assert.Contains("p0", shift.Images.Ids);
+        Assert.Contains("p1", shift.Images.Ids);
+        Assert.DoesNotContain("p40", shift.Images.Ids);
+        Assert.Single(Directory.GetFiles(folder.Path)); // read, not written again
+
+        // A score folder without these scores (another pool, labels or settings) is an error that names it, not a silent retraining.
+        using var empty = new TempFolder();
+        var error = Assert.Throws<BadInputException>(() => ShiftCurator.Build(El2nSpec(), world.Context(targetSize: 40, scoreFolder: empty.Path)));
+        Assert.Contains(empty.Path, error.Message);
+        Assert.Contains("score job", error.Message);
     }
 }

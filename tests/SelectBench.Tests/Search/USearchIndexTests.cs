@@ -59,14 +59,37 @@ public class USearchIndexTests
             var path = Path.Combine(folder, "pool.usearch");
             built.Save(path);
             var before = built.Search(queries, 20, 5);
-            using var loaded = USearchIndex.Open(path, view: false, settings);
-            using var viewed = USearchIndex.Open(path, view: true, settings);
+            // Given the pool rows (as NearestNeighbourSearch does), they rescore and order the candidates like the built index.
+            using var loaded = USearchIndex.Open(path, view: false, settings).WithPool(data);
+            using var viewed = USearchIndex.Open(path, view: true, settings).WithPool(data);
             Assert.Equal(pool, loaded.PoolSize);
             Assert.Equal(dim, viewed.Dimension);
             Assert.Equal(123, loaded.NativeExpansionSearch());
             Assert.Equal(before.Indices, loaded.Search(queries, 20, 5).Indices);
             Assert.Equal(before.Indices, viewed.Search(queries, 20, 5).Indices);
             Assert.Equal(before.Similarities, viewed.Search(queries, 20, 5).Similarities);
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Fact]
+    public void Without_its_pool_rows_a_loaded_bfloat16_index_gives_the_stored_vectors_cosines_within_bfloat16_rounding()
+    {
+        var data = SearchTestData.Gaussian(100, 8, seed: 15);
+        var folder = Directory.CreateTempSubdirectory("selectbench-usearch-").FullName;
+        try
+        {
+            using (var built = USearchIndex.Build(data, 100, 8)) built.Save(Path.Combine(folder, "pool.usearch"));
+            using var loaded = USearchIndex.Open(Path.Combine(folder, "pool.usearch"));
+            var result = loaded.Search(data, 100, 1);
+            for (int q = 0; q < 100; q++)
+            {
+                Assert.Equal(q, result.IndicesOf(q)[0]);
+                Assert.InRange(result.SimilaritiesOf(q)[0], 1 - 0.01, 1 + 0.01); // bfloat16 keeps 8 bits of mantissa
+            }
+            using var exact = USearchIndex.Open(Path.Combine(folder, "pool.usearch")).WithPool(data);
+            Assert.Equal(1f, exact.Search(data, 100, 1).SimilaritiesOf(0)[0], 5);
+            Assert.Throws<SelectBenchException>(() => loaded.WithPool(data[..80]));
         }
         finally { Directory.Delete(folder, recursive: true); }
     }
@@ -159,8 +182,8 @@ public class USearchIndexTests
             using var built = USearchIndex.Build(data, pool, dim, settings);
             var path = Path.Combine(folder, "pool.usearch");
             built.Save(path);
-            using var viewed = USearchIndex.Open(path, view: true, settings);
-            using var serial = USearchIndex.Open(path, view: false, settings with { Threads = 1 });
+            using var viewed = USearchIndex.Open(path, view: true, settings).WithPool(data);
+            using var serial = USearchIndex.Open(path, view: false, settings with { Threads = 1 }).WithPool(data);
             var expected = built.Search(queries, 600, 5);
             Assert.Equal(expected.Indices, viewed.Search(queries, 600, 5).Indices);
             Assert.Equal(expected.Similarities, serial.Search(queries, 600, 5).Similarities);

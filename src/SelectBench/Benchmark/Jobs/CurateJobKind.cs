@@ -10,7 +10,8 @@ namespace SelectBench.Benchmark;
 /// <summary>Settings of a curate job, as <see cref="BenchmarkPlan"/> writes them into plan.json.</summary>
 /// <param name="Shift">The shift to curate.</param>
 /// <param name="Curation">The run's curation section narrowed to this shift (<see cref="RunConfig.CurationJson"/>), bound by <see cref="Config"/>.</param>
-public sealed record CurateJobSettings(string Shift = "", JsonObject Curation = null!) : ISettings
+/// <param name="ScoreJob">The shift's score job (<see cref="ScoreJobKind"/>) when its strategy has a scoring step; its scores are read from there.</param>
+public sealed record CurateJobSettings(string Shift = "", JsonObject Curation = null!, string? ScoreJob = null) : ISettings
 {
     public void Validate(string where)
     {
@@ -40,7 +41,8 @@ public sealed class CurateJobKind(CurateJobSettings settings) : IJobKind
         var config = settings.Config($"job '{context.Job.Id}' curation");
         using var world = BenchmarkInputs.World(context);
         context.UseEngine();
-        var curated = CurationRun.Build(world.Curation, config, context.WorkDir, [name], context.Log.WriteLine, context.Cancellation).Single();
+        var scores = settings.ScoreJob is { } scoreJob ? Path.Combine(context.DependencyFolder(scoreJob), ScoreJobKind.ScoresFolder) : null;
+        var curated = CurationRun.Build(world.Curation, config, context.WorkDir, [name], context.Log.WriteLine, context.Cancellation, scores).Single();
         var output = Path.Combine(context.OutputDir, BenchmarkInputs.ShiftFolder);
         BenchmarkInputs.Publish(curated.Folder, output);
         var shift = curated.Shift;

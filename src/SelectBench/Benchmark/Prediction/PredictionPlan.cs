@@ -26,7 +26,7 @@ public static class PredictionPlan
 
     public static IReadOnlyList<JobSpec> Specs(RunConfig config, IReadOnlyList<Proxy> proxies)
     {
-        var shared = BenchmarkPlan.Specs(config).Where(j => j.Stage is "world" or "encoder" or "curate").ToList();
+        var shared = BenchmarkPlan.Specs(config).Where(j => j.Stage is "world" or "encoder" or "score" or "curate").ToList();
         var jobs = new List<JobSpec>(shared);
         bool ssl = shared.Any(j => j.Id == BenchmarkPlan.EncoderJob);
         var evaluation = config.Evaluation;
