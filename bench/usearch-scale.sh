@@ -6,7 +6,9 @@
 #   2. the same data with the earlier defaults (M 32, ef_add 200, ef_search 256, float32), at the first pool size
 #      only (at 500k this build alone takes about 15 minutes);
 #   3. isotropic clusters (100 clusters in all 512 directions, HNSW's worst case) with the settings of case 1, at the
-#      second pool size.
+#      second pool size;
+#   4. the library's defaults (M 32, ef_add 64, bf16: chosen from cases 1-3 and bench/usearch-settings.sh) on the
+#      image-like data at the largest pool size, where M 16's recall fell below 0.95.
 # Usage: bench/usearch-scale.sh [POOLS] (default 50000,500000,2000000); output: /tmp/usearch-scale-*.log
 set -eu
 cd "$(dirname "$0")/.."
@@ -21,3 +23,5 @@ run image-like --pools "$pools" --clusters 1000 --intrinsic 32 $common $fast
 run image-like-old-defaults --pools "$(echo "$pools" | cut -d, -f1)" --clusters 1000 --intrinsic 32 $common \
   --connectivity 32 --expansion-add 200 --expansion-search 256 --storage f32
 run isotropic --pools "$(echo "$pools" | cut -d, -f2)" --clusters 100 $common $fast
+run defaults --pools "$(echo "$pools" | rev | cut -d, -f1 | rev)" --clusters 1000 --intrinsic 32 $common \
+  --connectivity 32 --expansion-add 64 --expansion-search 512,1024,2048 --storage bf16
