@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using SelectBench.Common;
 using SelectBench.Encoders;
+using SelectBench.Search;
 
 namespace SelectBench.Curation;
 
@@ -27,6 +28,38 @@ public sealed record CurationEncoderSettings(string Kind = "pixel-pca", int Comp
 }
 
 /// <summary>
+/// How a curation run searches its pools for nearest neighbours (docs/curation.md, "Search backends and reproducibility").
+/// </summary>
+/// <param name="Backend">"auto" (exact up to <paramref name="ExactMaxPool"/> rows, USearch HNSW above), "exact" or "usearch".</param>
+/// <param name="ExactMaxPool">Largest pool searched exactly under "auto".</param>
+/// <param name="Connectivity">USearch: M, links per node.</param>
+/// <param name="ExpansionAdd">USearch: the build's candidate list (sets the graph's quality and most of the build's cost).</param>
+/// <param name="ExpansionSearch">USearch: the search's candidate list (query time only).</param>
+/// <param name="Storage">USearch: how vectors are stored, "bfloat16", "float32" or "int8" (similarities are rescored from the float32 rows either way).</param>
+/// <param name="Threads">USearch: build and search threads; 0 = the job's thread count. A build on 1 thread is reproducible bit for bit.</param>
+public sealed record CurationSearchSettings(string Backend = "auto", int ExactMaxPool = 100_000, int Connectivity = 32, int ExpansionAdd = 64,
+                                            int ExpansionSearch = 1024, string Storage = "bfloat16", int Threads = 0)
+{
+    public void Validate(string where)
+    {
+        SettingRules.OneOf(where, "backend", Backend, "auto", "exact", "usearch");
+        if (ExactMaxPool < 0) throw new SelectBenchException($"{where}.exact_max_pool: {ExactMaxPool} is not allowed; give 0 or more rows.");
+        if (Connectivity < 2) throw new SelectBenchException($"{where}.connectivity: {Connectivity} is not allowed; give at least 2.");
+        SettingRules.Positive(where, "expansion_add", ExpansionAdd);
+        SettingRules.Positive(where, "expansion_search", ExpansionSearch);
+        SettingRules.OneOf(where, "storage", Storage, "bfloat16", "float32", "int8");
+        if (Threads is < 0 or > 1024) throw new SelectBenchException($"{where}.threads: {Threads} is not allowed; give 1..1024, or 0 for the job's thread count.");
+    }
+
+    /// <summary>The options <see cref="NearestNeighbourSearch.Create"/> takes.</summary>
+    public NearestNeighbourOptions Options() => new(
+        Backend switch { "exact" => SearchBackend.Exact, "usearch" => SearchBackend.USearch, _ => SearchBackend.Auto },
+        ExactMaxPool,
+        new USearchSettings(Connectivity, ExpansionAdd, ExpansionSearch, Threads > 0 ? Threads : null,
+            Storage switch { "float32" => USearchStorage.Float32, "int8" => USearchStorage.Int8, _ => USearchStorage.BFloat16 }));
+}
+
+/// <summary>
 /// A curation config (YAML or JSON; snake_case keys):
 /// <code>
 /// target_size: 2000          # N, images per shift
@@ -34,6 +67,7 @@ public sealed record CurationEncoderSettings(string Kind = "pixel-pca", int Comp
 /// encoder: { kind: pixel-pca, components: 64, fit_on: E }
 /// costs: { expert_label: 0.10, crowd_vote: 0.012 }       # CostModel fields; omitted ones keep their defaults
 /// post_steps: { leakage_threshold: 0.97, leakage_eval_sets: [test, h] }   # default for shifts without their own
+/// search: { backend: auto, exact_max_pool: 100000, connectivity: 32, expansion_add: 64 }   # CurationSearchSettings
 /// shifts:
 ///   expert: { strategy: expert, settings: { source: E } }
 ///   ...
@@ -44,7 +78,10 @@ public sealed record CurationConfig(
     int TargetSize, long Seed, CurationEncoderSettings Encoder, CostModel Costs,
     IReadOnlyList<ShiftSpec> Shifts, IReadOnlyDictionary<string, string> ShiftKeys, string CommonKey)
 {
-    private static readonly string[] TopLevelKeys = ["target_size", "seed", "encoder", "costs", "post_steps", "shifts"];
+    private static readonly string[] TopLevelKeys = ["target_size", "seed", "encoder", "costs", "search", "post_steps", "shifts"];
+
+    /// <summary>How pools are searched (the config's search section; defaults when it has none).</summary>
+    public CurationSearchSettings Search { get; init; } = new();
 
     public static CurationConfig Load(string path, int? targetSize = null)
     {
@@ -71,6 +108,8 @@ public sealed record CurationConfig(
         encoder.Validate($"{where}: encoder");
         var costs = SettingsBinder.Bind<CostModel>(Mapping(root, "costs", where), $"{where}: costs");
         costs.Validate($"{where}: costs");
+        var search = SettingsBinder.Bind<CurationSearchSettings>(Mapping(root, "search", where), $"{where}: search");
+        search.Validate($"{where}: search");
         var defaultPostSteps = root.ContainsKey("post_steps") ? Mapping(root, "post_steps", where) : null;
         var shiftsSection = Mapping(root, "shifts", where);
         if (shiftsSection.Count == 0)
@@ -88,14 +127,17 @@ public sealed record CurationConfig(
             specs.Add(ShiftSpec.FromSection(name, merged, $"{where}: shifts.{name}"));
             keys[name] = Canonical(merged);
         }
-        string common = Canonical(new Dictionary<string, object?>
+        var commonParts = new Dictionary<string, object?>
         {
             ["target_size"] = n.ToString(CultureInfo.InvariantCulture),
             ["seed"] = seed.ToString(CultureInfo.InvariantCulture),
             ["encoder"] = JsonSerializer.Serialize(encoder, Json.Options),
             ["costs"] = JsonSerializer.Serialize(costs, Json.Options),
-        });
-        return new CurationConfig(n, seed, encoder, costs, specs, keys, common);
+        };
+        // Only a config that sets the search changes the key (the search decides membership); without one, shifts
+        // cached before the section existed stay valid.
+        if (root.ContainsKey("search")) commonParts["search"] = JsonSerializer.Serialize(search, Json.Options);
+        return new CurationConfig(n, seed, encoder, costs, specs, keys, Canonical(commonParts)) { Search = search };
     }
 
     /// <summary>The shifts named in <paramref name="names"/> ("all" or null = every shift), in config order.</summary>

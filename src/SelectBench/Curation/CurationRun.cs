@@ -166,7 +166,7 @@ public static class CurationRun
                 var encoder = Encoder;
                 Context = new CurationContext(fitSet.LabelSet, config.TargetSize, config.Seed, sets,
                     set => EmbeddingCache.GetOrCompute(encoder, set, embeddingsFolder),
-                    e => NearestNeighbourSearch.Create(e),
+                    e => NearestNeighbourSearch.Create(e, config.Search.Options()),
                     config.Costs, sources.Crowds, sources.Generators, textEncoder: _clip?.Text)
                 { ScoreFolder = scoreFolder };
             }

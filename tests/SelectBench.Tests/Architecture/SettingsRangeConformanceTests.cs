@@ -107,6 +107,7 @@ public class SettingsRangeConformanceTests
         yield return ("world", typeof(FashionMnistPlusSettings));
         yield return ("curation/encoder", typeof(CurationEncoderSettings));
         yield return ("curation/costs", typeof(CostModel));
+        yield return ("curation/search", typeof(CurationSearchSettings));
         yield return ("ssl", typeof(SimClrSettings));
     }
 

@@ -101,6 +101,40 @@ public sealed class CurationRunTests(TinyWorldFixture world, TinyCurationFixture
     }
 
     [Fact]
+    public void The_search_section_picks_the_backend_and_changes_the_keys_only_when_given()
+    {
+        var yaml = File.ReadAllText(TinyCurationFixture.ConfigPath("curation-quick.yaml"));
+        var config = CurationConfig.Parse(yaml, "quick", TinyCurationFixture.N);
+        var defaults = CurationConfig.Parse(yaml + "\nsearch: {}\n", "defaults", TinyCurationFixture.N);
+        var hnsw = CurationConfig.Parse(yaml + "\nsearch: { backend: usearch, threads: 1, storage: float32, expansion_add: 32 }\n", "hnsw", TinyCurationFixture.N);
+        Assert.Equal(new CurationSearchSettings(), config.Search);
+        Assert.Equal(SelectBench.Search.SearchBackend.Auto, config.Search.Options().Backend);
+        var options = hnsw.Search.Options();
+        Assert.Equal(SelectBench.Search.SearchBackend.USearch, options.Backend);
+        Assert.Equal(new SelectBench.Search.USearchSettings(32, 32, 1024, 1, SelectBench.Search.USearchStorage.Float32), options.USearch);
+        foreach (var name in SixShifts)
+        {
+            // No section: the keys of shifts cached before the section existed. A section, even an empty one: new keys.
+            Assert.NotEqual(CurationRun.CacheKey(config, name, "w", "e"), CurationRun.CacheKey(hnsw, name, "w", "e"));
+            Assert.NotEqual(CurationRun.CacheKey(config, name, "w", "e"), CurationRun.CacheKey(defaults, name, "w", "e"));
+        }
+        Assert.DoesNotContain("\"search\":", config.CommonKey);
+        Assert.Contains("\"search\":", hnsw.CommonKey);
+        var bad = Assert.Throws<SelectBenchException>(() => CurationConfig.Parse(yaml + "\nsearch: { storage: float8 }\n", "bad"));
+        Assert.Contains("search.storage", bad.Message);
+
+        // The embedding search of the tiny world through USearch on one thread: the same shift twice (a one-thread
+        // build is reproducible), and nearly the exact search's shift.
+        var sources = world.World.CurationSources();
+        var viaHnsw = CurationRun.Build(sources, hnsw, Path.Combine(world.Folder, "curation-usearch-a"), ["embedding-search"]).Single();
+        var again = CurationRun.Build(sources, hnsw, Path.Combine(world.Folder, "curation-usearch-b"), ["embedding-search"]).Single();
+        var exact = Runs().First.Single(s => s.Name == "embedding-search");
+        Assert.Equal(viaHnsw.Shift.Images.Ids, again.Shift.Images.Ids);
+        Assert.True(viaHnsw.Shift.Images.Ids.Intersect(exact.Shift.Images.Ids).Count() >= 0.9 * exact.Shift.Images.Count,
+            "USearch and exact search should pick nearly the same images");
+    }
+
+    [Fact]
     public void An_unknown_strategy_or_setting_is_an_error_naming_it()
     {
         var strategy = Assert.Throws<SelectBenchException>(() => CurationConfig.Parse("shifts:\n  x: { strategy: magic-search }"));
