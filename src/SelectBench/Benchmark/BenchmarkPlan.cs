@@ -61,10 +61,7 @@ public static class BenchmarkPlan
 
         var evaluation = config.Evaluation;
         bool ssl = evaluation.Encoder == "ssl" && EvalMetrics.AnyReads(evaluation.Suite, MetricInputs.Encoder);
-        if (ssl)
-            jobs.Add(new JobSpec(EncoderJob, "encoder", SslEncoderJobKind.KindName,
-                new JsonObject { ["ssl"] = Node(config.Evaluation.Ssl) }, [WorldJob])
-            { Exclusive = true });
+        if (ssl) jobs.Add(EncoderSpec(config));
 
         foreach (var shift in config.Curation.Shifts)
         {
@@ -163,6 +160,10 @@ public static class BenchmarkPlan
         }, reportDeps));
         return jobs;
     }
+
+    /// <summary>The SSL encoder job (evaluation.encoder: ssl): trained once on the pool, read by every metric on the fixed encoder.</summary>
+    public static JobSpec EncoderSpec(RunConfig config) =>
+        new(EncoderJob, "encoder", SslEncoderJobKind.KindName, new JsonObject { ["ssl"] = Node(config.Evaluation.Ssl) }, [WorldJob]) { Exclusive = true };
 
     private static JobSpec TrainSpec(RunConfig config, string model, string shift, double fraction, int seed) =>
         new(TrainJob(model, seed), "train", TrainJobKind.KindName, new JsonObject

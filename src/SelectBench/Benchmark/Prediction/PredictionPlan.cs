@@ -28,8 +28,12 @@ public static class PredictionPlan
     {
         var shared = BenchmarkPlan.Specs(config).Where(j => j.Stage is "world" or "encoder" or "score" or "curate").ToList();
         var jobs = new List<JobSpec>(shared);
-        bool ssl = shared.Any(j => j.Id == BenchmarkPlan.EncoderJob);
         var evaluation = config.Evaluation;
+        // The fixed SSL encoder is needed when a proxy reads it, even if the run's own suite does not (a run of base
+        // accuracy only has no encoder job): then it is added here, with the same spec and key as a full run's.
+        bool ssl = evaluation.Encoder == "ssl" && proxies.Any(p => p.Family == ProxyFamily.Probe
+            || (p.Family == ProxyFamily.Metric && (EvalMetrics.Declaration(p.Metric!).Reads & MetricInputs.Encoder) != 0));
+        if (ssl && shared.All(j => j.Id != BenchmarkPlan.EncoderJob)) jobs.Insert(1, BenchmarkPlan.EncoderSpec(config));
         var shifts = config.Curation.Shifts.Select(s => s.Name).ToList();
         var reference = config.ReferenceShift;
 

@@ -18,7 +18,7 @@ public sealed class PredictionRunTests : IDisposable
 
     public void Dispose() => _small.Dispose();
 
-    private RunConfig Config(string suite = "[base]") => RunConfig.Parse($$"""
+    private RunConfig Config(string suite = "[base]", string encoder = "pca:8") => RunConfig.Parse($$"""
         name: predict-small
         {{_small.SaveDataSources(100, 200, 200)}}
         curation:
@@ -32,12 +32,28 @@ public sealed class PredictionRunTests : IDisposable
         seeds: [1, 2]
         evaluation:
           suite: {{suite}}
-          encoder: pca:8
+          encoder: {{encoder}}
           bootstrap: 20
           knn: { images_per_class: [2], ks: [1, 5] }
           quality: { max_images: 60, cross_validation_folds: 2, neighbour_k: 5 }
         executor: { parallel: 1 }
         """, "predict-small.yaml");
+
+    [Fact]
+    public void AProxyOnTheSslEncoderGetsTheEncoderJobEvenWhenTheRunsSuiteNeedsNone()
+    {
+        // A run of base accuracy only (what `predict --full` is scored against) has no encoder job; the kNN and
+        // linear-probe proxies read the fixed SSL encoder, so the prediction plans it, with the full run's spec.
+        var config = Config(encoder: "ssl");
+        Assert.False(BenchmarkPlan.Build(config).Contains(BenchmarkPlan.EncoderJob));
+        var plan = PredictionPlan.Build(config, ProxyLadder.Select(["knn", "linear-probe", "coverage"]));
+        Assert.True(plan.Contains(BenchmarkPlan.EncoderJob));
+        Assert.Equal(BenchmarkPlan.Build(Config(suite: "[base, knn]", encoder: "ssl"))[BenchmarkPlan.EncoderJob].Key, plan[BenchmarkPlan.EncoderJob].Key);
+        Assert.Contains(BenchmarkPlan.EncoderJob, plan["proxy/knn/expert"].DependsOn);
+        Assert.Contains(BenchmarkPlan.EncoderJob, plan[ProxyLadder.Get("linear-probe").JobId("expert")].DependsOn);
+        Assert.DoesNotContain(BenchmarkPlan.EncoderJob, plan["proxy/analytics/expert"].DependsOn);
+        Assert.False(PredictionPlan.Build(config, ProxyLadder.Select(["coverage"])).Contains(BenchmarkPlan.EncoderJob));
+    }
 
     [Fact]
     public void ThePlanSharesTheRunsUpstreamJobsAndGivesEveryProxyItsOwnJobs()
