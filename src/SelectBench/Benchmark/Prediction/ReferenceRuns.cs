@@ -62,7 +62,7 @@ public static class ReferenceRuns
 
     /// <summary>
     /// The cheapest proxy (by its largest cost ratio over the runs) that reached <paramref name="threshold"/> decision accuracy on
-    /// every reference run that scored it, among <paramref name="candidates"/>; when none did, the one whose worst decision
+    /// every reference run that scored it, among <paramref name="candidates"/>, those scored on the most runs first; when none did, the one whose worst decision
     /// accuracy is highest, marked unreliable. Null when no run scored any candidate. Ties go to the earlier candidate.
     /// </summary>
     public static ProxyRecommendation? Recommend(IReadOnlyList<ReferenceRun> runs, IReadOnlyList<string> candidates, double threshold = Threshold)
@@ -74,7 +74,8 @@ public static class ReferenceRuns
         if (scored.Count == 0) return null;
         var reliable = scored.Where(c => c.Scores.All(s => s.Proxy.DecisionAccuracy >= threshold)).ToList();
         var chosen = reliable.Count > 0
-            ? reliable.OrderBy(c => c.Scores.Max(s => s.Proxy.CostRatio)).ThenBy(c => c.Order).First()
+            // More evidence first: a proxy that held on every reference run beats one scored on fewer, then the cheapest.
+            ? reliable.OrderByDescending(c => c.Scores.Count).ThenBy(c => c.Scores.Max(s => s.Proxy.CostRatio)).ThenBy(c => c.Order).First()
             : scored.OrderByDescending(c => c.Scores.Min(s => s.Proxy.DecisionAccuracy)).ThenBy(c => c.Order).First();
         var basis = $"the reference run{(runs.Count == 1 ? "" : "s")} {string.Join(", ", chosen.Scores.Select(s => s.Run))}";
         return new ProxyRecommendation(chosen.Name, reliable.Count > 0, threshold, basis, chosen.Scores

@@ -79,6 +79,9 @@ public sealed class ProxyScoringTests
         Assert.False(guess.Reliable);
         Assert.Contains("no proxy reached", guess.Describe());
         Assert.Null(ReferenceRuns.Recommend([quick], ["fid"]));
+        // A proxy scored on only one of the runs (train-e0.25 here) does not beat one that held on both, however cheap.
+        var partial = Run("standard", ("train-w0.25", 0.15, 0.9), ("train-e0.25", 0.01, 0.99));
+        Assert.Equal("train-w0.25", ReferenceRuns.Recommend([quick, partial], ProxyLadder.Names)!.Proxy);
         Assert.Null(ReferenceRuns.Recommend([], ProxyLadder.Names));
     }
 
