@@ -132,9 +132,13 @@ public sealed record Leaderboard(string PrimaryMetric, IReadOnlyList<Leaderboard
 
     public static Leaderboard Read(string path) => Json.Read<Leaderboard>(path);
 
+    /// <summary>The metric columns of the CSV and markdown tables: every metric but <see cref="CostKey"/>, which the fixed
+    /// "cost" column already shows (a second column of the same name broke readers such as pandas).</summary>
+    private IReadOnlyList<string> TableMetricNames() => MetricNames().Where(n => n != CostKey).ToList();
+
     public string ToCsv()
     {
-        var names = MetricNames();
+        var names = TableMetricNames();
         var sb = new StringBuilder();
         sb.Append("rank,name,strategy,images,classes_present,cost");
         foreach (var n in names) sb.Append($",{n},{n}_ci_low,{n}_ci_high,{n}_n");
@@ -155,7 +159,7 @@ public sealed record Leaderboard(string PrimaryMetric, IReadOnlyList<Leaderboard
     /// <summary>Markdown table of the given metrics (default: all), "mean [low, high]" per cell; ties marked with "≈".</summary>
     public string ToMarkdown(IReadOnlyList<string>? metrics = null)
     {
-        var names = metrics ?? MetricNames();
+        var names = metrics?.Where(n => n != CostKey).ToList() ?? TableMetricNames();
         var sb = new StringBuilder();
         sb.Append("| rank | shift | strategy | images | classes | cost |");
         foreach (var n in names) sb.Append($" {n} |");

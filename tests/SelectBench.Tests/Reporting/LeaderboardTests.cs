@@ -90,8 +90,12 @@ public class LeaderboardTests
         var dir = Directory.CreateTempSubdirectory("lb").FullName;
         try
         {
-            var board = Leaderboard.Rank("base_top1", [Entry("expert", 0.9, 0.88, 0.92), Entry("crowd", 0.7, 0.6, 0.8)]);
+            var crowd = Entry("crowd", 0.7, 0.6, 0.8);
+            crowd = crowd with { Metrics = new Dictionary<string, MetricSummary>(crowd.Metrics) { [Leaderboard.CostKey] = MetricSummary.Point(1.5) } };
+            var board = Leaderboard.Rank("base_top1", [Entry("expert", 0.9, 0.88, 0.92), crowd]);
             board.WriteAll(dir);
+            Assert.DoesNotContain("| cost | – |", File.ReadAllText(Path.Combine(dir, "leaderboard.md")));
+            Assert.Single(File.ReadAllLines(Path.Combine(dir, "leaderboard.md"))[2].Split(" | "), c => c.Trim() == "cost");
             var json = File.ReadAllText(Path.Combine(dir, "leaderboard.json"));
             foreach (var field in new[] { "\"name\"", "\"strategy\"", "\"images\"", "\"classes_present\"", "\"cost\"", "\"metrics\"", "\"base_top1\"", "\"mean\"", "\"ci_low\"", "\"ci_high\"", "\"n\"" })
                 Assert.Contains(field, json);
@@ -99,6 +103,8 @@ public class LeaderboardTests
             Assert.Equal(0.9, back.Shifts[0].Metrics["base_top1"].Mean);
             var csv = File.ReadAllLines(Path.Combine(dir, "leaderboard.csv"));
             Assert.StartsWith("rank,name,strategy,images,classes_present,cost,base_top1,base_top1_ci_low", csv[0]);
+            var header = csv[0].Split(',');
+            Assert.Equal(header.Length, header.Distinct().Count()); // no column twice (the cost metric is the fixed cost column)
             Assert.StartsWith("1,expert,expert,100,10,1.5,0.9,0.88,0.92,3", csv[1]);
             Assert.Contains("| 1 | expert |", File.ReadAllText(Path.Combine(dir, "leaderboard.md")));
             Assert.StartsWith("world (no fingerprint) on an unrecorded CPU", File.ReadAllText(Path.Combine(dir, "leaderboard.md")));
