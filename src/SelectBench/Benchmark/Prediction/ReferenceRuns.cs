@@ -61,9 +61,10 @@ public static class ReferenceRuns
     }
 
     /// <summary>
-    /// The cheapest proxy (by its largest cost ratio over the runs) that reached <paramref name="threshold"/> decision accuracy on
-    /// every reference run that scored it, among <paramref name="candidates"/>, those scored on the most runs first; when none did, the one whose worst decision
-    /// accuracy is highest, marked unreliable. Null when no run scored any candidate. Ties go to the earlier candidate.
+    /// The cheapest proxy (by its largest cost ratio over the runs) that every reference run scored and that reached
+    /// <paramref name="threshold"/> decision accuracy on each, among <paramref name="candidates"/>; when none did, the one
+    /// scored on the most runs whose worst decision accuracy is highest, marked unreliable. Null when no run scored any
+    /// candidate. Ties go to the earlier candidate.
     /// </summary>
     public static ProxyRecommendation? Recommend(IReadOnlyList<ReferenceRun> runs, IReadOnlyList<string> candidates, double threshold = Threshold)
     {
@@ -72,11 +73,12 @@ public static class ReferenceRuns
                 .SelectMany(r => r.Proxies.Where(p => p.Name == name && double.IsFinite(p.DecisionAccuracy)).Select(p => (Run: r.Name, Proxy: p))).ToList()))
             .Where(c => c.Scores.Count > 0).ToList();
         if (scored.Count == 0) return null;
-        var reliable = scored.Where(c => c.Scores.All(s => s.Proxy.DecisionAccuracy >= threshold)).ToList();
+        // Reliable: scored on every reference run and at the threshold on each (a run that did not score a proxy is no
+        // evidence for it). Otherwise a guess: the proxy with the most evidence, then the best worst case.
+        var reliable = scored.Where(c => c.Scores.Count == runs.Count && c.Scores.All(s => s.Proxy.DecisionAccuracy >= threshold)).ToList();
         var chosen = reliable.Count > 0
-            // More evidence first: a proxy that held on every reference run beats one scored on fewer, then the cheapest.
-            ? reliable.OrderByDescending(c => c.Scores.Count).ThenBy(c => c.Scores.Max(s => s.Proxy.CostRatio)).ThenBy(c => c.Order).First()
-            : scored.OrderByDescending(c => c.Scores.Min(s => s.Proxy.DecisionAccuracy)).ThenBy(c => c.Order).First();
+            ? reliable.OrderBy(c => c.Scores.Max(s => s.Proxy.CostRatio)).ThenBy(c => c.Order).First()
+            : scored.OrderByDescending(c => c.Scores.Count).ThenByDescending(c => c.Scores.Min(s => s.Proxy.DecisionAccuracy)).ThenBy(c => c.Order).First();
         var basis = $"the reference run{(runs.Count == 1 ? "" : "s")} {string.Join(", ", chosen.Scores.Select(s => s.Run))}";
         return new ProxyRecommendation(chosen.Name, reliable.Count > 0, threshold, basis, chosen.Scores
             .Select(s => new ReferenceEvidence(s.Run, s.Proxy.DecisionAccuracy, s.Proxy.CiLow, s.Proxy.CiHigh, s.Proxy.KendallTau, s.Proxy.CostRatio)).ToList());
