@@ -231,7 +231,7 @@ public sealed class USearchIndex : INearestNeighbourSearch
 
     /// <summary>
     /// Replaces the graph's similarities (from vectors stored in bfloat16 or int8, off by up to ~0.004) with the cosines of
-    /// the float32 pool rows, left-to-right double sums as <see cref="ExactCosineSearch"/> takes them, and re-sorts the
+    /// the float32 pool rows (left-to-right double sums, the same on every CPU, as <see cref="ExactCosineSearch"/> does), and re-sorts the
     /// candidates best first (ties: lower row first). Which candidates are found still depends on the graph.
     /// </summary>
     private void Rescore(float[] pool, ReadOnlySpan<float> unitQuery, Span<int> indices, Span<float> sims)
