@@ -19,7 +19,7 @@ public class JobKindSettingsTests
     public void EveryJobKindIsRegisteredWithASettingsRecord()
     {
         Assert.Equal(
-            ["analyse", "corrupt", "curate", "evaluate", "linear-probe", "report", "selftest-fault", "selftest-sum", "ssl-encoder", "train", "world"],
+            ["analyse", "corrupt", "curate", "evaluate", "linear-probe", "report", "score", "selftest-fault", "selftest-sum", "ssl-encoder", "train", "world"],
             JobKinds.Registry.Names);
         foreach (var entry in JobKinds.Registry.Entries)
         {
