@@ -132,15 +132,20 @@ public sealed record Leaderboard(string PrimaryMetric, IReadOnlyList<Leaderboard
 
     public static Leaderboard Read(string path) => Json.Read<Leaderboard>(path);
 
-    /// <summary>The metric columns of the CSV and markdown tables: every metric but <see cref="CostKey"/>, which the fixed
-    /// "cost" column already shows (a second column of the same name broke readers such as pandas).</summary>
-    private IReadOnlyList<string> TableMetricNames() => MetricNames().Where(n => n != CostKey).ToList();
+    /// <summary>The fixed columns of leaderboard.csv, before the metrics.</summary>
+    private static readonly string[] FixedCsvColumns = ["rank", "name", "strategy", "images", "classes_present", CostKey];
+
+    /// <summary>The metric columns of the CSV and markdown tables: every metric but those named like a fixed column (the
+    /// cost metric and the analytics' image count, which the fixed "cost" and "images" columns already show; a second
+    /// column of the same name broke readers such as pandas). leaderboard.json keeps them all.</summary>
+    private IReadOnlyList<string> TableMetricNames(IEnumerable<string>? metrics = null) =>
+        (metrics ?? MetricNames()).Where(n => !FixedCsvColumns.Contains(n)).ToList();
 
     public string ToCsv()
     {
         var names = TableMetricNames();
         var sb = new StringBuilder();
-        sb.Append("rank,name,strategy,images,classes_present,cost");
+        sb.Append(string.Join(',', FixedCsvColumns));
         foreach (var n in names) sb.Append($",{n},{n}_ci_low,{n}_ci_high,{n}_n");
         sb.Append(",fingerprint,world_fingerprint\n");
         foreach (var s in Shifts)
@@ -159,7 +164,7 @@ public sealed record Leaderboard(string PrimaryMetric, IReadOnlyList<Leaderboard
     /// <summary>Markdown table of the given metrics (default: all), "mean [low, high]" per cell; ties marked with "≈".</summary>
     public string ToMarkdown(IReadOnlyList<string>? metrics = null)
     {
-        var names = metrics?.Where(n => n != CostKey).ToList() ?? TableMetricNames();
+        var names = TableMetricNames(metrics);
         var sb = new StringBuilder();
         sb.Append("| rank | shift | strategy | images | classes | cost |");
         foreach (var n in names) sb.Append($" {n} |");

@@ -91,11 +91,19 @@ public class LeaderboardTests
         try
         {
             var crowd = Entry("crowd", 0.7, 0.6, 0.8);
-            crowd = crowd with { Metrics = new Dictionary<string, MetricSummary>(crowd.Metrics) { [Leaderboard.CostKey] = MetricSummary.Point(1.5) } };
+            crowd = crowd with
+            {
+                Metrics = new Dictionary<string, MetricSummary>(crowd.Metrics)
+                {
+                    [Leaderboard.CostKey] = MetricSummary.Point(1.5),
+                    [SelectBench.Evaluation.Suite.DatasetAnalyticsMetric.ImagesKey] = MetricSummary.Point(100),
+                },
+            };
             var board = Leaderboard.Rank("base_top1", [Entry("expert", 0.9, 0.88, 0.92), crowd]);
             board.WriteAll(dir);
             Assert.DoesNotContain("| cost | – |", File.ReadAllText(Path.Combine(dir, "leaderboard.md")));
             Assert.Single(File.ReadAllLines(Path.Combine(dir, "leaderboard.md"))[2].Split(" | "), c => c.Trim() == "cost");
+            Assert.Single(File.ReadAllLines(Path.Combine(dir, "leaderboard.md"))[2].Split(" | "), c => c.Trim() == "images");
             var json = File.ReadAllText(Path.Combine(dir, "leaderboard.json"));
             foreach (var field in new[] { "\"name\"", "\"strategy\"", "\"images\"", "\"classes_present\"", "\"cost\"", "\"metrics\"", "\"base_top1\"", "\"mean\"", "\"ci_low\"", "\"ci_high\"", "\"n\"" })
                 Assert.Contains(field, json);
