@@ -63,8 +63,8 @@ public static class ReferenceRuns
     /// <summary>
     /// The cheapest proxy (by its largest cost ratio over the runs) that every reference run scored and that reached
     /// <paramref name="threshold"/> decision accuracy on each, among <paramref name="candidates"/>; when none did, the one
-    /// scored on the most runs whose worst decision accuracy is highest, marked unreliable. Null when no run scored any
-    /// candidate. Ties go to the earlier candidate.
+    /// scored on the most runs whose worst decision accuracy is highest (ties: the cheaper), marked unreliable. Null when
+    /// no run scored any candidate. Remaining ties go to the earlier candidate.
     /// </summary>
     public static ProxyRecommendation? Recommend(IReadOnlyList<ReferenceRun> runs, IReadOnlyList<string> candidates, double threshold = Threshold)
     {
@@ -78,7 +78,8 @@ public static class ReferenceRuns
         var reliable = scored.Where(c => c.Scores.Count == runs.Count && c.Scores.All(s => s.Proxy.DecisionAccuracy >= threshold)).ToList();
         var chosen = reliable.Count > 0
             ? reliable.OrderBy(c => c.Scores.Max(s => s.Proxy.CostRatio)).ThenBy(c => c.Order).First()
-            : scored.OrderByDescending(c => c.Scores.Count).ThenByDescending(c => c.Scores.Min(s => s.Proxy.DecisionAccuracy)).ThenBy(c => c.Order).First();
+            : scored.OrderByDescending(c => c.Scores.Count).ThenByDescending(c => c.Scores.Min(s => s.Proxy.DecisionAccuracy))
+                .ThenBy(c => c.Scores.Max(s => s.Proxy.CostRatio)).ThenBy(c => c.Order).First();
         var basis = $"the reference run{(runs.Count == 1 ? "" : "s")} {string.Join(", ", chosen.Scores.Select(s => s.Run))}";
         return new ProxyRecommendation(chosen.Name, reliable.Count > 0, threshold, basis, chosen.Scores
             .Select(s => new ReferenceEvidence(s.Run, s.Proxy.DecisionAccuracy, s.Proxy.CiLow, s.Proxy.CiHigh, s.Proxy.KendallTau, s.Proxy.CostRatio)).ToList());
